@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// Fathom: an interactive analysis shell for how machine-learning models fail.
+import PackageDescription
+
+let package = Package(
+    name: "Fathom",
+    products: [
+        .executable(name: "fathom", targets: ["fathom"]),
+        .library(name: "FathomCore", targets: ["FathomCore"]),
+        .library(name: "FathomLanguage", targets: ["FathomLanguage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "FathomCore"),
+        .target(name: "FathomLanguage", dependencies: ["FathomCore"]),
+        .target(name: "FathomShell", dependencies: ["FathomLanguage", "FathomCore", "CLibEdit"]),
+        .executableTarget(
+            name: "fathom",
+            dependencies: [
+                "FathomShell",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
+        .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"]),
+        .testTarget(
+            name: "FathomShellTests",
+            dependencies: ["FathomShell"],
+            exclude: ["Transcripts", "Fixtures"]
+        ),
+    ]
+)

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file that could not be read or written, with the reason in words.
+public struct FileError: Error, Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var message: String { "\(path): \(reason)" }
+}
+
+/// Plain POSIX file access: whole-file reads and atomic whole-file writes.
+public enum FileSystem {
+    /// The reason for the current `errno`, in words.
+    public static func reason(_ code: Int32 = errno) -> String {
+        switch code {
+        case ENOENT: return "no such file or folder"
+        case EACCES, EPERM: return "permission denied"
+        case EISDIR: return "is a folder, not a file"
+        case ENOTDIR: return "a part of the path is not a folder"
+        case ENOSPC: return "no space left on the device"
+        case EROFS: return "the file system is read-only"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// Whether `path` names a folder.
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether anything exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    /// Every byte of the file at `path`.
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, reason: reason()) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: reason()) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: reason(EISDIR)) }
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(st.st_size) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, reason: reason())
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// The file at `path` as UTF-8 text; invalid UTF-8 is an error naming the byte.
+    public static func readText(_ path: String) throws -> String {
+        let bytes = try readBytes(path)
+        if let bad = firstInvalidUTF8(bytes) {
+            throw FileError(path: path, reason: "not UTF-8 at byte \(bad)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, or nil.
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let len: Int
+            if b >> 5 == 0b110, b >= 0xC2 { len = 2 }
+            else if b >> 4 == 0b1110 { len = 3 }
+            else if b >> 3 == 0b11110, b <= 0xF4 { len = 4 }
+            else { return i }
+            if i + len > n { return i }
+            for k in 1..<len where bytes[i + k] >> 6 != 0b10 { return i }
+            if len == 3 {
+                let v = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6)
+                if v < 0x800 || (v >= 0xD800 && v <= 0xDFFF) { return i }
+            } else if len == 4 {
+                let v = (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12)
+                if v < 0x10000 || v > 0x10FFFF { return i }
+            }
+            i += len
+        }
+        return nil
+    }
+
+    /// Writes `bytes` to `path` atomically: into a temporary file in the same folder, flushed,
+    /// then renamed over `path`. A failure leaves any earlier file untouched and no partial one.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let folder = parentFolder(path)
+        if !isDirectory(folder) {
+            throw FileError(path: path, reason: exists(folder) ? "\(folder) is not a folder" : "the folder \(folder) does not exist")
+        }
+        if isDirectory(path) { throw FileError(path: path, reason: reason(EISDIR)) }
+        var template = Array((folder == "." && !path.hasPrefix("./") ? "" : (folder.hasSuffix("/") ? folder : folder + "/")).utf8CString.dropLast())
+        template += Array(".\(baseName(path)).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileError(path: path, reason: reason()) }
+        let tmpPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var ok = false
+        defer { if !ok { unlink(tmpPath) } }
+        fchmod(fd, mode)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let r = reason()
+                close(fd)
+                throw FileError(path: path, reason: r)
+            }
+            written += n
+        }
+        if fsync(fd) != 0 || close(fd) != 0 { throw FileError(path: path, reason: reason()) }
+        guard rename(tmpPath, path) == 0 else { throw FileError(path: path, reason: reason()) }
+        ok = true
+    }
+
+    /// Text version of ``writeAtomically(_:_:mode:)``.
+    public static func writeAtomically(_ path: String, text: String) throws {
+        try writeAtomically(path, Array(text.utf8))
+    }
+
+    /// The folder part of a path ("." when there is none).
+    public static func parentFolder(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let p = String(path[..<slash])
+        return p.isEmpty ? "/" : p
+    }
+
+    /// The last component of a path.
+    public static func baseName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// The environment variable `name`, if set.
+    public static func environment(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        return String(cString: v)
+    }
+}

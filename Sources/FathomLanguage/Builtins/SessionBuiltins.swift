@@ -1,0 +1,45 @@
+import FathomCore
+
+/// Builtins about values and the session rather than data.
+enum SessionBuiltins {
+    static var all: [Builtin] { [print, type, datasets] }
+
+    static let print = Builtin(
+        "print", area: .session,
+        parameters: [Parameter("values", "any values", doc: "what to print", variadic: true)],
+        returns: "null (prints)",
+        summary: "print values",
+        doc: "print(a, b, …) writes its arguments separated by spaces and ends the line. Strings print without quotes; other values as the shell shows them.",
+        examples: ["print(\"mean:\", mean([1, 2, 3]))"]
+    ) { args, context in
+        let parts = args.rest.map { $0.0.printedText(context.renderOptions) }
+        context.emit(parts.joined(separator: " ") + "\n")
+        return .null
+    }
+
+    static let type = Builtin(
+        "type", area: .session,
+        parameters: [Parameter("x", "any value", doc: "the value")],
+        returns: "a string",
+        summary: "the kind of a value",
+        doc: "type(x) names the kind of x: number, bool, string, null, vector, matrix, table, record, list, builtin, or an analysis kind such as model.",
+        examples: ["type([1, 2])", "type(mean)"]
+    ) { args, _ in
+        .string(try args.required("x").typeName)
+    }
+
+    static let datasets = Builtin(
+        "datasets", area: .data,
+        parameters: [],
+        returns: "a table",
+        summary: "the bundled datasets",
+        doc: "datasets() lists the data that ships with Fathom, one row per dataset: its name (what load() takes) and a one-line description.",
+        examples: ["datasets()"]
+    ) { _, context in
+        let list = context.datasets
+        return .table(Table([
+            ("name", .strings(list.map(\.name))),
+            ("description", .strings(list.map(\.description))),
+        ]))
+    }
+}

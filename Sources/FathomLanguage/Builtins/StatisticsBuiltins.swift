@@ -1,0 +1,104 @@
+import FathomCore
+
+/// Summaries of numbers.
+enum StatisticsBuiltins {
+    static var all: [Builtin] {
+        [sum, mean, sd, quantile, count]
+    }
+
+    static let numericX = Parameter("x", "vector or matrix", doc: "the values (booleans count as 0 and 1; a matrix counts all its elements)")
+
+    static let sum = Builtin(
+        "sum", area: .statistics, parameters: [numericX], returns: "a number",
+        summary: "sum of the elements",
+        doc: "sum(x) adds every element by pairwise summation (as numpy), so rounding error grows like log n. The sum of an empty vector is 0; any NaN makes it NaN. sum(v > 0) counts the true values.",
+        examples: ["sum([1, 2, 3])", "sum(randn(1000, seed=1) > 0)"]
+    ) { args, _ in
+        .number(Descriptive.sum(try args.numbers("x")))
+    }
+
+    static let mean = Builtin(
+        "mean", area: .statistics, parameters: [numericX], returns: "a number",
+        summary: "arithmetic mean",
+        doc: "mean(x) = sum(x) / len(x). Any NaN makes it NaN. The mean of a vector of bools is the share that are true.",
+        examples: ["mean([1, 2, 3, 4])", "mean(runif(1000, seed=2) < 0.25)"]
+    ) { args, _ in
+        let v = try args.numbers("x")
+        guard !v.isEmpty else { throw args.invalid("x", "mean() of an empty vector is undefined") }
+        return .number(Descriptive.mean(v))
+    }
+
+    static let sd = Builtin(
+        "sd", area: .statistics,
+        parameters: [numericX, Parameter("ddof", "whole number", .value(.number(1)), doc: "delta degrees of freedom: the divisor is n − ddof")],
+        returns: "a number",
+        summary: "standard deviation",
+        doc: "sd(x) = sqrt(Σ(x − mean)² / (n − ddof)). The default ddof=1 is the sample standard deviation (R's sd, pandas' std); ddof=0 is numpy's default.",
+        examples: ["sd([2, 4, 4, 4, 5, 5, 7, 9])", "sd(randn(10000, seed=3))", "sd([1, 2, 3], ddof=0)"]
+    ) { args, _ in
+        let v = try args.numbers("x")
+        let ddof = try args.wholeNumber("ddof", atLeast: 0)
+        guard v.count > ddof else {
+            throw args.invalid("x", "sd() with ddof=\(ddof) needs more than \(ddof) value\(ddof == 1 ? "" : "s"), got \(v.count)")
+        }
+        return .number(Descriptive.standardDeviation(v, ddof: ddof))
+    }
+
+    static let quantile = Builtin(
+        "quantile", area: .statistics,
+        parameters: [numericX, Parameter("q", "number or vector in [0, 1]", doc: "the probabilities")],
+        returns: "a number, or a vector when q is a vector",
+        summary: "quantiles by linear interpolation",
+        doc: "quantile(x, q) interpolates linearly between order statistics at position (n − 1)·q: numpy's default method (\"linear\", Hyndman & Fan type 7) and R's default. quantile(x, 0.5) is the median. NaN in x gives NaN.",
+        examples: ["quantile([1, 2, 3, 4], 0.5)", "quantile(randn(1000, seed=4), [0.05, 0.5, 0.95])"]
+    ) { args, _ in
+        let v = try args.numbers("x")
+        guard !v.isEmpty else { throw args.invalid("x", "quantile() of an empty vector is undefined") }
+        let qv = try args.required("q")
+        let qs: [Double]
+        switch qv {
+        case .number(let q): qs = [q]
+        case .vector(.numbers(let q)): qs = q
+        default: throw args.mismatch("q", expected: "a probability or a vector of probabilities in [0, 1]")
+        }
+        if let bad = qs.first(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw args.invalid("q", "probabilities must lie in [0, 1], got \(NumberFormat.short(bad))")
+        }
+        let r = Descriptive.quantiles(v, qs)
+        if case .number = qv { return .number(r[0]) }
+        return .numbers(r)
+    }
+
+    static let count = Builtin(
+        "count", area: .statistics,
+        parameters: [Parameter("x", "vector", doc: "the values"), Parameter("value", "number, string or bool", .absent("count what is present"), doc: "count the elements equal to this")],
+        returns: "a number",
+        summary: "how many elements are true, present, or equal to a value",
+        doc: "count(x) is the number of true elements of a vector of bools, the number of non-NaN elements of a numeric vector, and the number of non-empty strings. count(x, value) counts the elements equal to value.",
+        examples: ["count([true, false, true])", "count([1, nan, 3])", "count([\"a\", \"b\", \"a\"], \"a\")"]
+    ) { args, _ in
+        let x = try args.required("x")
+        let c: Column
+        switch x {
+        case .vector(let col): c = col
+        case .number(let v): c = .numbers([v])
+        case .bool(let b): c = .bools([b])
+        case .string(let s): c = .strings([s])
+        case .matrix(let m): c = .numbers(m.storage)
+        default: throw args.mismatch("x", expected: "a vector")
+        }
+        if let target = args.value("value"), !target.isNull {
+            switch (c, target) {
+            case (.numbers(let v), .number(let t)): return .number(Double(v.reduce(0) { $0 + ($1 == t ? 1 : 0) }))
+            case (.strings(let v), .string(let t)): return .number(Double(v.reduce(0) { $0 + ($1 == t ? 1 : 0) }))
+            case (.bools(let v), .bool(let t)): return .number(Double(v.reduce(0) { $0 + ($1 == t ? 1 : 0) }))
+            default: throw args.mismatch("value", expected: "a \(c.elementName), like the elements of x")
+            }
+        }
+        switch c {
+        case .bools(let v): return .number(Double(v.reduce(0) { $0 + ($1 ? 1 : 0) }))
+        case .numbers(let v): return .number(Double(v.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }))
+        case .strings(let v): return .number(Double(v.reduce(0) { $0 + ($1.isEmpty ? 0 : 1) }))
+        }
+    }
+}

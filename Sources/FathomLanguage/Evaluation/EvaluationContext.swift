@@ -1,0 +1,57 @@
+import FathomCore
+
+/// What builtins may use besides their arguments: the session's random generator, limits,
+/// rendering settings and the place `print` writes to. The shell creates one per session.
+public final class EvaluationContext {
+    /// The session's generator; builtins given `seed=` use a fresh one instead.
+    public var random: Xoshiro256
+    /// The seed the session's generator started from (`--seed`, `:set seed`).
+    public private(set) var seed: UInt64
+    /// The most elements one value may hold (`:set max_elements`); larger requests are refused.
+    public var maxElements: Int
+    public var renderOptions: RenderOptions
+    /// Where `print` and other direct output go.
+    public var emit: (String) -> Void
+    /// Where long computations report progress.
+    public var progress: any ProgressReporter
+    /// The bundled datasets `datasets()` lists, filled in by whoever knows where they live.
+    public var datasets: [(name: String, description: String)] = []
+
+    /// 2²⁸ values: 2 GiB of doubles.
+    public static let defaultMaxElements = 1 << 28
+
+    public init(seed: UInt64 = 0, emit: @escaping (String) -> Void = { _ in }) {
+        self.seed = seed
+        random = Xoshiro256(seed: seed)
+        maxElements = EvaluationContext.defaultMaxElements
+        renderOptions = RenderOptions()
+        self.emit = emit
+        progress = SilentProgress()
+    }
+
+    /// Restart the session generator from `seed`.
+    public func reseed(_ seed: UInt64) {
+        self.seed = seed
+        random = Xoshiro256(seed: seed)
+    }
+
+    /// Refuses a result of `count` elements above ``maxElements``.
+    public func checkSize(_ count: Double, at range: SourceRange?, what: String = "values") throws {
+        guard count.isFinite, count <= Double(maxElements) else {
+            let bytes = count * 8
+            throw Diagnostic(
+                "resource.too-large",
+                "refused: this would hold \(NumberFormat.short(count)) \(what) (\(Self.bytesText(bytes))); the limit is \(maxElements) (\(Self.bytesText(Double(maxElements) * 8)))",
+                at: range,
+                notes: ["raise the limit with :set max_elements N if the machine has the memory"])
+        }
+    }
+
+    static func bytesText(_ b: Double) -> String {
+        guard b.isFinite else { return "more memory than exists" }
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var v = b, i = 0
+        while v >= 1024, i < units.count - 1 { v /= 1024; i += 1 }
+        return i == 0 ? "\(Int(v)) bytes" : NumberFormat.formatG(v, digits: 3) + " " + units[i]
+    }
+}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How numbers print in text: `digits` significant digits (default 6), integers in full.
+public enum NumberFormat {
+    /// `x` with `digits` significant digits: integral values below 10¹⁵ print as integers,
+    /// others as C's `%.<digits>g`; NaN, Inf and -Inf by name.
+    public static func short(_ x: Double, digits: Int = 6) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "Inf" : "-Inf" }
+        if x == x.rounded(), abs(x) < 1e15 {
+            return x == 0 ? "0" : String(Int64(x))
+        }
+        return formatG(x, digits: digits)
+    }
+
+    /// C's `%.*g`.
+    public static func formatG(_ x: Double, digits: Int) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = withVaList([Int32(max(1, min(17, digits))), x]) { args in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.*g", args) }
+        }
+        return String(decoding: buffer[0..<Int(max(0, min(63, n)))].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Settings for turning values into text.
+public struct RenderOptions: Sendable {
+    /// Significant digits for numbers (`:set digits N`).
+    public var digits: Int
+    /// Rows of a matrix or table shown before the rest is summarised.
+    public var maxRows: Int
+    /// Characters a line may use.
+    public var width: Int
+
+    public init(digits: Int = 6, maxRows: Int = 10, width: Int = 80) {
+        self.digits = digits
+        self.maxRows = maxRows
+        self.width = width
+    }
+}

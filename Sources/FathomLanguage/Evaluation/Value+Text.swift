@@ -1,0 +1,229 @@
+import FathomCore
+
+extension Value {
+    /// How the value prints in the shell: readable, abbreviated when long, numbers to
+    /// `options.digits` significant digits.
+    public func renderText(_ options: RenderOptions = RenderOptions()) -> String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let x): return NumberFormat.short(x, digits: options.digits)
+        case .string(let s): return Value.quoted(s)
+        case .vector(let c): return Value.renderVector(c, options)
+        case .matrix(let m): return Value.renderMatrix(m, options)
+        case .table(let t): return Value.renderTable(t, options)
+        case .record(let r): return Value.renderRecord(r, options)
+        case .list(let l): return Value.renderList(l, options)
+        case .builtin(let b): return "builtin \(b.signature)"
+        case .object(let o): return o.renderText(options)
+        }
+    }
+
+    /// The text `print` writes: like ``renderText(_:)``, but a string prints bare.
+    public func printedText(_ options: RenderOptions = RenderOptions()) -> String {
+        if case .string(let s) = self { return s }
+        return renderText(options)
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 || ch.value == 0x7F {
+                    out += "\\u{" + String(ch.value, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// One element of a column as text.
+    static func element(_ c: Column, _ i: Int, _ options: RenderOptions, quoteStrings: Bool = true) -> String {
+        switch c {
+        case .numbers(let v): return NumberFormat.short(v[i], digits: options.digits)
+        case .bools(let v): return v[i] ? "true" : "false"
+        case .strings(let v): return quoteStrings ? quoted(v[i]) : v[i]
+        }
+    }
+
+    static func renderVector(_ c: Column, _ options: RenderOptions) -> String {
+        let n = c.count
+        if n == 0 { return "[]" }
+        let head = 6, tail = 2
+        if n <= head + tail + 4 {
+            let items = (0..<n).map { element(c, $0, options) }
+            let line = "[" + items.joined(separator: ", ") + "]"
+            if line.count <= options.width || n <= 3 { return line }
+        }
+        let shown = (0..<min(head, n)).map { element(c, $0, options) } + ["…"] + (max(head, n - tail)..<n).map { element(c, $0, options) }
+        return "[" + shown.joined(separator: ", ") + "]  (\(n) \(c.elementName)s)"
+    }
+
+    static func renderMatrix(_ m: Matrix, _ options: RenderOptions) -> String {
+        var lines = ["matrix \(m.rows)×\(m.cols)"]
+        if m.rows == 0 || m.cols == 0 { return lines[0] }
+        let rowIndices = shownIndices(m.rows, options.maxRows)
+        // Choose how many columns fit the width: a cell is its widest shown element.
+        func cell(_ i: Int, _ j: Int) -> String { NumberFormat.short(m[i, j], digits: options.digits) }
+        let labelWidth = String(m.rows - 1).count
+        var used = labelWidth
+        var colIndices: [Int] = []
+        var widths: [Int] = []
+        let candidates = m.cols <= 2 ? Array(0..<m.cols) : Array(0..<(m.cols - 1)) + [m.cols - 1]
+        for j in candidates {
+            let w = max(String(j).count, rowIndices.compactMap { $0 }.map { cell($0, j).count }.max() ?? 1)
+            let reserve = j == m.cols - 1 ? 0 : 5
+            if used + 2 + w + reserve > options.width, !colIndices.isEmpty, j != m.cols - 1 {
+                break
+            }
+            colIndices.append(j)
+            widths.append(w)
+            used += 2 + w
+        }
+        if colIndices.count < m.cols, colIndices.last != m.cols - 1 {
+            let j = m.cols - 1
+            colIndices.append(j)
+            widths.append(max(String(j).count, rowIndices.compactMap { $0 }.map { cell($0, j).count }.max() ?? 1))
+        }
+        let skipAfter = colIndices.count < m.cols ? colIndices.count - 2 : -1
+        func join(_ label: String, _ items: [String]) -> String {
+            var s = pad(label, labelWidth, right: false)
+            for (k, item) in items.enumerated() {
+                s += "  " + pad(item, widths[k], right: true)
+                if k == skipAfter { s += "  …" }
+            }
+            return s
+        }
+        lines.append(join("", colIndices.map(String.init)))
+        for r in rowIndices {
+            guard let i = r else { lines.append(pad("⋮", labelWidth, right: false)); continue }
+            lines.append(join(String(i), colIndices.map { cell(i, $0) }))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Which rows to show: all when few, else the first ones, a gap (nil) and the last two.
+    static func shownIndices(_ n: Int, _ maxRows: Int) -> [Int?] {
+        if n <= maxRows { return Array(0..<n) }
+        let tail = 2
+        let head = max(1, maxRows - tail - 1)
+        return Array(0..<head).map { Optional($0) } + [nil] + Array((n - tail)..<n).map { Optional($0) }
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool) -> String {
+        let n = s.count
+        if n >= width { return s }
+        let fill = String(repeating: " ", count: width - n)
+        return right ? fill + s : s + fill
+    }
+
+    static func renderTable(_ t: Table, _ options: RenderOptions) -> String {
+        var lines = ["table \(t.rowCount)×\(t.columnCount)"]
+        if t.columnCount == 0 { return lines[0] }
+        let rows = shownIndices(t.rowCount, options.maxRows)
+        let labelWidth = max(1, String(max(0, t.rowCount - 1)).count)
+        var used = labelWidth
+        var shownColumns: [(Int, Int, Bool)] = []
+        for j in 0..<t.columnCount {
+            let c = t.columns[j]
+            let w = max(t.names[j].count, rows.compactMap { $0 }.map { element(c, $0, options, quoteStrings: false).count }.max() ?? 0)
+            if used + 2 + w > options.width, !shownColumns.isEmpty { break }
+            var rightAlign = true
+            if case .strings = c { rightAlign = false }
+            shownColumns.append((j, min(w, options.width), rightAlign))
+            used += 2 + w
+        }
+        func line(_ label: String, _ cells: [String]) -> String {
+            var s = pad(label, labelWidth, right: false)
+            for (k, cell) in cells.enumerated() {
+                let (_, w, right) = shownColumns[k]
+                let text = cell.count > w ? String(cell.prefix(w - 1)) + "…" : cell
+                s += "  " + pad(text, w, right: right)
+            }
+            return s
+        }
+        lines.append(line("", shownColumns.map { t.names[$0.0] }))
+        for r in rows {
+            guard let i = r else { lines.append(pad("⋮", labelWidth, right: false)); continue }
+            lines.append(line(String(i), shownColumns.map { element(t.columns[$0.0], i, options, quoteStrings: false) }))
+        }
+        if shownColumns.count < t.columnCount {
+            let rest = t.names[shownColumns.count...]
+            let listed = rest.prefix(8).joined(separator: ", ")
+            lines.append("… \(rest.count) more column\(rest.count == 1 ? "" : "s"): \(listed)\(rest.count > 8 ? ", …" : "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Short enough to sit on one line inside a record or list.
+    var isInline: Bool {
+        switch self {
+        case .null, .bool, .number, .string, .builtin: return true
+        case .vector(let c): return c.count <= 12
+        case .record(let r): return r.count <= 4 && r.values.allSatisfy { $0.isScalar }
+        case .list(let l): return l.count <= 6 && l.allSatisfy { $0.isScalar }
+        default: return false
+        }
+    }
+
+    var isScalar: Bool {
+        switch self {
+        case .null, .bool, .number, .string: true
+        default: false
+        }
+    }
+
+    static func renderRecord(_ r: Record, _ options: RenderOptions) -> String {
+        if r.count == 0 { return "{}" }
+        let inline = "{" + r.pairs.map { "\(Value.key($0.0)): \($0.1.renderText(options))" }.joined(separator: ", ") + "}"
+        if r.values.allSatisfy({ $0.isScalar }), inline.count <= options.width, !inline.contains("\n") {
+            return inline
+        }
+        let keyWidth = r.keys.map { Value.key($0).count }.max() ?? 0
+        var lines: [String] = []
+        for (k, v) in r.pairs {
+            let label = Value.key(k) + ":"
+            var inner = options
+            inner.width = max(20, options.width - 2)
+            let text = v.renderText(inner)
+            if !text.contains("\n"), label.count + 1 + text.count + (keyWidth + 1 - label.count) <= options.width {
+                lines.append(pad(label, keyWidth + 1, right: false) + " " + text)
+            } else {
+                lines.append(label)
+                for l in text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("  " + l) }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A record key as written: bare when it is a plain name, quoted otherwise.
+    static func key(_ k: String) -> String {
+        let plain = !k.isEmpty && k.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }
+            && !(k.utf8.first! >= 48 && k.utf8.first! <= 57)
+        return plain ? k : quoted(k)
+    }
+
+    static func renderList(_ l: [Value], _ options: RenderOptions) -> String {
+        if l.isEmpty { return "[]" }
+        if l.allSatisfy({ $0.isInline }) {
+            let line = "[" + l.map { $0.renderText(options) }.joined(separator: ", ") + "]"
+            if line.count <= options.width { return line }
+        }
+        var lines = ["list of \(l.count)"]
+        for (i, v) in l.prefix(options.maxRows).enumerated() {
+            let text = v.renderText(options)
+            let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append("[\(i)] " + parts[0])
+            for p in parts.dropFirst() { lines.append("    " + p) }
+        }
+        if l.count > options.maxRows { lines.append("… \(l.count - options.maxRows) more") }
+        return lines.joined(separator: "\n")
+    }
+}

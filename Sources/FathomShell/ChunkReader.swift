@@ -1,0 +1,58 @@
+import FathomLanguage
+
+/// Groups input lines into complete chunks: a statement that spans lines (open bracket,
+/// trailing operator, trailing `\`) is held until it is finished or a blank line ends it.
+/// A line starting with `:` or `?` outside a statement is a chunk on its own (a command).
+/// Used by batch input, scripts, replay and the interactive prompt alike, so all read the
+/// same language.
+public struct ChunkReader {
+    private var pending: [String] = []
+    private var pendingStart = 0
+    /// The number of the last line added (1-based).
+    public private(set) var lineNumber = 0
+
+    public init(firstLine: Int = 1) {
+        lineNumber = firstLine - 1
+    }
+
+    /// Whether a statement is open and waiting for more lines.
+    public var isContinuing: Bool { !pending.isEmpty }
+
+    /// Adds one line (without its line break); returns a chunk when one is complete.
+    public mutating func add(_ line: String) -> (text: String, firstLine: Int)? {
+        lineNumber += 1
+        if pending.isEmpty {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.allSatisfy({ $0 == "\r" }) { return nil }
+            if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") { return (line, lineNumber) }
+            pending = [line]
+            pendingStart = lineNumber
+        } else {
+            pending.append(line)
+        }
+        let text = pending.joined(separator: "\n")
+        if ChunkReader.needsMoreInput(text) { return nil }
+        pending = []
+        return (text, pendingStart)
+    }
+
+    /// Counts a line that is not code (a comment or blank line kept elsewhere).
+    public mutating func skip() { lineNumber += 1 }
+
+    /// At the end of input: whatever is still open, to be run (and reported unfinished).
+    public mutating func finish() -> (text: String, firstLine: Int)? {
+        guard !pending.isEmpty else { return nil }
+        defer { pending = [] }
+        return (pending.joined(separator: "\n"), pendingStart)
+    }
+
+    /// Drops an unfinished statement (Ctrl-C at a continuation prompt).
+    public mutating func cancel() { pending = [] }
+
+    /// Whether `text` ends inside an unfinished statement.
+    public static func needsMoreInput(_ text: String) -> Bool {
+        var lexer = Lexer(SourceFile(name: "", text: text))
+        lexer.run()
+        return lexer.needsMoreInput
+    }
+}

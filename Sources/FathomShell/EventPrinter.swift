@@ -1,0 +1,60 @@
+import FathomCore
+import FathomLanguage
+
+/// Renders session events for one kind of front end.
+public final class EventPrinter {
+    public enum Style {
+        /// Values as they are, errors with their location: batch input, scripts, `-e`.
+        case plain
+        /// Values labelled `Out[N]:`, in colour when enabled: the interactive shell.
+        case interactive
+        /// One JSON object per line: `--json`.
+        case json
+    }
+
+    let console: Console
+    let style: Style
+    var settings: () -> Settings
+    /// Whether standard error is a terminal that takes colour.
+    var errorColor: Bool
+
+    public init(console: Console, style: Style, errorColor: Bool, settings: @escaping () -> Settings) {
+        self.console = console
+        self.style = style
+        self.errorColor = errorColor
+        self.settings = settings
+    }
+
+    private func paint(_ s: String, _ code: String) -> String {
+        settings().color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+
+    public func handle(_ event: SessionEvent) {
+        let s = settings()
+        switch (style, event) {
+        case (.json, .value(let cell, let input, let value)):
+            var line = ""
+            JSONValue.object([("cell", .number(Double(cell))), ("input", .string(input)), ("value", value.json())]).write(to: &line)
+            console.write(line + "\n")
+        case (.json, .printed(let cell, let text)):
+            console.write(JSONValue.object([("cell", .number(Double(cell))), ("printed", .string(text))]).serialized() + "\n")
+        case (.json, .info(let text)):
+            console.write(JSONValue.object([("info", .string(text))]).serialized() + "\n")
+        case (.interactive, .value(let cell, _, let value)):
+            let label = paint("Out[\(cell)]:", "31")
+            let text = value.renderText(s.renderOptions)
+            console.write(label + (text.contains("\n") ? "\n" : " ") + text + "\n")
+        case (_, .value(_, _, let value)):
+            console.write(value.renderText(s.renderOptions) + "\n")
+        case (_, .printed(_, let text)):
+            console.write(text)
+        case (_, .info(let text)):
+            console.write(text.hasSuffix("\n") ? text : text + "\n")
+        case (_, .failed(_, _, let d)):
+            console.error(DiagnosticRenderer(color: errorColor).render(d) + "\n")
+        case (_, .interrupted(let cell)):
+            let note = style == .interactive ? "; every variable is as it was" : ""
+            console.error(paint("interrupted", "1;33") + " (cell \(cell))\(note)\n")
+        }
+    }
+}

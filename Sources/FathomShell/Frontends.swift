@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+import FathomLanguage
+
+/// Exit statuses, as DESIGN.md fixes them.
+public enum ExitStatus {
+    public static let ok: Int32 = 0
+    /// A statement failed.
+    public static let failed: Int32 = 1
+    /// The command line was wrong, or a script could not be read.
+    public static let usage: Int32 = 2
+    /// A check failed, or `replay --check` found a changed output.
+    public static let check: Int32 = 3
+    /// Ctrl-C stopped a script.
+    public static let interrupted: Int32 = 130
+}
+
+/// Options shared by every way of running Fathom.
+public struct ShellOptions: Sendable {
+    public var seed: UInt64 = 0
+    /// False with `--no-color` or the NO_COLOR variable.
+    public var colorAllowed = true
+    public var json = false
+    public var plots: Settings.PlotPreview?
+
+    public init() {}
+
+    /// Settings for a new session, with colour only when `terminal` and allowed.
+    func settings(terminal: Bool) -> Settings {
+        var s = Settings()
+        s.seed = seed
+        s.color = terminal && colorAllowed
+        if let plots { s.plots = plots }
+        if terminal { s.width = max(40, min(200, Terminal.columns())) }
+        return s
+    }
+}
+
+/// The non-interactive ways in: standard input, `-e`, `run` and `replay`.
+public enum Frontends {
+    static func makeSession(_ options: ShellOptions, console: Console, style: EventPrinter.Style, terminal: Bool = false) -> Session {
+        let session = Session(settings: options.settings(terminal: terminal))
+        let printer = EventPrinter(console: console, style: style, errorColor: options.colorAllowed && Terminal.isTerminal(2)) { [unowned session] in session.settings }
+        session.onEvent = printer.handle
+        return session
+    }
+
+    /// Batch mode: statements from standard input, no prompt, errors to standard error with
+    /// `<stdin>:line:column`, carrying on after errors; exit 1 at the end if any failed.
+    public static func batch(_ options: ShellOptions) -> Int32 {
+        let console = Console()
+        let session = makeSession(options, console: console, style: options.json ? .json : .plain)
+        Signals.installInterruptHandler()
+        let input = LineInput()
+        var reader = ChunkReader()
+        var failed = false
+        func run(_ chunk: (text: String, firstLine: Int)) -> Bool {
+            let outcome = session.run(chunk.text, sourceName: "<stdin>", firstLine: chunk.firstLine)
+            failed = failed || outcome.failed
+            return !outcome.interrupted && !session.quitRequested
+        }
+        while let line = input.next() {
+            session.remember(line)
+            if let chunk = reader.add(line), !run(chunk) {
+                console.flush()
+                return session.quitRequested ? (failed ? ExitStatus.failed : ExitStatus.ok) : ExitStatus.interrupted
+            }
+        }
+        if let chunk = reader.finish() { _ = run(chunk) }
+        console.flush()
+        return failed ? ExitStatus.failed : ExitStatus.ok
+    }
+
+    /// `fathom -e 'EXPR; EXPR'`: evaluate, print, exit.
+    public static func expression(_ text: String, _ options: ShellOptions) -> Int32 {
+        let console = Console()
+        let session = makeSession(options, console: console, style: options.json ? .json : .plain)
+        Signals.installInterruptHandler()
+        let status = runText(text, name: "<-e>", session: session, stopAtError: false)
+        console.flush()
+        return status
+    }
+
+    /// Runs `text` chunk by chunk; returns the exit status.
+    static func runText(_ text: String, name: String, session: Session, stopAtError: Bool) -> Int32 {
+        var reader = ChunkReader()
+        var failed = false
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        var chunks: [(text: String, firstLine: Int)] = []
+        for line in lines {
+            if let c = reader.add(line.hasSuffix("\r") ? String(line.dropLast()) : line) { chunks.append(c) }
+        }
+        if let c = reader.finish() { chunks.append(c) }
+        for c in chunks {
+            let outcome = session.run(c.text, sourceName: name, firstLine: c.firstLine, stopAtError: stopAtError)
+            if outcome.interrupted { return ExitStatus.interrupted }
+            if outcome.failed {
+                failed = true
+                if stopAtError { return ExitStatus.failed }
+            }
+            if session.quitRequested { break }
+        }
+        return failed ? ExitStatus.failed : ExitStatus.ok
+    }
+
+    /// `fathom run FILE...`: each file in turn in one session; stops at the first failing
+    /// statement unless `keepGoing`.
+    public static func run(_ files: [String], keepGoing: Bool, _ options: ShellOptions) -> Int32 {
+        let console = Console()
+        let session = makeSession(options, console: console, style: options.json ? .json : .plain)
+        Signals.installInterruptHandler()
+        var texts: [(String, String)] = []
+        for f in files {
+            do {
+                texts.append((f, try FileSystem.readText(f)))
+            } catch let e as FileError {
+                console.error("fathom: cannot read \(e.message)\n")
+                return ExitStatus.usage
+            } catch {
+                console.error("fathom: cannot read \(f)\n")
+                return ExitStatus.usage
+            }
+        }
+        var status = ExitStatus.ok
+        for (name, text) in texts {
+            let s = runText(text, name: name, session: session, stopAtError: !keepGoing)
+            if s == ExitStatus.interrupted { console.flush(); return s }
+            if s != ExitStatus.ok {
+                status = s
+                if !keepGoing { break }
+            }
+            if session.quitRequested { break }
+        }
+        console.flush()
+        return status
+    }
+}

@@ -1,0 +1,138 @@
+import FathomLanguage
+
+/// Help text, generated from the builtin registry and the reference texts, for `?name`,
+/// `:help` and the README.
+public enum Help {
+    /// `?mean` and `:help mean`.
+    public static func builtin(_ b: Builtin) -> String {
+        var lines = ["\(b.signature)  —  \(b.summary)", ""]
+        if !b.doc.isEmpty {
+            lines += wrap(b.doc, width: 76).map { "  " + $0 }
+            lines.append("")
+        }
+        if !b.parameters.isEmpty {
+            lines.append("  Parameters")
+            let w = b.parameters.map { $0.signatureText.count }.max() ?? 0
+            for p in b.parameters {
+                let head = "    " + p.signatureText.padding(w) + "  "
+                let text = "\(p.type)" + (p.doc.isEmpty ? "" : ": \(p.doc)") + defaultNote(p)
+                let body = wrap(text, width: max(30, 76 - head.count))
+                lines.append(head + body[0])
+                for more in body.dropFirst() { lines.append(String(repeating: " ", count: head.count) + more) }
+            }
+            lines.append("")
+        }
+        lines.append("  Returns  \(b.returns)")
+        if !b.examples.isEmpty {
+            lines.append("")
+            lines.append("  Examples")
+            for e in b.examples { lines.append("    " + e) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func defaultNote(_ p: Parameter) -> String {
+        if case .absent(let what) = p.defaultValue { return " (if omitted: \(what))" }
+        return ""
+    }
+
+    /// `:help` with no topic: how to get around, then every builtin by area.
+    public static func overview(_ registry: BuiltinRegistry) -> String {
+        var lines = [
+            "Fathom: type an expression and press Enter. ?name or :help name explains a builtin.",
+            "",
+            "Topics (:help TOPIC)",
+            "  " + topics.map(\.name).joined(separator: "  "),
+            "",
+            "Commands",
+        ]
+        for c in Commands.all { lines.append("  " + c.usage.padding(22) + c.summary) }
+        for area in BuiltinArea.allCases {
+            let bs = registry.builtins.filter { $0.area == area }
+            if bs.isEmpty { continue }
+            lines.append("")
+            lines.append(area.rawValue)
+            let w = bs.map(\.name.count).max() ?? 0
+            for b in bs { lines.append("  " + b.name.padding(w) + "  " + b.summary) }
+        }
+        lines.append("")
+        lines.append("Constants")
+        for c in registry.constants { lines.append("  " + c.name.padding(4) + "  " + c.doc) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Help topics: concepts and parts of the shell, each a page of text.
+    public static let topics: [(name: String, text: String)] = [
+        ("language", LanguageReference.text),
+        ("commands", commandsText),
+        ("keys", keysText),
+    ]
+
+    static var commandsText: String {
+        (["Commands start with ':' at the beginning of a line.", ""] + Commands.all.map { "  " + $0.usage.padding(22) + $0.summary }
+            + ["", "  ?name                 the same as :help name"]).joined(separator: "\n")
+    }
+
+    static let keysText = """
+    Editing keys (emacs style)
+      Tab          complete a builtin, variable, :command, field or column after '.',
+                   or a file path inside a string
+      Ctrl-R       search the history backwards; Up and Down step through it
+      Ctrl-A/E     start / end of the line     Ctrl-K  delete to the end
+      Ctrl-C       clear the line; while a computation runs, stop it (variables survive)
+      Ctrl-D       leave (on an empty line)
+    History is kept in ${XDG_STATE_HOME:-~/.local/state}/fathom/history.
+    """
+
+    /// The Markdown builtin reference for the README.
+    public static func markdownReference(_ registry: BuiltinRegistry) -> String {
+        var out: [String] = []
+        for area in BuiltinArea.allCases {
+            let bs = registry.builtins.filter { $0.area == area }
+            if bs.isEmpty { continue }
+            out.append("### \(area.rawValue)")
+            out.append("")
+            for b in bs {
+                out.append("#### `\(b.signature)`")
+                out.append("")
+                out.append(b.summary.prefix(1).uppercased() + b.summary.dropFirst() + ". " + b.doc)
+                out.append("")
+                for p in b.parameters {
+                    out.append("- `\(p.signatureText)` — \(p.type)" + (p.doc.isEmpty ? "" : ": \(p.doc)") + defaultNote(p))
+                }
+                out.append("- returns: \(b.returns)")
+                out.append("")
+                out.append("```")
+                out.append(contentsOf: b.examples)
+                out.append("```")
+                out.append("")
+            }
+        }
+        out.append("### Constants")
+        out.append("")
+        for c in registry.constants { out.append("- `\(c.name)` — \(c.doc)") }
+        return out.joined(separator: "\n")
+    }
+
+    /// Words of `text` in lines of at most `width` characters.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                if line.isEmpty { line = String(word) }
+                else if line.count + 1 + word.count <= width { line += " " + word }
+                else { lines.append(line); line = String(word) }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+}
+
+extension String {
+    /// Padded with spaces on the right to `width` characters.
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

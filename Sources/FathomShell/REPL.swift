@@ -1,0 +1,68 @@
+import FathomCore
+import FathomLanguage
+
+extension Frontends {
+    /// The interactive shell: numbered prompts, libedit editing and history, Tab completion,
+    /// a continuation prompt for unfinished statements, Ctrl-C to clear the line or stop a
+    /// computation, Ctrl-D to leave.
+    public static func interactive(_ options: ShellOptions) -> Int32 {
+        let console = Console()
+        let session = makeSession(options, console: console, style: .interactive, terminal: true)
+        Signals.installInterruptHandler()
+        guard let editor = LineEditor(program: "fathom") else {
+            console.error("fathom: the line editor could not start; reading input without editing\n")
+            return batch(options)
+        }
+        let historyPath = HistoryFile.prepare()
+        if let historyPath { editor.loadHistory(historyPath) }
+        editor.complete = { [unowned session] text in
+            let r = session.completions(for: text)
+            return LineEditor.Completion(insert: r.insertion, candidates: r.candidates)
+        }
+        let color = session.settings.color
+        func paint(_ s: String, _ code: String) -> String {
+            color ? "\u{1}\u{1B}[\(code)m\u{1}\(s)\u{1}\u{1B}[0m\u{1}" : s
+        }
+        console.write("Fathom \(FathomVersion.string): how models fail. ?name explains a builtin, :help lists everything, Ctrl-D leaves.\n")
+        var reader = ChunkReader()
+        var lineNumber = 0
+        while !session.quitRequested {
+            console.flush()
+            let number = "[\(session.nextCell)]>"
+            let prompt = reader.isContinuing
+                ? paint(String(repeating: ".", count: number.count - 1) + ">", "2") + " "
+                : paint(number, "32") + " "
+            switch editor.read(prompt: prompt) {
+            case .endOfInput:
+                console.write("\n")
+                console.flush()
+                return ExitStatus.ok
+            case .interrupted:
+                Interruption.clear()
+                reader.cancel()
+                console.write("\n")
+            case .line(let line):
+                lineNumber += 1
+                if !line.trimmingSpaces.isEmpty {
+                    editor.addToHistory(line)
+                    if let historyPath { editor.saveHistory(historyPath) }
+                    session.remember(line)
+                }
+                if !reader.isContinuing, line.trimmingSpaces.hasPrefix("#'") {
+                    session.logProse(line.trimmingSpaces)
+                    continue
+                }
+                if let chunk = reader.add(line) {
+                    session.run(chunk.text, sourceName: "<stdin>", firstLine: chunk.firstLine)
+                }
+            }
+        }
+        console.flush()
+        return ExitStatus.ok
+    }
+}
+
+/// The version `fathom --version` prints.
+public enum FathomVersion {
+    public static let string = "0.1.0"
+}

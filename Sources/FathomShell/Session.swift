@@ -1,0 +1,175 @@
+import FathomCore
+import FathomLanguage
+
+/// What a session reports while it runs; each front end (terminal, batch, JSON, replay)
+/// renders these its own way.
+public enum SessionEvent {
+    /// An expression statement produced a value worth showing (not null).
+    case value(cell: Int, input: String, value: Value)
+    /// A builtin such as `print` wrote text during cell `cell`.
+    case printed(cell: Int, text: String)
+    /// A statement failed; the diagnostic has its source attached.
+    case failed(cell: Int?, input: String, diagnostic: Diagnostic)
+    /// Output of a `:` command or `?name`.
+    case info(String)
+    /// Ctrl-C stopped cell `cell`; every variable is as it was before it.
+    case interrupted(cell: Int)
+}
+
+/// A statement that ran, as `:save` writes it back: its text and what it printed.
+public struct LoggedCell: Sendable {
+    public var input: String
+    public var output: String
+}
+
+/// One analysis session: the interpreter and its variables, numbered cells with `_` and `_N`,
+/// the settings, and a log of what ran. It reads no terminal and writes nothing itself: it
+/// reports ``SessionEvent``s to its front end.
+public final class Session {
+    public let interpreter: Interpreter
+    public var settings: Settings
+    public var onEvent: (SessionEvent) -> Void
+    /// The number the next statement will get.
+    public private(set) var nextCell = 1
+    private var cellValues: [Int: Value] = [:]
+    private var lastValue: Value?
+    /// Successful statements and commands worth keeping, for `:save`.
+    public private(set) var log: [LoggedCell] = []
+    /// Every line the user entered, for `:history`.
+    public private(set) var inputHistory: [String] = []
+    /// Set by `:quit`.
+    public private(set) var quitRequested = false
+    private var currentCell = 0
+    var loadDepth = 0
+    private var currentOutput = ""
+
+    /// How a chunk of input ended.
+    public struct Outcome: Equatable {
+        public var failed = false
+        public var interrupted = false
+    }
+
+    public init(settings: Settings = Settings(), datasets: [(name: String, description: String)] = [], onEvent: @escaping (SessionEvent) -> Void = { _ in }) {
+        self.settings = settings
+        self.onEvent = onEvent
+        let context = EvaluationContext(seed: settings.seed)
+        context.maxElements = settings.maxElements
+        context.renderOptions = settings.renderOptions
+        context.datasets = datasets
+        interpreter = Interpreter(context: context)
+        context.emit = { [unowned self] text in
+            self.currentOutput += text
+            self.onEvent(.printed(cell: self.currentCell, text: text))
+        }
+        interpreter.sessionNames = { [unowned self] name in self.sessionValue(name) }
+    }
+
+    /// `_` is the last value shown; `_N` the value of cell N.
+    private func sessionValue(_ name: String) -> Value? {
+        guard name.hasPrefix("_") else { return nil }
+        if name == "_" { return lastValue }
+        guard let n = Int(name.dropFirst()), name.count > 1, name.dropFirst().allSatisfy(\.isNumber) else { return nil }
+        return cellValues[n]
+    }
+
+    /// Records a line of input for `:history`.
+    public func remember(_ line: String) {
+        inputHistory.append(line)
+    }
+
+    /// Runs one complete chunk of input (one or more statements, or a `:` command, or
+    /// `?name`). `firstLine` is the chunk's first line number within `sourceName`.
+    /// With `stopAtError`, statements after a failing one are skipped.
+    @discardableResult
+    public func run(_ text: String, sourceName: String, firstLine: Int = 1, stopAtError: Bool = false) -> Outcome {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") {
+            let source = SourceFile(name: sourceName, text: text, firstLine: firstLine)
+            return runCommand(source, offset: text.utf8.count - trimmed.utf8.count)
+        }
+        let source = SourceFile(name: sourceName, text: text, firstLine: firstLine)
+        var outcome = Outcome()
+        for parsed in Parser.parse(source) {
+            let cell = nextCell
+            nextCell += 1
+            switch parsed {
+            case .failure(let d):
+                let input = d.range.map { source.lineText(at: source.lineIndex(of: $0.start)) } ?? text
+                onEvent(.failed(cell: cell, input: input, diagnostic: d))
+                outcome.failed = true
+            case .success(let statement):
+                let result = execute(statement, cell: cell)
+                if result.interrupted { outcome.interrupted = true; return outcome }
+                if result.failed { outcome.failed = true }
+            }
+            if outcome.failed && stopAtError { return outcome }
+        }
+        return outcome
+    }
+
+    private func execute(_ statement: Statement, cell: Int) -> Outcome {
+        Interruption.clear()
+        currentCell = cell
+        currentOutput = ""
+        defer { Interruption.clear() }
+        do {
+            switch try interpreter.run(statement) {
+            case .value(let v):
+                cellValues[cell] = v
+                var shown = ""
+                if !v.isNull {
+                    lastValue = v
+                    shown = v.renderText(settings.renderOptions)
+                    onEvent(.value(cell: cell, input: statement.text, value: v))
+                }
+                log.append(LoggedCell(input: statement.text, output: currentOutput + (shown.isEmpty ? "" : shown + "\n")))
+            case .assigned(_, let v):
+                cellValues[cell] = v
+                log.append(LoggedCell(input: statement.text, output: currentOutput))
+            }
+            return Outcome()
+        } catch is Interrupted {
+            onEvent(.interrupted(cell: cell))
+            return Outcome(failed: true, interrupted: true)
+        } catch let d as Diagnostic {
+            onEvent(.failed(cell: cell, input: statement.text, diagnostic: d))
+            return Outcome(failed: true)
+        } catch {
+            let d = Diagnostic("internal", "\(error)", at: statement.range, source: statement.source)
+            onEvent(.failed(cell: cell, input: statement.text, diagnostic: d))
+            return Outcome(failed: true)
+        }
+    }
+
+    /// Appends a line to the log as it is (prose typed as `#'` lines).
+    public func logProse(_ line: String) {
+        log.append(LoggedCell(input: line, output: ""))
+    }
+
+    func logCommand(_ text: String) {
+        log.append(LoggedCell(input: text, output: ""))
+    }
+
+    /// Ends the session at the next prompt.
+    func requestQuit() { quitRequested = true }
+
+    /// Forgets variables (all, or the named ones) and, when clearing all, the cell values.
+    func clear(_ names: [String]) -> Int {
+        if names.isEmpty {
+            let n = interpreter.variables.count
+            interpreter.variables.removeAll()
+            cellValues.removeAll()
+            lastValue = nil
+            return n
+        }
+        return names.reduce(0) { $0 + (interpreter.variables.removeValue(forKey: $1) == nil ? 0 : 1) }
+    }
+
+    /// Applies a changed setting to the interpreter.
+    func applySettings(reseed: Bool) {
+        let c = interpreter.context
+        c.maxElements = settings.maxElements
+        c.renderOptions = settings.renderOptions
+        if reseed { c.reseed(settings.seed) }
+    }
+}

@@ -1,0 +1,85 @@
+import FathomLanguage
+
+/// The session's adjustable settings (`:set NAME VALUE`, and the command-line flags).
+public struct Settings: Sendable {
+    /// Seed of the session's random generator.
+    public var seed: UInt64 = 0
+    /// Significant digits when printing numbers.
+    public var digits = 6
+    /// How plots without `to=` are shown in a terminal.
+    public var plots: PlotPreview = .text
+    /// ANSI colours in terminal output.
+    public var color = false
+    /// Largest number of elements one value may hold.
+    public var maxElements = EvaluationContext.defaultMaxElements
+    /// Characters per line when printing values.
+    public var width = 80
+
+    public enum PlotPreview: String, Sendable, CaseIterable {
+        case text, sixel, off
+    }
+
+    public init() {}
+
+    public var renderOptions: RenderOptions {
+        RenderOptions(digits: digits, maxRows: 10, width: width)
+    }
+
+    /// The names `:set` accepts, with what each takes.
+    public static let descriptions: [(name: String, takes: String, doc: String)] = [
+        ("seed", "a whole number ≥ 0", "restart the session's random generator from this seed"),
+        ("digits", "1 to 17", "significant digits when printing numbers"),
+        ("plots", "text, sixel or off", "how plots without to= appear in the terminal"),
+        ("color", "on or off", "coloured output in the terminal"),
+        ("max_elements", "a whole number ≥ 1", "the most elements one value may hold"),
+        ("width", "20 to 1000", "characters per line when printing values"),
+    ]
+
+    /// The current value of a setting, as text.
+    public func text(of name: String) -> String? {
+        switch name {
+        case "seed": String(seed)
+        case "digits": String(digits)
+        case "plots": plots.rawValue
+        case "color": color ? "on" : "off"
+        case "max_elements": String(maxElements)
+        case "width": String(width)
+        default: nil
+        }
+    }
+
+    /// Sets `name` from `text`; returns an error message when either is wrong.
+    public mutating func set(_ name: String, _ text: String) -> String? {
+        func whole(_ lo: Int, _ hi: Int) -> Int? {
+            guard let v = Int(text.filter { $0 != "_" }) ?? Double(text).flatMap({ $0 == $0.rounded() && abs($0) < 9e18 ? Int($0) : nil }), v >= lo, v <= hi else { return nil }
+            return v
+        }
+        let takes = Settings.descriptions.first { $0.name == name }?.takes ?? ""
+        switch name {
+        case "seed":
+            guard let v = whole(0, Int.max) else { return "seed takes \(takes), got '\(text)'" }
+            seed = UInt64(v)
+        case "digits":
+            guard let v = whole(1, 17) else { return "digits takes \(takes), got '\(text)'" }
+            digits = v
+        case "plots":
+            guard let v = PlotPreview(rawValue: text) else { return "plots takes \(takes), got '\(text)'" }
+            plots = v
+        case "color":
+            switch text {
+            case "on", "true", "yes": color = true
+            case "off", "false", "no": color = false
+            default: return "color takes \(takes), got '\(text)'"
+            }
+        case "max_elements":
+            guard let v = whole(1, Int.max) else { return "max_elements takes \(takes), got '\(text)'" }
+            maxElements = v
+        case "width":
+            guard let v = whole(20, 1000) else { return "width takes \(takes), got '\(text)'" }
+            width = v
+        default:
+            return nil
+        }
+        return nil
+    }
+}

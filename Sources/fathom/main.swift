@@ -1,0 +1,151 @@
+import ArgumentParser
+import FathomShell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Settings.PlotPreview: ExpressibleByArgument {}
+
+/// Options every subcommand takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Seed of the session's random generator.")
+    var seed: UInt64 = 0
+
+    @Flag(name: .customLong("no-color"), help: "No colours (also when the NO_COLOR variable is set).")
+    var noColor = false
+
+    @Option(help: ArgumentHelp("How plots without to= show in a terminal.", valueName: "text|sixel|off"))
+    var plots: Settings.PlotPreview?
+
+    func shellOptions(json: Bool) -> ShellOptions {
+        var o = ShellOptions()
+        o.seed = seed
+        o.colorAllowed = !noColor && !Terminal.noColorRequested
+        o.json = json
+        o.plots = plots
+        return o
+    }
+}
+
+struct Fathom: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fathom",
+        abstract: "An interactive shell for how machine-learning models fail: calibration, shift, rare failures.",
+        discussion: """
+        With no arguments Fathom opens the interactive shell when standard input and output are a \
+        terminal, and otherwise reads statements from standard input (batch mode). Exit status: \
+        0 all good; 1 a statement failed; 2 usage error; 3 a check failed or replay --check found \
+        a changed output.
+        """,
+        version: FathomVersion.string,
+        subcommands: [Run.self, Replay.self, Docs.self]
+    )
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate EXPR, print its values, and exit (may repeat).", valueName: "EXPR"))
+    var expressions: [String] = []
+
+    @Flag(help: "Print one JSON object per output cell: {\"cell\": N, \"input\": ..., \"value\": ...}.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let options = common.shellOptions(json: json)
+        let status: Int32
+        if !expressions.isEmpty {
+            status = Frontends.expression(expressions.joined(separator: "\n"), options)
+        } else if Terminal.isInteractive && !json {
+            status = Frontends.interactive(options)
+        } else {
+            status = Frontends.batch(options)
+        }
+        throw ExitCode(status)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run scripts in one session, printing their outputs.")
+
+    @Argument(help: "Scripts (.fathom files) to run in order.")
+    var files: [String]
+
+    @Flag(name: .customLong("keep-going"), help: "Carry on after a failing statement (the exit status is still 1).")
+    var keepGoing = false
+
+    @Flag(help: "Print one JSON object per output cell.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one script to run") }
+    }
+
+    func run() throws {
+        throw ExitCode(Frontends.run(files, keepGoing: keepGoing, common.shellOptions(json: json)))
+    }
+}
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a transcript: show it like a notebook, check its recorded outputs, or update them.",
+        discussion: "A transcript is a script whose statements are followed by their outputs in '#> ' lines; '#'' lines are prose.")
+
+    @Argument(help: "The transcript (.fathom file).")
+    var file: String
+
+    @Flag(help: "Compare outputs with the recorded ones; exit 3 with a diff if any changed.")
+    var check = false
+
+    @Flag(help: "Rewrite the recorded outputs.")
+    var update = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if check && update { throw ValidationError("--check and --update cannot be used together") }
+    }
+
+    func run() throws {
+        let mode: Frontends.ReplayMode = check ? .check : update ? .update : .show
+        throw ExitCode(Frontends.replay(file, mode: mode, common.shellOptions(json: false)))
+    }
+}
+
+struct Docs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print generated documentation (the README's reference sections).",
+        shouldDisplay: false)
+
+    @Argument(help: "builtins or language")
+    var section: String
+
+    func run() throws {
+        switch section {
+        case "builtins": print(Documentation.builtinReference())
+        case "language": print(Documentation.languageReference())
+        default: throw ValidationError("unknown section '\(section)': builtins or language")
+        }
+    }
+}
+
+do {
+    var command = try Fathom.parseAsRoot()
+    try command.run()
+} catch {
+    let code = Fathom.exitCode(for: error)
+    if code == .validationFailure {
+        // Usage errors exit with 2, as DESIGN.md fixes.
+        let message = Fathom.fullMessage(for: error)
+        FileHandleLite.writeError(message + "\n")
+        exit(2)
+    }
+    Fathom.exit(withError: error)
+}
+
+enum FileHandleLite {
+    static func writeError(_ s: String) {
+        Console().error(s)
+    }
+}
