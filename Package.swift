@@ -28,7 +28,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"]),
+        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"]),
         .testTarget(
             name: "FathomShellTests",

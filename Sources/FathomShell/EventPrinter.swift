@@ -53,8 +53,10 @@ public final class EventPrinter {
         case (_, .failed(_, _, let d)):
             console.error(DiagnosticRenderer(color: errorColor).render(d) + "\n")
         case (_, .interrupted(let cell)):
+            // In a terminal the ^C echo sits at the end of the line: start a new one.
+            let lead = style == .interactive ? "\n" : ""
             let note = style == .interactive ? "; every variable is as it was" : ""
-            console.error(paint("interrupted", "1;33") + " (cell \(cell))\(note)\n")
+            console.error(lead + paint("interrupted", "1;33") + " (cell \(cell))\(note)\n")
         }
     }
 }

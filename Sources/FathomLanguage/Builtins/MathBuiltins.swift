@@ -10,7 +10,7 @@ enum MathBuiltins {
         [
             unary("log", "natural logarithm", "log(x) is ln x; log(0) is -Inf and the log of a negative number is NaN, as in numpy. With base=, log(x, base) = ln x / ln base.", extra: [Parameter("base", "number", .absent("e"), doc: "logarithm base")], examples: ["log(10)", "log([1, 10, 100], base=10)"]) { args, x in
                 if let b = try args.optionalNumber("base") {
-                    guard b > 0, b != 1 else { throw args.invalid("base", "a logarithm base must be positive and not 1, got \(NumberFormat.short(b))") }
+                    guard b > 0, b != 1 else { throw args.invalid("base", "log() needs a base that is positive and not 1, got \(NumberFormat.short(b))") }
                     let lb = Glibc.log(b)
                     return { Glibc.log($0) / lb }
                 }

@@ -71,9 +71,9 @@ enum RandomBuiltins {
         let k = try args.optionalWholeNumber("k", atLeast: 0) ?? n
         try context.checkSize(Double(k), at: args.range("k"))
         if !replace, k > n {
-            throw args.invalid("k", "cannot draw \(k) without replacement from \(n); pass replace=true or a smaller k")
+            throw args.invalid("k", "sample() cannot draw \(k) without replacement from \(n); pass replace=true or a smaller k")
         }
-        if replace, n == 0, k > 0 { throw args.invalid("v", "cannot draw from an empty collection") }
+        if replace, n == 0, k > 0 { throw args.invalid("v", "sample() cannot draw from an empty collection") }
         var fresh = try args.optionalSeed().map { Xoshiro256(seed: $0) }
         func pick(_ g: inout Xoshiro256) throws -> [Int] {
             replace ? try g.sampleIndicesWithReplacement(n, k) : try g.sampleIndices(n, k)

@@ -39,7 +39,7 @@ enum StatisticsBuiltins {
         let v = try args.numbers("x")
         let ddof = try args.wholeNumber("ddof", atLeast: 0)
         guard v.count > ddof else {
-            throw args.invalid("x", "sd() with ddof=\(ddof) needs more than \(ddof) value\(ddof == 1 ? "" : "s"), got \(v.count)")
+            throw args.invalid("x", "sd(x, ddof=\(ddof)) needs more than \(ddof) value\(ddof == 1 ? "" : "s"), got \(v.count)")
         }
         return .number(Descriptive.standardDeviation(v, ddof: ddof))
     }
@@ -62,7 +62,7 @@ enum StatisticsBuiltins {
         default: throw args.mismatch("q", expected: "a probability or a vector of probabilities in [0, 1]")
         }
         if let bad = qs.first(where: { !($0 >= 0 && $0 <= 1) }) {
-            throw args.invalid("q", "probabilities must lie in [0, 1], got \(NumberFormat.short(bad))")
+            throw args.invalid("q", "quantile() probabilities must lie in [0, 1], got \(NumberFormat.short(bad))")
         }
         let r = Descriptive.quantiles(v, qs)
         if case .number = qv { return .number(r[0]) }

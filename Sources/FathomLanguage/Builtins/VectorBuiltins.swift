@@ -42,7 +42,7 @@ enum VectorBuiltins {
         let to = try args.optionalNumber("to")
         guard from.isFinite else { throw args.mismatch("from", expected: "a finite number") }
         if let k = try args.optionalWholeNumber("length", atLeast: 0) {
-            guard let to, to.isFinite else { throw args.invalid("length", "seq(from, to, length=k) needs to") }
+            guard let to, to.isFinite else { throw args.invalid("length", "seq(from, to, length=k) needs to as well as from") }
             try context.checkSize(Double(k), at: args.range("length"))
             if k == 1 { return .numbers([from]) }
             let step = (to - from) / Double(k - 1)
@@ -50,7 +50,7 @@ enum VectorBuiltins {
         }
         let (start, stop) = to.map { (from, $0) } ?? (0, from)
         let by = try args.number("by")
-        guard by != 0, by.isFinite else { throw args.invalid("by", "the step must be a finite number other than 0") }
+        guard by != 0, by.isFinite else { throw args.invalid("by", "seq() needs a step by= that is finite and not 0") }
         guard stop.isFinite else { throw args.mismatch("to", expected: "a finite number") }
         let n = max(0, ((stop - start) / by).rounded(.up))
         try context.checkSize(n, at: args.callRange)

@@ -80,9 +80,10 @@ public struct Arguments {
         return Diagnostic("argument.type", "\(builtin.name)() expects \(name): \(expected), got \(v.described)", at: range(name))
     }
 
-    /// A problem with an argument's content rather than its type.
+    /// A problem with an argument's content rather than its type; `message` is a whole
+    /// sentence that names the builtin where that helps.
     public func invalid(_ name: String, _ message: String, notes: [String] = []) -> Diagnostic {
-        Diagnostic("argument.value", "\(builtin.name)(): \(message)", at: range(name), notes: notes)
+        Diagnostic("argument.value", message, at: range(name), notes: notes)
     }
 
     public func required(_ name: String) throws -> Value {

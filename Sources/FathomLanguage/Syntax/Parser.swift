@@ -295,7 +295,9 @@ public struct Parser {
     /// The right operand of a binary operator, with a clear error when it is missing.
     private mutating func operand(after op: String, _ parse: (inout Parser) throws -> Expr) throws -> Expr {
         if atStatementEnd {
-            throw Diagnostic("syntax.missing-operand", "expected a value after '\(op)', found \(peek.kind.spelled)", at: peek.range)
+            // Point at the operator: the end of the statement may be a blank line.
+            let opRange = tokens[max(0, index - 1)].range
+            throw Diagnostic("syntax.missing-operand", "expected a value after '\(op)', found \(peek.kind.spelled)", at: opRange)
         }
         return try parse(&self)
     }

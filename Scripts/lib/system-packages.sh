@@ -1,0 +1,20 @@
+# Installs the Debian packages Fathom needs when they are missing.
+# Sourced by Scripts/test and Scripts/fathom. Uses sudo when not root.
+fathom_ensure_system_packages() {
+    local missing=()
+    pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+    command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+    command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+            echo "fathom: missing system packages: ${missing[*]}; install them with apt-get as root" >&2
+            return 1
+        fi
+    fi
+    echo "fathom: installing ${missing[*]} with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq >&2 || true
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
