@@ -29,7 +29,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"]),
+        .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"], exclude: ["Golden"]),
         .testTarget(
             name: "FathomShellTests",
             dependencies: ["FathomShell"],

@@ -99,6 +99,7 @@ enum VectorBuiltins {
         switch try args.required("x") {
         case .bool(let b): return [b]
         case .vector(.bools(let v)): return v
+        case .vector(let c) where c.count == 0: return []
         default: throw args.mismatch("x", expected: "a bool or a vector of bools")
         }
     }

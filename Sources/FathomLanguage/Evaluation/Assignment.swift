@@ -64,9 +64,8 @@ enum Update {
     static func setDirect(_ new: Value, in base: Value, _ step: Step, context: EvaluationContext) throws -> Value {
         switch (base, step) {
         case (.record(var r), .member(let name, let range)):
-            try Nesting.check(new, at: range)
             r[name] = new
-            try Nesting.check(.record(r), at: range)
+            try Nesting.check(.record(r), at: range, limit: context.maxElements)
             return .record(r)
         case (.table(var t), .member(let name, let range)):
             t.setColumn(name, try column(new, rows: t.rowCount, tableIsEmpty: t.columnCount == 0, at: range))
@@ -76,7 +75,7 @@ enum Update {
                 throw Diagnostic("index.type", "a record is indexed by a field name (a string)", at: range)
             }
             r[key] = new
-            try Nesting.check(.record(r), at: range)
+            try Nesting.check(.record(r), at: range, limit: context.maxElements)
             return .record(r)
         case (.table(var t), .index(let subs, let range)):
             guard subs.count == 1, case .value(.string(let name), _) = subs[0] else {
@@ -112,6 +111,7 @@ enum Update {
                 throw Diagnostic("assign.list", "replace one list element at a time: l[i] = value", at: range)
             }
             l[i] = new
+            try Nesting.check(.list(l), at: range, limit: context.maxElements)
             return .list(l)
         case (_, .member(_, let range)), (_, .index(_, let range)):
             throw Diagnostic("assign.unsupported", "cannot change part of \(base.described)", at: range)

@@ -10,7 +10,7 @@ extension Interpreter {
         case .null: return .null
         case .name(let name): return try resolve(name, at: expr.range)
         case .array(let items): return try array(items, at: expr.range)
-        case .record(let fields): return try record(fields)
+        case .record(let fields): return try record(fields, at: expr.range)
         case .unary(let op, let operand):
             return try Operators.unary(op, try evaluate(operand), at: expr.range)
         case .binary(.and, let l, let r), .binary(.or, let l, let r):
@@ -58,16 +58,16 @@ extension Interpreter {
 
     private func array(_ items: [Expr], at range: SourceRange) throws -> Value {
         let values = try items.map { try evaluate($0) }
-        return try ArrayLiteral.build(values, items.map(\.range), at: range)
+        return try ArrayLiteral.build(values, items.map(\.range), at: range, limit: context.maxElements)
     }
 
-    private func record(_ fields: [RecordField]) throws -> Value {
+    private func record(_ fields: [RecordField], at range: SourceRange) throws -> Value {
         var r = Record()
         for f in fields {
             let v = try evaluate(f.value)
-            try Nesting.check(v, at: f.value.range)
             r[f.key] = v
         }
+        try Nesting.check(.record(r), at: range, limit: context.maxElements)
         return .record(r)
     }
 
@@ -104,7 +104,7 @@ extension Interpreter {
         }
         do {
             let result = try builtin.call(positional, named: named, at: range, context: context)
-            try Nesting.check(result, at: range)
+            try Nesting.check(result, at: range, limit: context.maxElements)
             return result
         } catch let d as Diagnostic {
             throw d.located(at: range)
@@ -125,13 +125,23 @@ public enum EvaluatedSubscript {
 }
 
 /// Records and lists may nest only so deep, so that printing and serialising them can never
-/// exhaust the stack.
+/// exhaust the stack; and together they may hold only so many elements, so that a list built
+/// from itself (`l = [l, l]`, repeated) cannot grow without bound.
 enum Nesting {
     static let maximum = 64
 
-    static func check(_ v: Value, at range: SourceRange) throws {
+    static func check(_ v: Value, at range: SourceRange, limit: Int = EvaluationContext.defaultMaxElements) throws {
+        switch v {
+        case .record, .list: break
+        default: return
+        }
         if depth(v, limit: maximum + 1) > maximum {
             throw Diagnostic("resource.too-deep", "records and lists may nest at most \(maximum) levels deep", at: range)
+        }
+        var budget = limit
+        if !fits(v, &budget) {
+            throw Diagnostic("resource.too-large", "refused: this record or list would hold more than \(limit) elements in all", at: range,
+                             notes: ["raise the limit with :set max_elements N if the machine has the memory"])
         }
     }
 
@@ -143,12 +153,29 @@ enum Nesting {
         default: return 0
         }
     }
+
+    /// Subtracts the elements of `v` from `budget`; false once it runs out.
+    static func fits(_ v: Value, _ budget: inout Int) -> Bool {
+        switch v {
+        case .record(let r):
+            budget -= 1
+            for x in r.values where !fits(x, &budget) { return false }
+        case .list(let l):
+            budget -= 1
+            for x in l where !fits(x, &budget) { return false }
+        case .vector(let c): budget -= c.count
+        case .matrix(let m): budget -= m.count
+        case .table(let t): budget -= t.rowCount * max(1, t.columnCount)
+        default: budget -= 1
+        }
+        return budget >= 0
+    }
 }
 
 /// `[a, b, c]`: numbers make a vector, booleans a boolean vector, strings a string vector,
 /// equal-length numeric vectors the rows of a matrix; anything else is a list.
 enum ArrayLiteral {
-    static func build(_ values: [Value], _ ranges: [SourceRange], at range: SourceRange) throws -> Value {
+    static func build(_ values: [Value], _ ranges: [SourceRange], at range: SourceRange, limit: Int) throws -> Value {
         if values.isEmpty { return .numbers([]) }
         if values.allSatisfy({ if case .number = $0 { return true }; return false }) {
             return .numbers(values.map { if case .number(let x) = $0 { return x }; return 0 })
@@ -171,7 +198,7 @@ enum ArrayLiteral {
             return .matrix(Matrix(rowArrays: rows))
         }
         let list = Value.list(values)
-        try Nesting.check(list, at: range)
+        try Nesting.check(list, at: range, limit: limit)
         return list
     }
 }

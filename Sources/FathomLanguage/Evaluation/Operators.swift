@@ -34,8 +34,10 @@ enum Operators {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             return try comparison(op, a, b, at: range)
         default:
-            if case .string = a.stringOperand, case .string = b.stringOperand, op == .add {
-                return try concatenate(a, b, at: range)
+            if a.stringOperand != nil, b.stringOperand != nil, op == .add {
+                let result = try concatenate(a, b, at: range)
+                if case .string(let s) = result { try context.checkSize(Double(s.utf8.count), at: range, what: "bytes") }
+                return result
             }
             return try arithmetic(op, a, b, at: range, context: context)
         }
@@ -91,7 +93,7 @@ enum Operators {
         switch v {
         case .number(let x): return .scalar(x)
         case .bool(let b): return .scalar(b ? 1 : 0)
-        case .vector(.numbers(let a)): return a.count == 1 ? .vector(a) : .vector(a)
+        case .vector(.numbers(let a)): return .vector(a)
         case .vector(.bools(let a)): return .vector(a.map { $0 ? 1 : 0 })
         case .matrix(let m): return .matrix(m)
         default: return nil

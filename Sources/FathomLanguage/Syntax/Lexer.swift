@@ -261,7 +261,11 @@ public struct Lexer {
                 return
             }
             openBrackets.append((s, range))
-        } else if s.closesBracket, !openBrackets.isEmpty {
+        } else if s.closesBracket {
+            if openBrackets.isEmpty {
+                emit(.invalid("unmatched '\(s.rawValue)': no bracket is open here"), start, position)
+                return
+            }
             openBrackets.removeLast()
         }
         emit(.symbol(s), start, position)

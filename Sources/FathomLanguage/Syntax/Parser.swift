@@ -100,7 +100,7 @@ public struct Parser {
             return Diagnostic("syntax.invalid-token", message, at: t.range)
         }
         if case .symbol(let s) = t.kind, s.closesBracket {
-            return Diagnostic("syntax.unmatched-bracket", "unmatched '\(s.rawValue)': expected \(expected)", at: t.range)
+            return Diagnostic("syntax.mismatched-bracket", "mismatched '\(s.rawValue)': expected \(expected)", at: t.range)
         }
         return Diagnostic("syntax.unexpected-token", "expected \(expected), found \(t.kind.spelled)", at: t.range)
     }
@@ -157,7 +157,7 @@ public struct Parser {
     private mutating func expectStatementEnd(after expr: Expr) throws {
         if atStatementEnd { return }
         if case .symbol(let s) = peek.kind, s.closesBracket {
-            throw Diagnostic("syntax.unmatched-bracket", "unmatched '\(s.rawValue)': no bracket is open here", at: peek.range)
+            throw Diagnostic("syntax.mismatched-bracket", "mismatched '\(s.rawValue)': no matching bracket is open here", at: peek.range)
         }
         if case .invalid = peek.kind { throw unexpected("") }
         if isSymbol(.assign) {

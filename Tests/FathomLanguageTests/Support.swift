@@ -1,0 +1,64 @@
+import FathomLanguage
+import FathomCore
+
+/// Runs `source` in a fresh interpreter and returns the rendering of the last value shown.
+func evaluate(_ source: String, maxElements: Int? = nil) throws -> String {
+    let interpreter = Interpreter()
+    if let maxElements { interpreter.context.maxElements = maxElements }
+    var last = ""
+    for parsed in Parser.parse(SourceFile(name: "<test>", text: source)) {
+        let statement = try parsed.get()
+        if case .value(let v) = try interpreter.run(statement) { last = v.renderText() }
+    }
+    return last
+}
+
+/// The diagnostic that running `source` produces (nil when it runs cleanly).
+func diagnostic(_ source: String) -> Diagnostic? {
+    let interpreter = Interpreter()
+    for parsed in Parser.parse(SourceFile(name: "<test>", text: source)) {
+        switch parsed {
+        case .failure(let d): return d
+        case .success(let statement):
+            do { _ = try interpreter.run(statement) } catch let d as Diagnostic { return d } catch { return nil }
+        }
+    }
+    return nil
+}
+
+extension Expr {
+    /// A compact prefix form for parser tests: `(+ 1 (* 2 3))`.
+    var sexp: String {
+        switch kind {
+        case .number(let x): return NumberFormat.short(x)
+        case .string(let s): return "\"\(s)\""
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .name(let n): return n
+        case .array(let items): return "[" + items.map(\.sexp).joined(separator: " ") + "]"
+        case .record(let fields): return "{" + fields.map { "\($0.key): \($0.value.sexp)" }.joined(separator: " ") + "}"
+        case .unary(let op, let e): return "(\(op.rawValue) \(e.sexp))"
+        case .binary(let op, let a, let b): return "(\(op.rawValue) \(a.sexp) \(b.sexp))"
+        case .call(let f, let args):
+            return "(call \(f.sexp)" + args.map { " " + ($0.label.map { "\($0)=" } ?? "") + $0.value.sexp }.joined() + ")"
+        case .member(let b, let n, _): return "(. \(b.sexp) \(n))"
+        case .index(let b, let subs):
+            return "(index \(b.sexp)" + subs.map { s -> String in
+                switch s {
+                case .value(let e): return " " + e.sexp
+                case .slice(let a, let b, let c, _): return " " + [a, b, c].map { $0?.sexp ?? "_" }.joined(separator: ":")
+                }
+            }.joined() + ")"
+        case .pipe(let a, let b): return "(|> \(a.sexp) \(b.sexp))"
+        }
+    }
+}
+
+extension Statement {
+    var sexp: String {
+        switch kind {
+        case .expression(let e): return e.sexp
+        case .assignment(let t, let v): return "(= \(t.sexp) \(v.sexp))"
+        }
+    }
+}
