@@ -27,6 +27,10 @@ public struct ChunkReader {
             if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") { return (line, lineNumber) }
             pending = [line]
             pendingStart = lineNumber
+        } else if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            // A blank line ends an unfinished statement; the parser reports what is missing.
+            defer { pending = [] }
+            return (pending.joined(separator: "\n") + "\n", pendingStart)
         } else {
             pending.append(line)
         }

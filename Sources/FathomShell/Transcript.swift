@@ -30,6 +30,7 @@ public struct Transcript {
         for line in lines {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if !reader.isContinuing, trimmed.hasPrefix("#>") {
+                reader.skip()
                 if case .code(let t, let f, var rec) = segments.last {
                     rec.append(Transcript.outputText(of: String(trimmed)))
                     segments[segments.count - 1] = .code(text: t, firstLine: f, recorded: rec)

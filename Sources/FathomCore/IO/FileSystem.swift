@@ -42,14 +42,21 @@ public enum FileSystem {
         return stat(path, &st) == 0
     }
 
-    /// Every byte of the file at `path`.
+    /// The largest file ``readBytes(_:)`` reads (a pipe that never ends stops here).
+    public static let maximumReadSize = 8 << 30
+
+    /// Every byte of the file at `path` (a regular file or a pipe; devices are refused).
     public static func readBytes(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: path, reason: reason()) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: reason()) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, reason: reason(EISDIR)) }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR { throw FileError(path: path, reason: reason(EISDIR)) }
+        if kind == S_IFCHR || kind == S_IFBLK || kind == S_IFSOCK {
+            throw FileError(path: path, reason: "is a device, not a file")
+        }
         var out: [UInt8] = []
         out.reserveCapacity(Int(st.st_size) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -61,6 +68,9 @@ public enum FileSystem {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
+            if out.count > maximumReadSize {
+                throw FileError(path: path, reason: "larger than \(maximumReadSize >> 30) GiB, the most Fathom reads")
+            }
         }
         return out
     }

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Fathom's benchmark harness: each workload runs as a whole process in Fathom and in the
+Python stack a user would pick instead, side by side, interleaved, several times; the
+median wall time of each and their ratio are printed.
+
+    python3 Benchmarks/bench.py [--repeat N] [--only NAME ...] [--fathom PATH]
+
+Scripts/bench sets up the Python environment, builds Fathom in release mode and runs this.
+Workloads live in Benchmarks/workloads.py; inputs are generated into a scratch folder,
+outside the timed region.
+"""
+import argparse
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import workloads  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def timed(cmd, stdin_path=None, cwd=None):
+    """Wall seconds of one run of cmd; raises if it fails."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        done = subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        elapsed = time.perf_counter() - start
+    finally:
+        if stdin_path:
+            stdin.close()
+    if done.returncode not in (0,):
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--fathom", default=str(ROOT / ".build" / "release" / "fathom"))
+    args = ap.parse_args()
+    if not os.access(args.fathom, os.X_OK):
+        sys.exit(f"no Fathom binary at {args.fathom}; run Scripts/bench, which builds it")
+
+    chosen = [w for w in workloads.ALL if not args.only or w.name in args.only]
+    print(f"{'workload':28} {'fathom s':>10} {'python s':>10} {'ratio':>8}  target")
+    with tempfile.TemporaryDirectory(prefix="fathom-bench-") as scratch:
+        scratch = pathlib.Path(scratch)
+        for w in chosen:
+            inputs = w.setup(scratch)
+            fathom_cmd, fathom_stdin = w.fathom(args.fathom, inputs)
+            python_cmd, python_stdin = w.python(sys.executable, inputs)
+            # One untimed warm-up each (page cache, dynamic linking), then interleaved runs.
+            timed(fathom_cmd, fathom_stdin, scratch)
+            timed(python_cmd, python_stdin, scratch)
+            f_times, p_times = [], []
+            for _ in range(args.repeat):
+                f_times.append(timed(fathom_cmd, fathom_stdin, scratch))
+                p_times.append(timed(python_cmd, python_stdin, scratch))
+            f, p = statistics.median(f_times), statistics.median(p_times)
+            print(f"{w.name:28} {f:10.4f} {p:10.4f} {p / f:7.2f}x  {w.target}", flush=True)
+    print("ratio = python time / fathom time (above 1: Fathom is faster)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+import Testing
+import Foundation
+
+/// The built binary, end to end: exit statuses, streams and formats.
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("piped input prints values, nothing else")
+    func batch() throws {
+        let r = try runFathom([], input: "1 + 1\n")
+        #expect(r.status == 0)
+        #expect(r.stdout == "2\n")
+        #expect(r.stderr == "")
+    }
+
+    @Test("batch errors go to standard error with <stdin>:line:column; evaluation goes on; exit 1")
+    func batchErrors() throws {
+        let r = try runFathom([], input: "x = 1\nx +\n\nmena(x)\nx + 1\n")
+        #expect(r.status == 1)
+        #expect(r.stdout == "2\n")
+        #expect(r.stderr.contains("<stdin>:2:3: error: expected a value after '+'"))
+        #expect(r.stderr.contains("<stdin>:4:1: error: unknown name 'mena'\n    mena(x)\n    ^~~~\nnote: did you mean 'mean'?"))
+    }
+
+    @Test("-e evaluates, prints and exits")
+    func expression() throws {
+        let r = try runFathom(["-e", "x = 2; x * 21", "-e", "x"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "42\n2\n")
+        let bad = try runFathom(["-e", "1 +"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("<-e>:1:3: error: expected a value after '+'"))
+    }
+
+    @Test("--json prints one object per cell that shows a value; assignments are silent")
+    func json() throws {
+        let r = try runFathom(["--json", "-e", "x = [0.1, 2]; x; {a: 1/3}; print(\"hi\")"])
+        #expect(r.stdout == """
+        {"cell":2,"input":"x","value":[0.1,2]}
+        {"cell":3,"input":"{a: 1/3}","value":{"a":0.3333333333333333}}
+        {"cell":4,"printed":"hi\\n"}
+
+        """)
+    }
+
+    @Test("run stops at the first failing statement unless --keep-going")
+    func run() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("a.fathom")
+        try "x = 1\nx\n\ny = [1,\n  oops]\nx + 1\n".write(to: file, atomically: true, encoding: .utf8)
+        let stop = try runFathom(["run", file.path])
+        #expect(stop.status == 1)
+        #expect(stop.stdout == "1\n")
+        #expect(stop.stderr.hasPrefix("\(file.path):5:3: error: unknown name 'oops'"))
+        let go = try runFathom(["run", "--keep-going", file.path])
+        #expect(go.status == 1)
+        #expect(go.stdout == "1\n2\n")
+        let second = dir.appendingPathComponent("b.fathom")
+        try "x * 10\n".write(to: second, atomically: true, encoding: .utf8)
+        let fine = dir.appendingPathComponent("c.fathom")
+        try "x = 4\n".write(to: fine, atomically: true, encoding: .utf8)
+        let two = try runFathom(["run", fine.path, second.path])
+        #expect(two.status == 0)
+        #expect(two.stdout == "40\n")
+    }
+
+    @Test("missing files and bad usage exit 2 with a message")
+    func usage() throws {
+        let missing = try runFathom(["run", "/nonexistent/script.fathom"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "fathom: cannot read /nonexistent/script.fathom: no such file or folder\n")
+        let flag = try runFathom(["--nonsense"])
+        #expect(flag.status == 2)
+        #expect(flag.stderr.contains("--nonsense"))
+        let both = try runFathom(["replay", "x.fathom", "--check", "--update"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--check and --update cannot be used together"))
+        let none = try runFathom(["run"])
+        #expect(none.status == 2)
+    }
+
+    @Test("--version, --help and shell completion scripts")
+    func meta() throws {
+        let v = try runFathom(["--version"])
+        #expect(v.status == 0 && v.stdout == "0.1.0\n")
+        let h = try runFathom(["--help"])
+        #expect(h.status == 0 && h.stdout.contains("USAGE") && h.stdout.contains("replay"))
+        let c = try runFathom(["--generate-completion-script", "bash"])
+        #expect(c.status == 0 && c.stdout.contains("complete"))
+    }
+
+    @Test("--seed seeds the session generator; runs print the same bytes every time")
+    func determinism() throws {
+        let a = try runFathom(["--seed", "4", "-e", "randn(3); sample(seq(5))"])
+        let b = try runFathom(["--seed", "4", "-e", "randn(3); sample(seq(5))"])
+        let c = try runFathom(["--seed", "5", "-e", "randn(3); sample(seq(5))"])
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout != c.stdout)
+    }
+
+    @Test("replay --check passes on a faithful transcript and exits 3 with a diff when an output changed")
+    func replayCheck() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("t.fathom")
+        try "#' prose\nx = 2\nx * 2\n#> 4\nx + 1\n#> 4\n".write(to: file, atomically: true, encoding: .utf8)
+        let check = try runFathom(["replay", file.path, "--check"])
+        #expect(check.status == 3)
+        #expect(check.stdout.contains("\(file.path):5: output changed\n  x + 1\n- #> 4\n+ #> 3\n"))
+        let update = try runFathom(["replay", file.path, "--update"])
+        #expect(update.status == 0)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "#' prose\nx = 2\nx * 2\n#> 4\nx + 1\n#> 3\n")
+        let again = try runFathom(["replay", file.path, "--check"])
+        #expect(again.status == 0)
+        let show = try runFathom(["replay", file.path])
+        #expect(show.status == 0)
+        #expect(show.stdout == "> x = 2\n> x * 2\n4\n> x + 1\n3\n")
+    }
+
+    @Test("a few thousand hostile lines do not crash the shell; the next good line evaluates")
+    func hostileInput() throws {
+        var g = SystemRandomNumberGenerator()
+        var lines: [String] = [
+            String(repeating: "(", count: 10_000) + String(repeating: ")", count: 10_000),
+            String(repeating: "[", count: 10_000),
+            "",
+            String(repeating: "x", count: 1_000_000),
+            "seq(0, 1e12)", "randn(1e6, 1e6)", "\"\u{0}\u{7}\u{1B}[2J\"", ":load /dev/zero", ":save /", "?", ":",
+            "l = [1]", "l = [l, l]", "-" + String(repeating: "-", count: 100_000) + "1",
+            "1" + String(repeating: "+1", count: 300_000), "\\", "\"\\", "#", "'", "_", "_0", "_-1",
+            "1e999999", "0x10", "1__2", "..", "...", "a.b.c.d.e", "{", "}", "{a:}", "f(=1)", ":set seed -1",
+        ]
+        let alphabet = Array("()[]{}+-*/%^<>=!|.,:;\"'#\\ abcxyz019_\t")
+        for _ in 0..<3000 {
+            let n = Int.random(in: 0..<60, using: &g)
+            lines.append(String((0..<n).map { _ in alphabet.randomElement(using: &g)! }))
+        }
+        lines.append("")
+        lines.append("ok = 40 + 2")
+        lines.append("ok")
+        let r = try runFathom([], input: lines.joined(separator: "\n") + "\n")
+        #expect(r.status == 1)
+        #expect(r.stdout.hasSuffix("42\n"))
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+
+    @Test("interrupting a script stops it with status 130")
+    func interrupt() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: fathomBinary)
+        p.arguments = ["-e", "x = sum(randn(2e8))"]
+        p.standardOutput = FileHandle.nullDevice
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        usleep(400_000)
+        p.interrupt()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("interrupted"))
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+import Foundation
+
+/// The interactive shell through a pseudo-terminal: typing, completion, continuation,
+/// interruption, leaving, and history that survives to the next session.
+@Suite("Interactive shell", .serialized)
+struct InteractiveTests {
+    static func environment(_ state: URL) -> [String: String] {
+        [
+            "TERM": "xterm",
+            "HOME": state.path,
+            "XDG_STATE_HOME": state.appendingPathComponent("state").path,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+        ]
+    }
+
+    @Test("type, complete, continue, interrupt, leave; history next time")
+    func session() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let tty = try PseudoTerminal(fathomBinary, environment: InteractiveTests.environment(home))
+        #expect(tty.expect("[1]>"), "\(tty.transcript)")
+
+        tty.type("x = 41\r")
+        #expect(tty.expect("[2]>"))
+
+        // Tab completes the builtin name and its bracket.
+        tty.type("mea\t")
+        #expect(tty.expect("mean("))
+        tty.type("x) + 1\r")
+        #expect(tty.expect("Out[2]: 42"), "\(tty.transcript)")
+
+        // An open bracket continues the statement.
+        tty.type("y = [1,\r")
+        #expect(tty.expect("...>"))
+        tty.type("2]\r")
+        tty.type("len(y)\r")
+        #expect(tty.expect("Out[4]: 2"), "\(tty.transcript)")
+
+        // An error shows the caret and the session goes on.
+        tty.type("mena(y)\r")
+        #expect(tty.expect("^~~~"))
+        #expect(tty.expect("did you mean 'mean'?"))
+
+        // Ctrl-C stops a long computation; the variable keeps its value.
+        tty.type("x = sum(randn(2e8))\r")
+        usleep(600_000)
+        tty.type("\u{3}")
+        #expect(tty.expect("interrupted"), "\(tty.transcript)")
+        tty.type("x\r")
+        #expect(tty.expect("Out[7]: 41"), "\(tty.transcript)")
+
+        // Ctrl-C at the prompt clears the line.
+        tty.type("this is not finished")
+        tty.type("\u{3}")
+        tty.type("x * 2\r")
+        #expect(tty.expect("Out[8]: 82"), "\(tty.transcript)")
+
+        // Ctrl-D leaves with status 0.
+        tty.type("\u{4}")
+        #expect(tty.waitForExit() == 0)
+
+        // The history file exists, private to the user.
+        let historyPath = home.appendingPathComponent("state/fathom/history").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: historyPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let folder = try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent("state/fathom").path)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+
+        // Next time, Up brings back the last line.
+        let again = try PseudoTerminal(fathomBinary, environment: InteractiveTests.environment(home))
+        #expect(again.expect("[1]>"))
+        again.type("x = 5\r")
+        #expect(again.expect("[2]>"))
+        again.type("\u{1B}[A\u{1B}[A\r")
+        #expect(again.expect("Out[2]: 10"), "\(again.transcript)")
+        again.type(":quit\r")
+        #expect(again.waitForExit() == 0)
+    }
+
+    @Test("colour in a terminal, none with NO_COLOR or --no-color", arguments: [
+        ([String](), [String: String](), true),
+        ([], ["NO_COLOR": "1"], false),
+        (["--no-color"], [:], false),
+    ])
+    func color(_ arguments: [String], _ extra: [String: String], _ colored: Bool) throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = InteractiveTests.environment(home).merging(extra) { $1 }
+        let tty = try PseudoTerminal(fathomBinary, arguments: arguments, environment: env)
+        #expect(tty.expect("[1]>"))
+        tty.type("1 + 1\r")
+        #expect(tty.expect("Out[1]: 2"))
+        tty.type("\u{4}")
+        #expect(tty.waitForExit() == 0)
+        #expect(tty.raw.contains("\u{1B}[31mOut[1]:") == colored)
+    }
+}

@@ -1,0 +1,125 @@
+import Testing
+import Foundation
+@testable import FathomShell
+import FathomLanguage
+
+@Suite("Session")
+struct SessionTests {
+    @Test("every statement is a numbered cell; _ is the last value shown and _N the value of cell N")
+    func cells() {
+        let s = RecordingSession()
+        s.run("x = 2\nx * 3; x + 1\n_\n_2\n_1")
+        #expect(s.values.map(\.0) == [2, 3, 4, 5, 6])
+        #expect(s.out == "6\n3\n3\n6\n2\n")
+        #expect(s.session.nextCell == 7)
+    }
+
+    @Test("failed statements use a cell number and leave _ alone")
+    func failedCells() {
+        let s = RecordingSession()
+        s.run("1\nnope\n_")
+        #expect(s.errors.map(\.id) == ["name.unknown"])
+        #expect(s.values.map(\.0) == [1, 3])
+        #expect(s.out.hasSuffix("1\n"))
+    }
+
+    @Test("batch input carries on after an error; stopAtError does not")
+    func stopAtError() {
+        let s = RecordingSession()
+        let outcome = s.session.run("a = 1; nope; b = 2", sourceName: "t", stopAtError: true)
+        #expect(outcome.failed)
+        #expect(s.session.interpreter.variables["b"] == nil)
+        s.session.run("c = 1; nope; d = 2", sourceName: "t")
+        #expect(s.session.interpreter.variables["d"] != nil)
+    }
+
+    @Test(":set seed restarts the generator; :set digits changes printing")
+    func settings() {
+        let s = RecordingSession()
+        let first = s.run(":set seed 5\nrandn(2)")
+        let second = s.run(":set seed 5\nrandn(2)")
+        #expect(first == second)
+        #expect(s.run(":set digits 3\n1/3") == "0.333\n")
+        #expect(s.run(":set width 5").contains("width takes 20 to 1000, got '5'"))
+        #expect(s.run(":set colour on").contains("note: did you mean 'color'?"))
+        #expect(s.run(":set digits").contains("digits = 3"))
+    }
+
+    @Test(":vars, :clear and :history")
+    func bookkeeping() {
+        let s = RecordingSession()
+        #expect(s.run(":vars") == "no variables yet; assign one with name = value\n")
+        s.run("zeta = [1, 2]\nalpha = {k: 1}")
+        #expect(s.run(":vars") == "alpha  a record\nzeta   a vector of 2 numbers\n")
+        #expect(s.run(":clear zeta") == "cleared 1 variable\n")
+        #expect(s.run(":clear") == "cleared 1 variable and every cell value\n")
+        #expect(s.session.interpreter.variables.isEmpty)
+        s.session.remember("first")
+        s.session.remember("second")
+        #expect(s.run(":history") == "1  first\n2  second\n")
+        #expect(s.run(":history 1") == "2  second\n")
+    }
+
+    @Test("help for builtins, topics and commands; an unknown name gets a suggestion")
+    func help() {
+        let s = RecordingSession()
+        #expect(s.run("?mean").hasPrefix("mean(x)  —  arithmetic mean"))
+        #expect(s.run(":help randn").contains("randn(n, d=1, seed=)"))
+        #expect(s.run(":help language").contains("Indexing is 0-based"))
+        #expect(s.run(":help").contains("Random numbers"))
+        #expect(s.run("?quantil").contains("did you mean 'quantile'?"))
+        #expect(s.run(":help :save").contains(":save FILE"))
+    }
+
+    @Test(":save writes a transcript that replays to the same outputs; :load runs a script")
+    func saveAndLoad() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("saved.fathom").path
+        let s = RecordingSession()
+        s.run("#' Prose is kept\nx = seq(4)\nmean(x)\nnope\nprint(\"hi\")\n:set seed 3\nrandn(2)")
+        s.session.logProse("#' typed prose")
+        #expect(s.run(":save \"\(path)\"").contains("saved 6 cells"))
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.contains("x = seq(4)\nmean(x)\n#> 1.5\n"))
+        #expect(saved.contains("print(\"hi\")\n#> hi\n"))
+        #expect(!saved.contains("nope"), "failed statements are not saved")
+        #expect(saved.contains(":set seed 3\nrandn(2)\n#> "))
+        #expect(saved.hasSuffix("#' typed prose\n"))
+
+        let t = Transcript(parsing: saved)
+        let replayed = Frontends.replayOutputs(t, name: path, options: ShellOptions())
+        #expect(!replayed.failed)
+        #expect(replayed.outputs == t.codeSegments.map(\.recorded))
+
+        let other = RecordingSession()
+        #expect(other.run(":load \(path)").contains("1.5"))
+        #expect(other.session.interpreter.variables["x"] != nil)
+        #expect(other.run(":load /nonexistent/x.fathom").contains("cannot load /nonexistent/x.fathom: no such file or folder"))
+        #expect(other.run(":save /nonexistent/dir/x.fathom").contains("cannot save: the folder /nonexistent/dir does not exist"))
+    }
+
+    @Test("a script that loads itself stops at a depth limit")
+    func selfLoading() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("loop.fathom").path
+        try ":load \(path)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let s = RecordingSession()
+        #expect(s.run(":load \(path)").contains("nest more than 16 deep"))
+    }
+
+    @Test("unknown commands suggest the nearest")
+    func unknownCommand() {
+        let s = RecordingSession()
+        #expect(s.run(":var").contains("did you mean 'vars'?"))
+        #expect(s.run(":").contains("expected a command name after ':'"))
+    }
+
+    @Test(":quit asks the front end to stop")
+    func quit() {
+        let s = RecordingSession()
+        s.run(":quit")
+        #expect(s.session.quitRequested)
+    }
+}

@@ -1,0 +1,24 @@
+import Testing
+import Foundation
+
+/// Every transcript under Transcripts/ replays with --check through the built binary.
+/// To re-record on purpose: .build/debug/fathom replay FILE --update, then read the diff.
+@Suite("Golden transcripts")
+struct TranscriptGoldenTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts")
+
+    static var files: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".fathom") }.sorted()
+    }
+
+    @Test("there are transcripts to check")
+    func present() {
+        #expect(TranscriptGoldenTests.files.count >= 4)
+    }
+
+    @Test("replay --check", arguments: files)
+    func check(_ name: String) throws {
+        let r = try runFathom(["replay", TranscriptGoldenTests.folder.appendingPathComponent(name).path, "--check"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    }
+}
