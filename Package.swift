@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(
             name: "FathomShellTests",
             dependencies: ["FathomShell"],
-            exclude: ["Transcripts", "Fixtures"]
+            exclude: ["Transcripts"]
         ),
     ]
 )
