@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -18,7 +19,7 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "FathomCore"),
+        .target(name: "FathomCore", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "FathomLanguage", dependencies: ["FathomCore"]),
         .target(name: "FathomShell", dependencies: ["FathomLanguage", "FathomCore", "CLibEdit"]),
         .executableTarget(

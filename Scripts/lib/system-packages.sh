@@ -3,6 +3,7 @@
 fathom_ensure_system_packages() {
     local missing=()
     pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+    pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
     command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
     [ ${#missing[@]} -eq 0 ] && return 0

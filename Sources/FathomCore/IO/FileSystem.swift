@@ -86,28 +86,17 @@ public enum FileSystem {
 
     /// The offset of the first byte that is not valid UTF-8, or nil.
     public static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let len: Int
-            if b >> 5 == 0b110, b >= 0xC2 { len = 2 }
-            else if b >> 4 == 0b1110 { len = 3 }
-            else if b >> 3 == 0b11110, b <= 0xF4 { len = 4 }
-            else { return i }
-            if i + len > n { return i }
-            for k in 1..<len where bytes[i + k] >> 6 != 0b10 { return i }
-            if len == 3 {
-                let v = (UInt32(b & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6)
-                if v < 0x800 || (v >= 0xD800 && v <= 0xDFFF) { return i }
-            } else if len == 4 {
-                let v = (UInt32(b & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12)
-                if v < 0x10000 || v > 0x10FFFF { return i }
+        bytes.withUnsafeBufferPointer { b -> Int? in
+            guard let base = b.baseAddress else { return nil }
+            var from = 0
+            while true {
+                switch UTF8Check.firstProblem(base, from: from, to: b.count) {
+                case nil: return nil
+                case .invalid(let i): return i
+                case .nul(let i): from = i + 1
+                }
             }
-            i += len
         }
-        return nil
     }
 
     /// Writes `bytes` to `path` atomically: into a temporary file in the same folder, flushed,

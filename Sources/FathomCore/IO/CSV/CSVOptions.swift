@@ -1,0 +1,44 @@
+/// How to read a delimited text file.
+public struct CSVOptions: Sendable {
+    /// The field separator; nil guesses it: a tab for `.tsv` and `.tab` files, otherwise
+    /// whichever of `,` `\t` `;` appears most in the first line (a comma when none does).
+    public var separator: UInt8?
+    /// Whether the first record names the columns (otherwise they are `c0`, `c1`, …).
+    public var header = true
+    /// Column kinds to use instead of inferring them, by column name.
+    public var types: [String: Table.ColumnKind] = [:]
+    /// Threads for large files without quoted fields spanning the split.
+    public var threads = 2
+
+    public init(separator: UInt8? = nil, header: Bool = true, types: [String: Table.ColumnKind] = [:]) {
+        self.separator = separator
+        self.header = header
+        self.types = types
+    }
+
+    /// Field texts read as missing: NaN in numeric columns, "" in string columns.
+    public static let missingMarkers = ["", "NA", "N/A", "NaN", "nan", "null", "NULL"]
+}
+
+/// A delimited file that could not be read, located where possible.
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(path: String, line: Int? = nil, column: Int? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `file.csv:3:7: ragged row: …`
+    public var description: String {
+        var s = path
+        if let line { s += ":\(line)" }
+        if let column { s += ":\(column)" }
+        return s + ": " + message
+    }
+}

@@ -1,0 +1,152 @@
+/// The header record's fields, unescaped.
+struct HeaderSink: CSVSink {
+    var fields: [String] = []
+
+    mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        let bytes = escaped ? CSVScanner.unescape(p, length) : Array(UnsafeBufferPointer(start: p, count: length))
+        var s = String(decoding: bytes, as: UTF8.self)
+        if !quoted { s = s.trimmingWhitespace }
+        fields.append(s)
+        return true
+    }
+
+    /// One record only: the scan stops because the next record starts past `stop`.
+    mutating func endRecord(fields: Int, offset: Int) -> Bool { true }
+}
+
+/// The first records, to choose each column's kind.
+struct SampleSink: CSVSink {
+    let width: Int
+    let trimSpaces: Bool
+    var kinds: [CSVColumnBuilder.Kind]
+    var records = 0
+    var lastOffset = 0
+    var full = false
+    var ragged: (offset: Int, fields: Int)?
+
+    init(width: Int, trimSpaces: Bool) {
+        self.width = width
+        self.trimSpaces = trimSpaces
+        kinds = Array(repeating: .unknown, count: width)
+    }
+
+    mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        guard column < width, kinds[column] != .string else { return true }
+        let k = CSVColumnBuilder.classify(p, length, trimSpaces: trimSpaces)
+        switch (kinds[column], k) {
+        case (_, .unknown): break
+        case (.unknown, _): kinds[column] = k
+        case (.number, .number), (.bool, .bool): break
+        default: kinds[column] = .string
+        }
+        return true
+    }
+
+    mutating func endRecord(fields: Int, offset: Int) -> Bool {
+        if fields != width {
+            ragged = (offset, fields)
+            return false
+        }
+        records += 1
+        lastOffset = offset
+        if records >= CSVReader.sampleRecords { full = true; return false }
+        return true
+    }
+}
+
+/// Every column's values for one range of records.
+struct TypedSink: CSVSink {
+    let width: Int
+    var builders: [CSVColumnBuilder]
+    let file: MappedFile
+    var failure: CSVError?
+    private var scratch: [UInt8] = []
+    private var released = 0
+
+    init(width: Int, builders: [CSVColumnBuilder], file: MappedFile) {
+        self.width = width
+        self.builders = builders
+        self.file = file
+    }
+
+    mutating func run(_ scanner: CSVScanner, from: Int, stop: Int) -> CSVScanner.Result {
+        released = from
+        let result = scanner.scan(from: from, stop: stop, into: &self)
+        if failure == nil, case .finished(let next) = result { passed(next, final: true) }
+        return result
+    }
+
+    /// The scan has passed `offset`: check the text behind it and hand its pages back, every
+    /// 8 MiB (and at the end).
+    private mutating func passed(_ offset: Int, final: Bool) {
+        guard final || offset - released > 8 << 20 else { return }
+        if let problem = UTF8Check.firstProblem(file.base, from: released, to: min(offset, file.count)) {
+            switch problem {
+            case .invalid(let i): failure = CSVError(path: file.path, message: "not UTF-8 at byte \(i): is this a text file (or saved in another encoding)?")
+            case .nul(let i): failure = CSVError(path: file.path, message: "binary data (a NUL byte) at byte \(i): this is not a text file")
+            }
+        }
+        file.release(from: released, to: offset)
+        released = offset
+    }
+
+    mutating func throwIfFailed(_ result: CSVScanner.Result) throws {
+        if let failure { throw failure }
+        if case .problem(let p) = result { throw CSVReader.error(file, p) }
+    }
+
+    mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        guard column < width else { return true }
+        if escaped {
+            scratch = CSVScanner.unescape(p, length)
+            let n = scratch.count
+            scratch.withUnsafeBufferPointer { builders[column].add($0.baseAddress!, n, offset: offset) }
+        } else {
+            builders[column].add(p, length, offset: offset)
+        }
+        return true
+    }
+
+    mutating func endRecord(fields: Int, offset: Int) -> Bool {
+        if fields != width {
+            failure = CSVReader.raggedError(file, offset, fields, width)
+            return false
+        }
+        passed(offset, final: false)
+        return failure == nil
+    }
+}
+
+/// The text of some columns, for columns whose kind changed during the scan.
+struct TextSink: CSVSink {
+    let columns: [Int]
+    let width: Int
+    var values: [[String]]
+    private var slot: [Int]
+
+    init(columns: [Int], width: Int) {
+        self.columns = columns
+        self.width = width
+        values = Array(repeating: [], count: columns.count)
+        slot = Array(repeating: -1, count: width)
+        for (k, j) in columns.enumerated() { slot[j] = k }
+    }
+
+    mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        guard column < width, slot[column] >= 0 else { return true }
+        let bytes = escaped ? CSVScanner.unescape(p, length) : Array(UnsafeBufferPointer(start: p, count: length))
+        values[slot[column]].append(CSVColumnBuilder.isMissing(p, length) ? "" : String(decoding: bytes, as: UTF8.self))
+        return true
+    }
+
+    mutating func endRecord(fields: Int, offset: Int) -> Bool { true }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
