@@ -34,6 +34,9 @@ static inline int fathom_el_addfn(EditLine *el, const char *name, const char *he
 static inline int fathom_el_bind(EditLine *el, const char *key, const char *name) {
     return el_set(el, EL_BIND, key, name, (const char *)NULL);
 }
+static inline int fathom_el_set_getcfn(EditLine *el, el_rfunc_t f) {
+    return el_set(el, EL_GETCFN, f);
+}
 static inline int fathom_el_set_clientdata(EditLine *el, void *data) {
     return el_set(el, EL_CLIENTDATA, data);
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLibEdit
+import FathomCore
 
 /// The libedit line editor: emacs keys, history with Ctrl-R search, a prompt that may carry
 /// colour, and Tab completion through a Swift function. The only user of CLibEdit.
@@ -55,6 +56,12 @@ final class LineEditor {
             return Unmanaged<LineEditor>.fromOpaque(raw).takeUnretainedValue().completeAtCursor()
         }
         fathom_el_bind(el, "^I", "fathom-complete")
+        // Our own key reader: it notices Ctrl-C however the signal arrives (libedit's own
+        // reader retries a read interrupted once, and can be left waiting in cooked mode).
+        fathom_el_set_getcfn(el) { _, out in
+            guard let out else { return -1 }
+            return LineEditor.readKey(out)
+        }
         // Ctrl-R: incremental search backwards through the history.
         fathom_el_bind(el, "^R", "em-inc-search-prev")
     }
@@ -71,11 +78,42 @@ final class LineEditor {
         promptBuffer = strdup(prompt)!
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count) else {
-            return count < 0 ? .interrupted : .endOfInput
+            return count < 0 && Interruption.isRequested ? .interrupted : .endOfInput
         }
         var line = String(cString: raw)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
+    }
+
+    /// One character from standard input for libedit: 1 with the character, 0 at the end of
+    /// input, −1 when Ctrl-C is pending (checked before and while waiting) or reading fails.
+    static func readKey(_ out: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        var bytes: [UInt8] = []
+        var expected = 1
+        while true {
+            if Interruption.isRequested { return -1 }
+            var pfd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return -1
+            }
+            var b: UInt8 = 0
+            let n = Glibc.read(0, &b, 1)
+            if n == 0 { return 0 }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return -1
+            }
+            if bytes.isEmpty {
+                expected = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 1
+            }
+            bytes.append(b)
+            if bytes.count < expected { continue }
+            let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+            out.pointee = wchar_t(bitPattern: scalar.value)
+            return 1
+        }
     }
 
     func addToHistory(_ line: String) {

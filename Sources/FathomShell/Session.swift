@@ -49,7 +49,7 @@ public final class Session {
         public var interrupted = false
     }
 
-    public init(settings: Settings = Settings(), datasets: [(name: String, description: String)] = [], onEvent: @escaping (SessionEvent) -> Void = { _ in }) {
+    public init(settings: Settings = Settings(), datasets: DatasetCatalog? = DatasetCatalog.locate(), onEvent: @escaping (SessionEvent) -> Void = { _ in }) {
         self.settings = settings
         self.onEvent = onEvent
         let context = EvaluationContext(seed: settings.seed)

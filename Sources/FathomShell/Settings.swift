@@ -22,7 +22,7 @@ public struct Settings: Sendable {
     public init() {}
 
     public var renderOptions: RenderOptions {
-        RenderOptions(digits: digits, maxRows: 10, width: width)
+        RenderOptions(digits: digits, maxRows: 20, width: width)
     }
 
     /// The names `:set` accepts, with what each takes.

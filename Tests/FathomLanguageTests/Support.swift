@@ -1,9 +1,21 @@
 import FathomLanguage
 import FathomCore
 
+import Foundation
+
+/// The repository's bundled datasets.
+let bundledDatasets = DatasetCatalog(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Datasets").path)
+
+/// An interpreter that can load the bundled datasets.
+func makeInterpreter() -> Interpreter {
+    let interpreter = Interpreter()
+    interpreter.context.datasets = bundledDatasets
+    return interpreter
+}
+
 /// Runs `source` in a fresh interpreter and returns the rendering of the last value shown.
 func evaluate(_ source: String, maxElements: Int? = nil) throws -> String {
-    let interpreter = Interpreter()
+    let interpreter = makeInterpreter()
     if let maxElements { interpreter.context.maxElements = maxElements }
     var last = ""
     for parsed in Parser.parse(SourceFile(name: "<test>", text: source)) {
@@ -15,7 +27,7 @@ func evaluate(_ source: String, maxElements: Int? = nil) throws -> String {
 
 /// The diagnostic that running `source` produces (nil when it runs cleanly).
 func diagnostic(_ source: String) -> Diagnostic? {
-    let interpreter = Interpreter()
+    let interpreter = makeInterpreter()
     for parsed in Parser.parse(SourceFile(name: "<test>", text: source)) {
         switch parsed {
         case .failure(let d): return d

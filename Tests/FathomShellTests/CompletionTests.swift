@@ -17,7 +17,8 @@ struct CompletionTests {
         #expect(s.completions(for: "sc").candidates == ["scores_val"])
         #expect(s.completions(for: "s").candidates.contains("sqrt"))
         #expect(s.completions(for: "s").insertion == "")
-        #expect(s.completions(for: "tr").candidates == ["true"])
+        #expect(s.completions(for: "tr").candidates == ["transpose", "true"])
+        #expect(s.completions(for: "tru").insertion == "e")
         #expect(s.completions(for: "qua").insertion == "ntile(")
         #expect(s.completions(for: "1").candidates.isEmpty)
     }

@@ -44,22 +44,27 @@ struct InteractiveTests {
         #expect(tty.expect("did you mean 'mean'?"))
 
         // Ctrl-C stops a long computation; the variable keeps its value.
+        #expect(tty.expect("[6]>"))
         tty.type("x = sum(randn(2e8))\r")
-        usleep(600_000)
+        #expect(tty.expect("x = sum(randn(2e8))\n"))
+        usleep(500_000)
         tty.type("\u{3}")
         #expect(tty.expect("interrupted"), "\(tty.transcript)")
         tty.type("x\r")
         #expect(tty.expect("Out[7]: 41"), "\(tty.transcript)")
 
         // Ctrl-C at the prompt clears the line.
+        #expect(tty.expect("[8]>"))
         tty.type("this is not finished")
+        #expect(tty.expect("this is not finished"))
         tty.type("\u{3}")
+        #expect(tty.expect("[8]>"), "\(tty.transcript.debugDescription)")
         tty.type("x * 2\r")
         #expect(tty.expect("Out[8]: 82"), "\(tty.transcript)")
 
-        // Ctrl-D leaves with status 0.
-        tty.type("\u{4}")
-        #expect(tty.waitForExit() == 0)
+        // Ctrl-D leaves with status 0 (typed at the prompt, once the editor reads keys).
+        #expect(tty.expect("[9]>"))
+        #expect(tty.leave() == 0, "\(tty.lastWaitError ?? "") \(tty.raw.suffix(300).debugDescription)")
 
         // The history file exists, private to the user.
         let historyPath = home.appendingPathComponent("state/fathom/history").path
@@ -75,6 +80,7 @@ struct InteractiveTests {
         #expect(again.expect("[2]>"))
         again.type("\u{1B}[A\u{1B}[A\r")
         #expect(again.expect("Out[2]: 10"), "\(again.transcript)")
+        #expect(again.expect("[3]>"))
         again.type(":quit\r")
         #expect(again.waitForExit() == 0)
     }
@@ -92,8 +98,8 @@ struct InteractiveTests {
         #expect(tty.expect("[1]>"))
         tty.type("1 + 1\r")
         #expect(tty.expect("Out[1]: 2"))
-        tty.type("\u{4}")
-        #expect(tty.waitForExit() == 0)
+        #expect(tty.expect("[2]>"))
+        #expect(tty.leave() == 0, "\(tty.lastWaitError ?? "") \(tty.raw.suffix(300).debugDescription)")
         #expect(tty.raw.contains("\u{1B}[31mOut[1]:") == colored)
     }
 }

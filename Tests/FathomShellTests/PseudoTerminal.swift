@@ -102,18 +102,40 @@ final class PseudoTerminal {
         return false
     }
 
+    /// Types Ctrl-D at a prompt and waits for the program to leave. A prompt can be on screen
+    /// a moment before the editor has put the terminal in raw mode, and a Ctrl-D that lands in
+    /// that moment is an end-of-file the editor never sees: so wait a little first, and type it
+    /// again if nothing happens.
+    func leave(timeout: Double = 20) -> Int32? {
+        usleep(100_000)
+        type("\u{4}")
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = waitForExit(timeout: 2) { return status }
+            type("\u{4}")
+        }
+        return nil
+    }
+
     /// Waits for the program to exit; returns its status, or nil on timeout.
     func waitForExit(timeout: Double = 20) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             pump(0.02)
             var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid {
                 return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
             }
+            if r < 0 { lastWaitError = "waitpid: errno \(errno)" }
         }
+        let state = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?.split(separator: "\n").filter { $0.hasPrefix("State") || $0.hasPrefix("Sig") }.joined(separator: "; ") ?? "no /proc entry"
+        let stack = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? ""
+        lastWaitError = (lastWaitError ?? "") + " state: \(state) wchan: \(stack)"
         return nil
     }
+
+    var lastWaitError: String?
 
     /// Text without ANSI escape sequences and carriage returns.
     static func strip(_ s: String) -> String {

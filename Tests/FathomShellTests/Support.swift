@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import FathomShell
 import FathomLanguage
 
@@ -14,39 +17,87 @@ struct ProcessResult {
     var stderr: String
 }
 
+/// A child process with pipes, started with posix_spawn and waited for by pid. (Foundation's
+/// Process reaps children from a SIGCHLD handler, which races with the pseudo-terminal tests'
+/// own waitpid; spawning directly keeps every test in charge of its own children.)
+final class Child {
+    let pid: pid_t
+    let stdin: Int32, stdout: Int32, stderr: Int32
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = nil
+        for (k, v) in environment { env[k] = v }
+        let argv = ([fathomBinary] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, fathomBinary, &actions, &attributes, argv, envp)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        pid = child
+        stdin = inPipe[1]
+        stdout = outPipe[0]
+        stderr = errPipe[0]
+    }
+
+    /// Writes `input`, closes standard input, reads both outputs to the end, waits.
+    func communicate(_ input: String) -> ProcessResult {
+        final class Box: @unchecked Sendable { var data: [UInt8] = [] }
+        let out = Box(), err = Box()
+        let group = DispatchGroup()
+        for (fd, box) in [(stdout, out), (stderr, err)] {
+            group.enter()
+            Thread {
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+                    box.data += buffer[0..<n]
+                }
+                close(fd)
+                group.leave()
+            }.start()
+        }
+        let bytes = Array(input.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(stdin, $0.baseAddress! + done, $0.count - done) }
+            if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+            done += n
+        }
+        close(stdin)
+        group.wait()
+        return ProcessResult(status: wait(), stdout: String(decoding: out.data, as: UTF8.self), stderr: String(decoding: err.data, as: UTF8.self))
+    }
+
+    /// The exit status (128 + signal for a signal).
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+}
+
 /// Runs the binary with `arguments`, feeding `input` to standard input.
-func runFathom(_ arguments: [String], input: String = "", environment: [String: String] = [:], directory: URL? = nil) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: fathomBinary)
-    p.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = nil
-    for (k, v) in environment { env[k] = v }
-    p.environment = env
-    if let directory { p.currentDirectoryURL = directory }
-    let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
-    p.standardInput = inPipe
-    p.standardOutput = outPipe
-    p.standardError = errPipe
-    try p.run()
-    let writer = Thread {
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
-        try? inPipe.fileHandleForWriting.close()
-    }
-    writer.start()
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let done = DispatchSemaphore(value: 0)
-    let errReader = Thread {
-        errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
-        done.signal()
-    }
-    errReader.start()
-    let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-    done.wait()
-    p.waitUntilExit()
-    let err = errBox.data
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+func runFathom(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> ProcessResult {
+    try Child(arguments, environment: environment).communicate(input)
 }
 
 /// A session that records what it reports, as text.

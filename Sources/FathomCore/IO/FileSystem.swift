@@ -75,6 +75,16 @@ public enum FileSystem {
         return out
     }
 
+    /// The first `count` bytes of a file (fewer when it is shorter).
+    public static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, reason: reason()) }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: count)
+        let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        return n > 0 ? Array(out[0..<n]) : []
+    }
+
     /// The file at `path` as UTF-8 text; invalid UTF-8 is an error naming the byte.
     public static func readText(_ path: String) throws -> String {
         let bytes = try readBytes(path)

@@ -2,7 +2,7 @@ import FathomCore
 
 /// Builtins about values and the session rather than data.
 enum SessionBuiltins {
-    static var all: [Builtin] { [print, type, datasets] }
+    static var all: [Builtin] { [print, type] }
 
     static let print = Builtin(
         "print", area: .session,
@@ -26,20 +26,5 @@ enum SessionBuiltins {
         examples: ["type([1, 2])", "type(mean)"]
     ) { args, _ in
         .string(try args.required("x").typeName)
-    }
-
-    static let datasets = Builtin(
-        "datasets", area: .data,
-        parameters: [],
-        returns: "a table",
-        summary: "the bundled datasets",
-        doc: "datasets() lists the data that ships with Fathom, one row per dataset: its name (what load() takes) and a one-line description.",
-        examples: ["datasets()"]
-    ) { _, context in
-        let list = context.datasets
-        return .table(Table([
-            ("name", .strings(list.map(\.name))),
-            ("description", .strings(list.map(\.description))),
-        ]))
     }
 }

@@ -100,7 +100,9 @@ enum VectorBuiltins {
         case .bool(let b): return [b]
         case .vector(.bools(let v)): return v
         case .vector(let c) where c.count == 0: return []
-        default: throw args.mismatch("x", expected: "a bool or a vector of bools")
+        // A comparison of matrices gives a matrix of 0s and 1s.
+        case .matrix(let m) where m.storage.allSatisfy({ $0 == 0 || $0 == 1 }): return m.storage.map { $0 != 0 }
+        default: throw args.mismatch("x", expected: "a bool, a vector of bools, or a comparison of matrices")
         }
     }
 

@@ -4,7 +4,9 @@ public enum BuiltinArea: String, Sendable, CaseIterable {
     case statistics = "Statistics"
     case vectors = "Vectors"
     case random = "Random numbers"
-    case data = "Data"
+    case data = "Data: files and tables"
+    case matrices = "Matrices and scores"
+    case models = "Models"
     case session = "Session"
 }
 

@@ -11,7 +11,9 @@ public struct BuiltinRegistry: Sendable {
     /// The builtins of this module.
     public static let standard: BuiltinRegistry = {
         var r = BuiltinRegistry()
-        for b in MathBuiltins.all + StatisticsBuiltins.all + VectorBuiltins.all + RandomBuiltins.all + SessionBuiltins.all {
+        let all = MathBuiltins.all + StatisticsBuiltins.all + VectorBuiltins.all + RandomBuiltins.all
+            + DataBuiltins.all + TableBuiltins.all + MatrixBuiltins.all + ModelBuiltins.all + SessionBuiltins.all
+        for b in all {
             r.register(b)
         }
         r.constants = [

@@ -14,8 +14,9 @@ public final class EvaluationContext {
     public var emit: (String) -> Void
     /// Where long computations report progress.
     public var progress: any ProgressReporter
-    /// The bundled datasets `datasets()` lists, filled in by whoever knows where they live.
-    public var datasets: [(name: String, description: String)] = []
+    /// The bundled datasets (`datasets()`, `load("digits/test")`), found by whoever knows
+    /// where they live.
+    public var datasets: DatasetCatalog?
 
     /// 2²⁸ values: 2 GiB of doubles.
     public static let defaultMaxElements = 1 << 28

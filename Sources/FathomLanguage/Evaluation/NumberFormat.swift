@@ -34,7 +34,7 @@ public struct RenderOptions: Sendable {
     /// Characters a line may use.
     public var width: Int
 
-    public init(digits: Int = 6, maxRows: Int = 10, width: Int = 80) {
+    public init(digits: Int = 6, maxRows: Int = 20, width: Int = 80) {
         self.digits = digits
         self.maxRows = maxRows
         self.width = width

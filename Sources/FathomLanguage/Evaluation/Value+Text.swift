@@ -103,7 +103,7 @@ extension Value {
         }
         lines.append(join("", colIndices.map(String.init)))
         for r in rowIndices {
-            guard let i = r else { lines.append(pad("⋮", labelWidth, right: false)); continue }
+            guard let i = r else { lines.append("⋮"); continue }
             lines.append(join(String(i), colIndices.map { cell(i, $0) }))
         }
         return lines.joined(separator: "\n")
@@ -111,9 +111,10 @@ extension Value {
 
     /// Which rows to show: all when few, else the first ones, a gap (nil) and the last two.
     static func shownIndices(_ n: Int, _ maxRows: Int) -> [Int?] {
-        if n <= maxRows { return Array(0..<n) }
+        // Hiding only a handful of rows saves nothing: show them.
+        if n <= maxRows + 5 { return Array(0..<n) }
         let tail = 2
-        let head = max(1, maxRows - tail - 1)
+        let head = max(1, maxRows - tail - 3)
         return Array(0..<head).map { Optional($0) } + [nil] + Array((n - tail)..<n).map { Optional($0) }
     }
 
@@ -133,12 +134,18 @@ extension Value {
         var shownColumns: [(Int, Int, Bool)] = []
         for j in 0..<t.columnCount {
             let c = t.columns[j]
-            let w = max(t.names[j].count, rows.compactMap { $0 }.map { element(c, $0, options, quoteStrings: false).count }.max() ?? 0)
-            if used + 2 + w > options.width, !shownColumns.isEmpty { break }
+            var w = max(t.names[j].count, rows.compactMap { $0 }.map { element(c, $0, options, quoteStrings: false).count }.max() ?? 0)
             var rightAlign = true
             if case .strings = c { rightAlign = false }
+            if used + 2 + w > options.width, !shownColumns.isEmpty {
+                // A text column may still fit cut short; anything else waits for the summary line.
+                let room = options.width - used - 2
+                guard !rightAlign, room >= 12 else { break }
+                w = room
+            }
             shownColumns.append((j, min(w, options.width), rightAlign))
             used += 2 + w
+            if used >= options.width { break }
         }
         func line(_ label: String, _ cells: [String]) -> String {
             var s = pad(label, labelWidth, right: false)
@@ -151,9 +158,10 @@ extension Value {
         }
         lines.append(line("", shownColumns.map { t.names[$0.0] }))
         for r in rows {
-            guard let i = r else { lines.append(pad("⋮", labelWidth, right: false)); continue }
+            guard let i = r else { lines.append("⋮"); continue }
             lines.append(line(String(i), shownColumns.map { element(t.columns[$0.0], i, options, quoteStrings: false) }))
         }
+        lines = lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }
         if shownColumns.count < t.columnCount {
             let rest = t.names[shownColumns.count...]
             let listed = rest.prefix(8).joined(separator: ", ")

@@ -1,0 +1,82 @@
+import FathomCore
+
+/// Files in and out, and the bundled datasets.
+enum DataBuiltins {
+    static var all: [Builtin] { [load, save, datasets] }
+
+    static let load = Builtin(
+        "load", area: .data,
+        parameters: [
+            Parameter("path", "string", doc: "a file, or a bundled dataset's name such as \"digits/test\""),
+            Parameter("sep", "string", .absent("guessed"), doc: "CSV field separator (one character)"),
+            Parameter("header", "bool", .value(.bool(true)), doc: "whether a CSV file's first row names the columns"),
+            Parameter("types", "record", .absent("inferred"), doc: "column kinds for CSV, e.g. {id: \"string\", score: \"float\"}"),
+        ],
+        returns: "a table (CSV, TSV, JSON records), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
+        summary: "read a data or model file",
+        doc: """
+        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong.
+        """,
+        examples: ["d = load(\"digits/test\")", "z = load(\"digits/mlp-test\")", "m = load(\"digits/softmax.json\")"]
+    ) { args, context in
+        let name = try args.string("path")
+        var options = CSVOptions()
+        if let sep = args.value("sep"), !sep.isNull {
+            guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character such as \",\" or \"\\t\"") }
+            options.separator = s.utf8.first
+        }
+        options.header = try args.bool("header")
+        if let types = args.value("types"), !types.isNull {
+            guard case .record(let r) = types else { throw args.mismatch("types", expected: "a record such as {id: \"string\", score: \"float\"}") }
+            for (column, kind) in r.pairs {
+                guard case .string(let k) = kind, let parsed = Table.ColumnKind(rawValue: k == "number" ? "float" : k) else {
+                    throw args.invalid("types", "load(): types.\(column) must be \"integer\", \"float\", \"bool\" or \"string\", got \(kind.described)")
+                }
+                options.types[column] = parsed
+            }
+        }
+        let path = try DataFiles.resolve(name, context: context, at: args.range("path"))
+        return try DataFiles.load(path, options: options, at: args.range("path"))
+    }
+
+    static let save = Builtin(
+        "save", area: .data,
+        parameters: [
+            Parameter("value", "any value", doc: "what to write"),
+            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy or .json"),
+            Parameter("sep", "string", .absent("comma, or tab for .tsv"), doc: "CSV field separator"),
+        ],
+        returns: "null (prints what it wrote)",
+        summary: "write a value to a file",
+        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back). The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
+        examples: ["save(seq(5), \"/tmp/five.csv\")", "save(randn(4, 3, seed=1), \"/tmp/x.npy\")"]
+    ) { args, context in
+        let value = try args.required("value")
+        let path = try args.string("path")
+        var separator: UInt8?
+        if let sep = args.value("sep"), !sep.isNull {
+            guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character") }
+            separator = s.utf8.first
+        }
+        let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"))
+        context.emit(report + "\n")
+        return .null
+    }
+
+    static let datasets = Builtin(
+        "datasets", area: .data,
+        parameters: [],
+        returns: "a table",
+        summary: "the bundled datasets",
+        doc: "datasets() lists the data that ships with Fathom, one row per file: the name load() takes, a one-line description, and its size. Each dataset's card (source, licence, columns, how it was made) is Datasets/NAME/CARD.md.",
+        examples: ["datasets()"]
+    ) { _, context in
+        let entries = context.datasets?.entries ?? []
+        var t = Table()
+        t.setColumn("name", .strings(entries.map(\.name)))
+        t.setColumn("description", .strings(entries.map(\.description)))
+        t.setColumn("rows", .numbers(entries.map { $0.rows.map(Double.init) ?? .nan }), kind: .integer)
+        t.setColumn("columns", .numbers(entries.map { $0.columns.map(Double.init) ?? .nan }), kind: .integer)
+        return .table(t)
+    }
+}

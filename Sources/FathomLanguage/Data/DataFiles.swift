@@ -1,0 +1,155 @@
+import FathomCore
+
+/// Reading and writing files for `load` and `save`: finding the file (a path, or a bundled
+/// dataset's short name), choosing the format by extension (or by content), converting
+/// between files and values.
+enum DataFiles {
+    static let loadable = [".csv", ".tsv", ".tab", ".txt", ".npy", ".npz", ".json"]
+
+    /// The file `name` refers to: the path itself; a bundled dataset's name (`digits/test`);
+    /// or either with a known extension added. Throws with suggestions when nothing fits.
+    static func resolve(_ name: String, context: EvaluationContext, at range: SourceRange) throws -> String {
+        let expanded = expandHome(name)
+        if FileSystem.exists(expanded) { return expanded }
+        if let bundled = context.datasets?.path(of: name) { return bundled }
+        for ext in loadable where FileSystem.exists(expanded + ext) { return expanded + ext }
+        if let dir = context.datasets?.directory {
+            if FileSystem.exists(dir + "/" + name) { return dir + "/" + name }
+            for ext in loadable where FileSystem.exists(dir + "/" + name + ext) { return dir + "/" + name + ext }
+        }
+        var notes: [String] = []
+        if let names = context.datasets?.entries.map(\.name), let hint = Suggestions.note(for: name, in: names) {
+            notes.append(hint)
+        }
+        notes.append(context.datasets == nil ? "no bundled datasets were found (set FATHOM_DATASETS to the Datasets folder)" : "datasets() lists the bundled data")
+        throw Diagnostic("load.missing", "no such file: \(name)", at: range, notes: notes)
+    }
+
+    static func expandHome(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = FileSystem.environment("HOME") else { return path }
+        return home + path.dropFirst()
+    }
+
+    enum Format {
+        case csv, npy, npz, json
+    }
+
+    /// The format by extension, else by the first bytes.
+    static func format(of path: String) -> Format {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".npy") { return .npy }
+        if lower.hasSuffix(".npz") { return .npz }
+        if lower.hasSuffix(".json") { return .json }
+        if [".csv", ".tsv", ".tab", ".txt"].contains(where: { lower.hasSuffix($0) }) { return .csv }
+        guard let head = try? FileSystem.readPrefix(path, count: 8) else { return .csv }
+        if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
+        if let first = head.first(where: { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return .json }
+        return .csv
+    }
+
+    static func load(_ path: String, options: CSVOptions, at range: SourceRange) throws -> Value {
+        func fail(_ message: String) -> Diagnostic { Diagnostic("load.malformed", "cannot load \(message)", at: range) }
+        do {
+            switch format(of: path) {
+            case .csv:
+                return .table(try CSVReader.read(path: path, options: options))
+            case .npy:
+                return value(of: try NPYFormat.read(path: path))
+            case .npz:
+                return .record(Record(try NPZFormat.read(path: path).map { ($0.0, value(of: $0.1)) }))
+            case .json:
+                let json: JSONValue
+                do {
+                    json = try JSONValue.parse(try FileSystem.readBytes(path))
+                } catch let e as JSONParseError {
+                    throw fail("\(path):\(e.line):\(e.column): \(e.message)")
+                }
+                if Model.isModelDocument(json) {
+                    do { return .object(ModelValue(try Model(json: json))) } catch let e as ModelFormatError {
+                        throw Diagnostic("load.model", "cannot load \(path): not a valid Fathom model: \(e.description)", at: range,
+                                         notes: ["the format is described in docs/model-format.md"])
+                    }
+                }
+                if let table = try? TableJSON.table(from: json) { return .table(table) }
+                return Value(json: json)
+            }
+        } catch let e as CSVError {
+            throw fail(e.description)
+        } catch let e as NumpyError {
+            throw fail(e.description)
+        } catch let e as FileError {
+            throw fail(e.message)
+        }
+    }
+
+    static func value(of a: NumpyArray) -> Value {
+        switch a.shape.count {
+        case 0: return .number(a.values.first ?? .nan)
+        case 1: return a.isBool ? .bools(a.values.map { $0 != 0 }) : .numbers(a.values)
+        default: return .matrix(Matrix(rows: a.shape[0], cols: a.shape[1], storage: a.values))
+        }
+    }
+
+    /// Writes `value` to `path` in the format its extension names; returns a one-line report.
+    static func save(_ value: Value, to path: String, separator: UInt8?, at range: SourceRange, valueRange: SourceRange) throws -> String {
+        let lower = path.lowercased()
+        let bytes: [UInt8]
+        var what = value.described
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") {
+            let sep = separator ?? (lower.hasSuffix(".tsv") ? 9 : UInt8(ascii: ","))
+            guard let table = asTable(value) else {
+                throw Diagnostic("save.type", "save() writes a table, a vector, a matrix or a record of equal-length vectors to CSV, not \(value.described)", at: valueRange)
+            }
+            bytes = CSVWriter.encode(table, separator: sep)
+            what = "\(table.rowCount) rows × \(table.columnCount) columns"
+        } else if lower.hasSuffix(".npy") {
+            switch value {
+            case .vector(.numbers(let v)): bytes = NPYFormat.encode(shape: [v.count], values: v)
+            case .vector(.bools(let b)): bytes = NPYFormat.encode(shape: [b.count], values: b.map { $0 ? 1 : 0 }, bool: true)
+            case .matrix(let m): bytes = NPYFormat.encode(shape: [m.rows, m.cols], values: m.storage)
+            case .number(let x): bytes = NPYFormat.encode(shape: [], values: [x])
+            default:
+                throw Diagnostic("save.type", "save() writes numbers, vectors and matrices to .npy, not \(value.described)", at: valueRange,
+                                 notes: ["for a table, use select(t, \"*\") for a matrix of its numeric columns, or save as .csv"])
+            }
+        } else if lower.hasSuffix(".json") {
+            bytes = Array(value.json().serialized().utf8) + [10]
+        } else {
+            let ext = path.split(separator: ".").last.map { "." + $0 } ?? "(none)"
+            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy or .json; '\(path)' has the extension \(ext)", at: range)
+        }
+        do {
+            try FileSystem.writeAtomically(expandHome(path), bytes)
+        } catch let e as FileError {
+            throw Diagnostic("save.failed", "cannot save \(path): \(e.reason)", at: range)
+        }
+        return "saved \(what) to \(path)"
+    }
+
+    /// A value as a table when it has that shape.
+    static func asTable(_ value: Value, names: [String]? = nil) -> Table? {
+        switch value {
+        case .table(let t): return t
+        case .vector(let c): return Table([(names?.first ?? "value", c)])
+        case .matrix(let m):
+            let n = names ?? (0..<m.cols).map { "c\($0)" }
+            guard n.count == m.cols else { return nil }
+            return Table((0..<m.cols).map { (n[$0], .numbers(m.column($0))) })
+        case .record(let r):
+            var columns: [(String, Column)] = []
+            for (k, v) in r.pairs {
+                switch v {
+                case .vector(let c): columns.append((k, c))
+                case .number(let x): columns.append((k, .numbers([x])))
+                case .string(let s): columns.append((k, .strings([s])))
+                case .bool(let b): columns.append((k, .bools([b])))
+                default: return nil
+                }
+            }
+            guard let n = columns.first?.1.count, columns.allSatisfy({ $0.1.count == n }) else { return nil }
+            return Table(columns)
+        default: return nil
+        }
+    }
+}

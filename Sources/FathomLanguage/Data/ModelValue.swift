@@ -1,0 +1,69 @@
+import FathomCore
+
+/// A classifier as a value of the language: prints a summary, has fields, saves as Fathom's
+/// JSON model format.
+public struct ModelValue: ObjectValue {
+    public let model: Model
+
+    public init(_ model: Model) { self.model = model }
+
+    public var typeName: String { "model" }
+
+    public var described: String { "a \(model.kind.rawValue) model (\(model.inputCount) inputs, \(model.classCount) classes)" }
+
+    public var fieldNames: [String] { ["kind", "classes", "features", "inputs", "layers", "standardize", "training"] }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "kind": return .string(model.kind.rawValue)
+        case "classes": return ModelValue.classesValue(model.classes)
+        case "features": return model.features.map { .strings($0) } ?? .null
+        case "inputs": return .number(Double(model.inputCount))
+        case "layers":
+            return .list(model.layers.map { l in
+                .record(Record([("weights", .matrix(l.weights)), ("bias", .numbers(l.bias)), ("activation", .string(l.activation.rawValue))]))
+            })
+        case "standardize":
+            guard let s = model.standardize else { return .null }
+            return .record(Record([("mean", .numbers(s.mean)), ("scale", .numbers(s.scale))]))
+        case "training": return model.training.map { Value(json: $0) } ?? .null
+        default: return nil
+        }
+    }
+
+    static func classesValue(_ classes: [JSONValue]) -> Value {
+        Value(json: .array(classes))
+    }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        let sizes = [model.inputCount] + model.layers.map(\.weights.rows)
+        var lines = ["model \(model.kind.rawValue): \(model.inputCount) inputs → \(model.classCount) classes (\(model.parameterCount) parameters)"]
+        lines.append("  layers:      " + sizes.map(String.init).joined(separator: " → ") + "  (" + model.layers.map(\.activation.rawValue).joined(separator: ", ") + ")")
+        lines.append("  classes:     " + ModelValue.classesValue(model.classes).renderText(options))
+        lines.append("  standardize: " + (model.standardize == nil ? "no" : "yes"))
+        if let t = model.training, case .object(let members) = t {
+            lines.append("  training:    " + members.map { "\($0.0) \(Value(json: $0.1).renderText(options))" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func json() -> JSONValue { model.json() }
+}
+
+extension Value {
+    /// A JSON document as a value: objects are records, arrays of numbers (or booleans, or
+    /// strings) are vectors, arrays of equal-length number arrays are matrices, other arrays
+    /// lists, null is null.
+    public init(json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let x): self = .number(x)
+        case .string(let s): self = .string(s)
+        case .object(let members): self = .record(Record(members.map { ($0.0, Value(json: $0.1)) }))
+        case .array(let items):
+            let values = items.map { Value(json: $0) }
+            self = (try? ArrayLiteral.build(values, values.map { _ in SourceRange(0, 0) }, at: SourceRange(0, 0), limit: Int.max)) ?? .list(values)
+        }
+    }
+}
