@@ -25,18 +25,21 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def timed(cmd, stdin_path=None, cwd=None):
-    """Wall seconds of one run of cmd; raises if it fails."""
+    """Wall seconds and peak resident memory (MiB) of one run of cmd; raises if it fails."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
-        done = subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
     finally:
         if stdin_path:
             stdin.close()
-    if done.returncode not in (0,):
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {done.returncode}: {done.stderr.decode()[-500:]}")
-    return elapsed
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {proc.returncode}: {err.decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def main():
@@ -49,7 +52,7 @@ def main():
         sys.exit(f"no Fathom binary at {args.fathom}; run Scripts/bench, which builds it")
 
     chosen = [w for w in workloads.ALL if not args.only or w.name in args.only]
-    print(f"{'workload':28} {'fathom s':>10} {'python s':>10} {'ratio':>8}  target")
+    print(f"{'workload':34} {'fathom s':>9} {'python s':>9} {'ratio':>7} {'fathom MiB':>11} {'python MiB':>11}  target")
     with tempfile.TemporaryDirectory(prefix="fathom-bench-") as scratch:
         scratch = pathlib.Path(scratch)
         for w in chosen:
@@ -59,13 +62,16 @@ def main():
             # One untimed warm-up each (page cache, dynamic linking), then interleaved runs.
             timed(fathom_cmd, fathom_stdin, scratch)
             timed(python_cmd, python_stdin, scratch)
-            f_times, p_times = [], []
+            f_runs, p_runs = [], []
             for _ in range(args.repeat):
-                f_times.append(timed(fathom_cmd, fathom_stdin, scratch))
-                p_times.append(timed(python_cmd, python_stdin, scratch))
-            f, p = statistics.median(f_times), statistics.median(p_times)
-            print(f"{w.name:28} {f:10.4f} {p:10.4f} {p / f:7.2f}x  {w.target}", flush=True)
-    print("ratio = python time / fathom time (above 1: Fathom is faster)")
+                f_runs.append(timed(fathom_cmd, fathom_stdin, scratch))
+                p_runs.append(timed(python_cmd, python_stdin, scratch))
+            f = statistics.median(t for t, _ in f_runs)
+            p = statistics.median(t for t, _ in p_runs)
+            fm = max(m for _, m in f_runs)
+            pm = max(m for _, m in p_runs)
+            print(f"{w.name:34} {f:9.4f} {p:9.4f} {p / f:6.2f}x {fm:11.1f} {pm:11.1f}  {w.target}", flush=True)
+    print("ratio = python time / fathom time (above 1: Fathom is faster); MiB = peak resident memory")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,28 @@ def _arith_lines(scratch):
     return {"lines": path, "script": script}
 
 
+def _csv(scratch):
+    import numpy as np
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(1_000_000, 8))
+    path = scratch / "big.csv"
+    # Full precision, as pandas' to_csv writes it.
+    np.savetxt(path, data, delimiter=",", fmt="%.17g", header=",".join(f"x{i}" for i in range(8)), comments="")
+    script = scratch / "read_csv.py"
+    script.write_text(f"import pandas\nd = pandas.read_csv({str(path)!r})\nassert d.shape == (1_000_000, 8)\n")
+    return {"path": path, "script": script}
+
+
+def _npy(scratch):
+    import numpy as np
+    rng = np.random.default_rng(1)
+    path = scratch / "big.npy"
+    np.save(path, rng.normal(size=(2_000_000, 10)))
+    script = scratch / "read_bytes.py"
+    script.write_text(f"with open({str(path)!r}, 'rb') as f:\n    data = f.read()\nassert len(data) > 160_000_000\n")
+    return {"path": path, "script": script}
+
+
 ALL = [
     Workload(
         name="startup: -e '1 + 1'",
@@ -43,5 +65,19 @@ ALL = [
         setup=_arith_lines,
         fathom=lambda b, i: ([b], str(i["lines"])),
         python=lambda py, i: ([py, str(i["script"])], str(i["lines"])),
+    ),
+    Workload(
+        name="load 1M x 8 CSV",
+        target="at least as fast as pandas.read_csv; peak <= 2 x 61 MiB",
+        setup=_csv,
+        fathom=lambda b, i: ([b, "-e", f"d = load({str(i['path'])!r}); nrow(d)"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="load 2M x 10 float64 .npy",
+        target="within 2x of reading the file's bytes (python)",
+        setup=_npy,
+        fathom=lambda b, i: ([b, "-e", f"m = load({str(i['path'])!r}); nrow(m)"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
     ),
 ]

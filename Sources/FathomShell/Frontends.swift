@@ -42,6 +42,7 @@ public struct ShellOptions: Sendable {
 public enum Frontends {
     static func makeSession(_ options: ShellOptions, console: Console, style: EventPrinter.Style, terminal: Bool = false) -> Session {
         let session = Session(settings: options.settings(terminal: terminal))
+        if Terminal.isTerminal(2) { session.interpreter.context.progress = TerminalProgress() }
         let printer = EventPrinter(console: console, style: style, errorColor: options.colorAllowed && Terminal.isTerminal(2)) { [unowned session] in session.settings }
         session.onEvent = printer.handle
         return session

@@ -37,6 +37,14 @@ struct ReadmeTests {
         }
     }
 
+    @Test("every bundled dataset has a card the README links to")
+    func datasetCards() throws {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Datasets").path)
+            .filter { FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent("Datasets/\($0)/CARD.md").path) }
+        #expect(folders.count >= 6)
+        for f in folders { #expect(ReadmeTests.readme.contains("(Datasets/\(f)/CARD.md)"), "\(f)") }
+    }
+
     @Test("every : command in the README's table exists")
     func commandTable() {
         for c in Commands.all {

@@ -44,7 +44,8 @@ public struct ModelValue: ObjectValue {
         if let t = model.training, case .object(let members) = t {
             lines.append("  training:    " + members.map { "\($0.0) \(Value(json: $0.1).renderText(options))" }.joined(separator: ", "))
         }
-        return lines.joined(separator: "\n")
+        // Long metadata is cut at the line width; m.training shows it whole.
+        return lines.map { $0.count > options.width ? String($0.prefix(options.width - 1)) + "…" : $0 }.joined(separator: "\n")
     }
 
     public func json() -> JSONValue { model.json() }
