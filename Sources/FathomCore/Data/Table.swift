@@ -80,6 +80,24 @@ public struct Table: Sendable, Equatable {
         return t
     }
 
+    /// The table's columns side by side as an N × d matrix (booleans as 0 and 1), or the index
+    /// of the first text column when there is one.
+    public func numericMatrix() -> Result<Matrix, TextColumn> {
+        let d = columnCount
+        var storage = [Double](repeating: 0, count: rowCount * d)
+        for (j, c) in columns.enumerated() {
+            switch c {
+            case .numbers(let v): for i in 0..<rowCount { storage[i * d + j] = v[i] }
+            case .bools(let b): for i in 0..<rowCount { storage[i * d + j] = b[i] ? 1 : 0 }
+            case .strings: return .failure(TextColumn(index: j))
+            }
+        }
+        return .success(Matrix(rows: rowCount, cols: d, storage: storage))
+    }
+
+    /// A text column where numbers were needed.
+    public struct TextColumn: Error, Sendable { public let index: Int }
+
     /// The named columns, in the given order.
     public func selectingColumns(_ indices: [Int]) -> Table {
         var t = Table()

@@ -97,15 +97,9 @@ enum ModelBuiltins {
         let model = mv.model
         var x: Matrix
         if case .table(let t) = try args.required("X"), let features = model.features, features.allSatisfy({ t.index(of: $0) != nil }) {
-            let sub = t.selectingColumns(features.map { t.index(of: $0)! })
-            guard let m = DataFiles.asTable(.table(sub)).flatMap({ table -> Matrix? in
-                var storage = [Double](repeating: 0, count: table.rowCount * table.columnCount)
-                for (j, c) in table.columns.enumerated() {
-                    guard case .numbers(let v) = c else { return nil }
-                    for i in 0..<table.rowCount { storage[i * table.columnCount + j] = v[i] }
-                }
-                return Matrix(rows: table.rowCount, cols: table.columnCount, storage: storage)
-            }) else { throw args.invalid("X", "\(args.builtin.name)(): the model's feature columns must be numeric") }
+            guard case .success(let m) = t.selectingColumns(features.map { t.index(of: $0)! }).numericMatrix() else {
+                throw args.invalid("X", "\(args.builtin.name)(): the model's feature columns must be numeric")
+            }
             x = m
         } else if case .vector(.numbers(let v)) = try args.required("X"), v.count == model.inputCount {
             x = Matrix(rows: 1, cols: v.count, storage: v)

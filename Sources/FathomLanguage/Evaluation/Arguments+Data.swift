@@ -13,19 +13,12 @@ extension Arguments {
         case .matrix(let m): return (m, nil)
         case .vector(.numbers(let v)): return (Matrix(rows: v.count, cols: 1, storage: v), nil)
         case .table(let t):
-            var columns: [[Double]] = []
-            for (j, c) in t.columns.enumerated() {
-                switch c {
-                case .numbers(let v): columns.append(v)
-                case .bools(let b): columns.append(b.map { $0 ? 1 : 0 })
-                case .strings:
-                    throw invalid(name, "\(builtin.name)() needs numbers, but column '\(t.names[j])' of \(name) holds text",
-                                  notes: ["pick the numeric columns with select(t, [\"a\", \"b\"]) or drop it with t[[...names]]"])
-                }
+            switch t.numericMatrix() {
+            case .success(let m): return (m, t.names)
+            case .failure(let text):
+                throw invalid(name, "\(builtin.name)() needs numbers, but column '\(t.names[text.index])' of \(name) holds text",
+                              notes: ["pick the numeric columns with select(t, [\"a\", \"b\"]) or drop it with t[[...names]]"])
             }
-            var storage = [Double](repeating: 0, count: t.rowCount * columns.count)
-            for (j, col) in columns.enumerated() { for i in 0..<t.rowCount { storage[i * columns.count + j] = col[i] } }
-            return (Matrix(rows: t.rowCount, cols: columns.count, storage: storage), t.names)
         default:
             throw mismatch(name, expected: "a matrix or a table of numbers")
         }
