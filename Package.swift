@@ -33,8 +33,8 @@ let package = Package(
         .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"], exclude: ["Golden"]),
         .testTarget(
             name: "FathomShellTests",
-            dependencies: ["FathomShell"],
-            exclude: ["Transcripts"]
+            dependencies: ["FathomShell", "FathomLanguage", "FathomCore"],
+            exclude: ["Transcripts", "Golden"]
         ),
     ]
 )

@@ -51,6 +51,24 @@ def _npy(scratch):
     return {"path": path, "script": script}
 
 
+def _plots(scratch):
+    """Twenty 10 000-point PNGs: Fathom in one session, against one gnuplot process per plot."""
+    lines = [f"x = randn(10000, seed={k}); y = randn(10000, seed={k + 100}); save(scatter(x, y, title=\"plot {k}\"), \"{scratch}/f{k}.png\")" for k in range(20)]
+    script = scratch / "plots.fathom"
+    script.write_text("\n".join(lines) + "\n")
+    import numpy as np
+    driver = scratch / "per_plot.py"
+    data = scratch / "points.txt"
+    rng = np.random.default_rng(0)
+    np.savetxt(data, rng.normal(size=(10000, 2)))
+    driver.write_text(
+        "import subprocess\n"
+        f"for k in range(20):\n"
+        f"    cmd = \"set terminal pngcairo size 800,500; set output '{scratch}/g%d.png'; plot '{data}' using 1:2 with points pt 7 ps 0.5 title 'plot %d'\" % (k, k)\n"
+        "    subprocess.run(['gnuplot', '-e', cmd], check=True)\n")
+    return {"script": script, "driver": driver}
+
+
 ALL = [
     Workload(
         name="startup: -e '1 + 1'",
@@ -79,5 +97,12 @@ ALL = [
         setup=_npy,
         fathom=lambda b, i: ([b, "-e", f"m = load({str(i['path'])!r}); nrow(m)"], None),
         python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="20 PNG plots of 10k points",
+        target="under 1.5 s in one session (python: a gnuplot process per plot)",
+        setup=_plots,
+        fathom=lambda b, i: ([b, "run", str(i["script"])], None),
+        python=lambda py, i: ([py, str(i["driver"])], None),
     ),
 ]

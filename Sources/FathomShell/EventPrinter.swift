@@ -17,6 +17,8 @@ public final class EventPrinter {
     var settings: () -> Settings
     /// Whether standard error is a terminal that takes colour.
     var errorColor: Bool
+    /// Draws a plot for the terminal (interactive mode), or nil to print its description.
+    var preview: ((Figure) -> [UInt8]?)?
 
     public init(console: Console, style: Style, errorColor: Bool, settings: @escaping () -> Settings) {
         self.console = console
@@ -40,6 +42,14 @@ public final class EventPrinter {
             console.write(JSONValue.object([("cell", .number(Double(cell))), ("printed", .string(text))]).serialized() + "\n")
         case (.json, .info(let text)):
             console.write(JSONValue.object([("info", .string(text))]).serialized() + "\n")
+        case (.interactive, .value(let cell, _, .object(let o))) where o is FigureValue && preview != nil:
+            let figure = (o as! FigureValue).content
+            if let drawing = preview?(figure) {
+                console.flush()
+                Console.writeAll(1, drawing)
+                return
+            }
+            console.write(paint("Out[\(cell)]:", "31") + " " + o.renderText(s.renderOptions) + "\n")
         case (.interactive, .value(let cell, _, let value)):
             let label = paint("Out[\(cell)]:", "31")
             let text = value.renderText(s.renderOptions)

@@ -44,6 +44,9 @@ public enum Frontends {
         let session = Session(settings: options.settings(terminal: terminal))
         if Terminal.isTerminal(2) { session.interpreter.context.progress = TerminalProgress() }
         let printer = EventPrinter(console: console, style: style, errorColor: options.colorAllowed && Terminal.isTerminal(2)) { [unowned session] in session.settings }
+        if style == .interactive {
+            printer.preview = { [unowned session] figure in session.preview(figure) }
+        }
         session.onEvent = printer.handle
         return session
     }
@@ -53,6 +56,7 @@ public enum Frontends {
     public static func batch(_ options: ShellOptions) -> Int32 {
         let console = Console()
         let session = makeSession(options, console: console, style: options.json ? .json : .plain)
+        defer { session.close() }
         Signals.installInterruptHandler()
         let input = LineInput()
         var reader = ChunkReader()
@@ -78,6 +82,7 @@ public enum Frontends {
     public static func expression(_ text: String, _ options: ShellOptions) -> Int32 {
         let console = Console()
         let session = makeSession(options, console: console, style: options.json ? .json : .plain)
+        defer { session.close() }
         Signals.installInterruptHandler()
         let status = runText(text, name: "<-e>", session: session, stopAtError: false)
         console.flush()
@@ -112,6 +117,7 @@ public enum Frontends {
     public static func run(_ files: [String], keepGoing: Bool, _ options: ShellOptions) -> Int32 {
         let console = Console()
         let session = makeSession(options, console: console, style: options.json ? .json : .plain)
+        defer { session.close() }
         Signals.installInterruptHandler()
         var texts: [(String, String)] = []
         for f in files {

@@ -8,6 +8,7 @@ extension Frontends {
     public static func interactive(_ options: ShellOptions) -> Int32 {
         let console = Console()
         let session = makeSession(options, console: console, style: .interactive, terminal: true)
+        defer { session.close() }
         Signals.installInterruptHandler()
         guard let editor = LineEditor(program: "fathom") else {
             console.error("fathom: the line editor could not start; reading input without editing\n")

@@ -16,6 +16,7 @@ extension Frontends {
     static func replayOutputs(_ transcript: Transcript, name: String, options: ShellOptions, onSegment: (Int, [String]) -> Void = { _, _ in }) -> (outputs: [[String]], failed: Bool, interrupted: Bool) {
         var current = ""
         let session = Session(settings: options.settings(terminal: false))
+        defer { session.close() }
         session.onEvent = { [unowned session] event in
             switch event {
             case .value(_, _, let v): current += v.renderText(session.settings.renderOptions) + "\n"

@@ -39,6 +39,8 @@ public final class Session {
     public private(set) var inputHistory: [String] = []
     /// Set by `:quit`.
     public private(set) var quitRequested = false
+    /// The session's gnuplot, started at the first plot.
+    let plots = GnuplotDriver()
     private var currentCell = 0
     var loadDepth = 0
     private var currentOutput = ""
@@ -56,6 +58,7 @@ public final class Session {
         context.maxElements = settings.maxElements
         context.renderOptions = settings.renderOptions
         context.datasets = datasets
+        context.plotRenderer = plots
         interpreter = Interpreter(context: context)
         context.emit = { [unowned self] text in
             self.currentOutput += text
@@ -70,6 +73,11 @@ public final class Session {
         if name == "_" { return lastValue }
         guard let n = Int(name.dropFirst()), name.count > 1, name.dropFirst().allSatisfy(\.isNumber) else { return nil }
         return cellValues[n]
+    }
+
+    /// Ends the session's helpers (gnuplot). Call before exiting.
+    public func close() {
+        plots.shutdown()
     }
 
     /// Records a line of input for `:history`.

@@ -7,7 +7,7 @@ public struct Settings: Sendable {
     /// Significant digits when printing numbers.
     public var digits = 6
     /// How plots without `to=` are shown in a terminal.
-    public var plots: PlotPreview = .text
+    public var plots: PlotPreview = .auto
     /// ANSI colours in terminal output.
     public var color = false
     /// Largest number of elements one value may hold.
@@ -16,6 +16,8 @@ public struct Settings: Sendable {
     public var width = 80
 
     public enum PlotPreview: String, Sendable, CaseIterable {
+        /// Sixel graphics when the terminal is known to show them, otherwise text.
+        case auto
         case text, sixel, off
     }
 
@@ -29,7 +31,7 @@ public struct Settings: Sendable {
     public static let descriptions: [(name: String, takes: String, doc: String)] = [
         ("seed", "a whole number ≥ 0", "restart the session's random generator from this seed"),
         ("digits", "1 to 17", "significant digits when printing numbers"),
-        ("plots", "text, sixel or off", "how plots without to= appear in the terminal"),
+        ("plots", "auto, text, sixel or off", "how plots without to= appear in the terminal"),
         ("color", "on or off", "coloured output in the terminal"),
         ("max_elements", "a whole number ≥ 1", "the most elements one value may hold"),
         ("width", "20 to 1000", "characters per line when printing values"),

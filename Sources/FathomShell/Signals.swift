@@ -25,5 +25,7 @@ enum Signals {
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigprocmask(SIG_UNBLOCK, &set, nil)
+        // A closed pipe (gnuplot gone, `fathom … | head`) is an error to handle, not a death.
+        signal(SIGPIPE, SIG_IGN)
     }
 }

@@ -16,6 +16,16 @@ public enum Terminal {
         return !v.isEmpty
     }
 
+    /// Whether the terminal is known to show sixel graphics: TERM names sixel, or the terminal
+    /// program is one that does (WezTerm, iTerm2, mlterm, foot, contour). `:set plots sixel`
+    /// forces it where this cannot tell.
+    public static var supportsSixel: Bool {
+        let term = FileSystem.environment("TERM") ?? ""
+        if term.contains("sixel") || term.hasPrefix("mlterm") || term.hasPrefix("foot") || term.hasPrefix("contour") { return true }
+        let program = FileSystem.environment("TERM_PROGRAM") ?? ""
+        return ["WezTerm", "iTerm.app", "mlterm", "contour"].contains(program)
+    }
+
     /// The width of the terminal on standard output, or 80.
     public static func columns() -> Int {
         var w = winsize()

@@ -6,10 +6,18 @@ import Foundation
 /// The repository's bundled datasets.
 let bundledDatasets = DatasetCatalog(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Datasets").path)
 
-/// An interpreter that can load the bundled datasets.
+/// Stands in for the shell's gnuplot driver in language tests: keeps what it was asked to
+/// draw. (The drawing itself is tested in FathomShellTests.)
+final class RecordingRenderer: PlotRenderer {
+    var drawn: [(Figure, String)] = []
+    func render(_ figure: Figure, to path: String) throws { drawn.append((figure, path)) }
+}
+
+/// An interpreter that can load the bundled datasets and "draw" plots.
 func makeInterpreter() -> Interpreter {
     let interpreter = Interpreter()
     interpreter.context.datasets = bundledDatasets
+    interpreter.context.plotRenderer = RecordingRenderer()
     return interpreter
 }
 

@@ -14,7 +14,7 @@ struct CompletionTests {
     func names() {
         let s = CompletionTests.session().session
         #expect(s.completions(for: "x = mea").insertion == "n(")
-        #expect(s.completions(for: "sc").candidates == ["scores_val"])
+        #expect(s.completions(for: "sco").candidates == ["scores_val"])
         #expect(s.completions(for: "s").candidates.contains("sqrt"))
         #expect(s.completions(for: "s").insertion == "")
         #expect(s.completions(for: "tr").candidates == ["transpose", "true"])

@@ -62,8 +62,14 @@ struct InteractiveTests {
         tty.type("x * 2\r")
         #expect(tty.expect("Out[8]: 82"), "\(tty.transcript)")
 
-        // Ctrl-D leaves with status 0 (typed at the prompt, once the editor reads keys).
+        // A plot without to= is drawn in the terminal (as text here: xterm has no sixel).
         #expect(tty.expect("[9]>"))
+        tty.type("hist([1, 2, 2, 3, 3, 3], title=\"preview\")\r")
+        #expect(tty.expect("preview"), "\(tty.transcript)")
+        #expect(tty.expect("+-----"))
+
+        // Ctrl-D leaves with status 0 (typed at the prompt, once the editor reads keys).
+        #expect(tty.expect("[10]>"))
         #expect(tty.leave() == 0, "\(tty.lastWaitError ?? "") \(tty.raw.suffix(300).debugDescription)")
 
         // The history file exists, private to the user.
@@ -78,7 +84,7 @@ struct InteractiveTests {
         #expect(again.expect("[1]>"))
         again.type("x = 5\r")
         #expect(again.expect("[2]>"))
-        again.type("\u{1B}[A\u{1B}[A\r")
+        again.type("\u{1B}[A\u{1B}[A\u{1B}[A\r")
         #expect(again.expect("Out[2]: 10"), "\(again.transcript)")
         #expect(again.expect("[3]>"))
         again.type(":quit\r")

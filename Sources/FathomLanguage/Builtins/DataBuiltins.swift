@@ -43,12 +43,12 @@ enum DataBuiltins {
         "save", area: .data,
         parameters: [
             Parameter("value", "any value", doc: "what to write"),
-            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy or .json"),
+            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, or for plots .png, .svg, .pdf, .txt"),
             Parameter("sep", "string", .absent("comma, or tab for .tsv"), doc: "CSV field separator"),
         ],
         returns: "null (prints what it wrote)",
         summary: "write a value to a file",
-        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back). The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
+        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back); a plot is drawn to PNG, SVG, PDF or text. The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
         examples: ["save(seq(5), \"/tmp/five.csv\")", "save(randn(4, 3, seed=1), \"/tmp/x.npy\")"]
     ) { args, context in
         let value = try args.required("value")
@@ -58,7 +58,7 @@ enum DataBuiltins {
             guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character") }
             separator = s.utf8.first
         }
-        let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"))
+        let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"), context: context)
         context.emit(report + "\n")
         return .null
     }

@@ -91,9 +91,21 @@ enum DataFiles {
         }
     }
 
+    static let plotFormats = [".png", ".svg", ".pdf", ".txt"]
+
     /// Writes `value` to `path` in the format its extension names; returns a one-line report.
-    static func save(_ value: Value, to path: String, separator: UInt8?, at range: SourceRange, valueRange: SourceRange) throws -> String {
+    static func save(_ value: Value, to path: String, separator: UInt8?, at range: SourceRange, valueRange: SourceRange, context: EvaluationContext) throws -> String {
         let lower = path.lowercased()
+        if plotFormats.contains(where: { lower.hasSuffix($0) }) {
+            guard case .object(let o) = value, let p = o as? Plottable else {
+                throw Diagnostic("save.type", "save() writes plots to \(plotFormats.joined(separator: ", ")), not \(value.described)", at: valueRange,
+                                 notes: ["make a plot first, e.g. p = hist(x); save(p, \"x.png\")"])
+            }
+            let figure = try p.figure()
+            guard let renderer = context.plotRenderer else { throw Diagnostic("plot.unavailable", "plots are not available in this session", at: range) }
+            do { try renderer.render(figure, to: expandHome(path)) } catch let d as Diagnostic { throw d.located(at: range) }
+            return "saved \(figure.kind) to \(path)"
+        }
         let bytes: [UInt8]
         var what = value.described
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") {
@@ -117,7 +129,7 @@ enum DataFiles {
             bytes = Array(value.json().serialized().utf8) + [10]
         } else {
             let ext = path.split(separator: ".").last.map { "." + $0 } ?? "(none)"
-            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy or .json; '\(path)' has the extension \(ext)", at: range)
+            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy or .json (and plots to .png, .svg, .pdf or .txt); '\(path)' has the extension \(ext)", at: range)
         }
         do {
             try FileSystem.writeAtomically(expandHome(path), bytes)

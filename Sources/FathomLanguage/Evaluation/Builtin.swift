@@ -7,6 +7,7 @@ public enum BuiltinArea: String, Sendable, CaseIterable {
     case data = "Data: files and tables"
     case matrices = "Matrices and scores"
     case models = "Models"
+    case plots = "Plots"
     case session = "Session"
 }
 

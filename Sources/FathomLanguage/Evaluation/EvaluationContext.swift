@@ -17,6 +17,9 @@ public final class EvaluationContext {
     /// The bundled datasets (`datasets()`, `load("digits/test")`), found by whoever knows
     /// where they live.
     public var datasets: DatasetCatalog?
+    /// Draws plots to files; nil where nothing can draw (plotting then says how to install
+    /// gnuplot).
+    public var plotRenderer: PlotRenderer?
 
     /// 2²⁸ values: 2 GiB of doubles.
     public static let defaultMaxElements = 1 << 28

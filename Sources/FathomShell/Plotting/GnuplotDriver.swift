@@ -1,0 +1,253 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+import FathomLanguage
+
+/// The one gnuplot process of a session: started on the first plot, sent `reset session` and a
+/// whole script per plot, then a handshake that prints gnuplot's error number and message, so
+/// a gnuplot error becomes a Fathom error carrying gnuplot's words. It runs in its own process
+/// group (the terminal's Ctrl-C does not reach it); Ctrl-C in Fathom stops the plot and the
+/// process, which starts again at the next plot.
+final class GnuplotDriver: PlotRenderer {
+    private var pid: pid_t = 0
+    private var input: Int32 = -1
+    private var output: Int32 = -1
+    private var errors: Int32 = -1
+    /// The executable, or nil when gnuplot is not installed.
+    let executable: String?
+
+    init(path: String? = FileSystem.environment("PATH")) {
+        executable = GnuplotDriver.find("gnuplot", in: path ?? "")
+    }
+
+    deinit { shutdown() }
+
+    static func find(_ program: String, in path: String) -> String? {
+        for dir in path.split(separator: ":") where !dir.isEmpty {
+            let candidate = "\(dir)/\(program)"
+            if access(candidate, X_OK) == 0, !FileSystem.isDirectory(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static let missing = Diagnostic("plot.missing", "plotting needs gnuplot, which is not installed", notes: [
+        "install it with: sudo apt-get install gnuplot-nox (./Scripts/fathom does this for you)",
+        "everything else works without it",
+    ])
+
+    // MARK: - Drawing
+
+    func render(_ figure: Figure, to path: String) throws {
+        guard let terminal = GnuplotScript.Terminal.forPath(path, width: figure.width, height: figure.height) else {
+            throw Diagnostic("plot.format", "a plot is saved as .png, .svg, .pdf or .txt; '\(path)' is none of these")
+        }
+        let absolute = GnuplotDriver.absolute(path)
+        let folder = FileSystem.parentFolder(absolute)
+        guard FileSystem.isDirectory(folder) else {
+            throw Diagnostic("plot.folder", "cannot write \(path): the folder \(FileSystem.parentFolder(path)) does not exist")
+        }
+        if FileSystem.isDirectory(absolute) { throw Diagnostic("plot.folder", "cannot write \(path): it is a folder") }
+        // gnuplot writes a hidden file beside the target; it is renamed over the target only
+        // once complete.
+        let temporary = folder + "/.fathom-plot-" + GnuplotScript.randomHex() + "." + (path.split(separator: ".").last.map(String.init) ?? "out")
+        defer { unlink(temporary) }
+        try run(GnuplotScript.script(figure, terminal: terminal, output: temporary))
+        if terminal.isText {
+            try write(Array(GnuplotDriver.cleanText(try FileSystem.readBytes(temporary)).utf8), to: path)
+        } else {
+            guard FileSystem.exists(temporary) else { throw Diagnostic("plot.gnuplot", "gnuplot wrote no file for \(path)") }
+            guard rename(temporary, absolute) == 0 else { throw Diagnostic("plot.folder", "cannot write \(path): \(FileSystem.reason())") }
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        do { try FileSystem.writeAtomically(path, bytes) } catch let e as FileError {
+            throw Diagnostic("plot.folder", "cannot write \(path): \(e.reason)")
+        }
+    }
+
+    /// The plot as text for a terminal of `columns` × `rows`, without the leading form feed.
+    func text(_ figure: Figure, columns: Int, rows: Int) throws -> String {
+        GnuplotDriver.cleanText(try scratch(figure, terminal: .text(columns: columns, rows: rows), suffix: "txt"))
+    }
+
+    /// The dumb terminal's output without its leading form feed, trailing spaces, or blank
+    /// lines at the top and bottom.
+    static func cleanText(_ bytes: [UInt8]) -> String {
+        var text = String(decoding: bytes.first == 0x0C ? Array(bytes.dropFirst()) : bytes, as: UTF8.self)
+        if text.hasPrefix("\r\n") { text.removeFirst() }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(line.reversed().drop { $0 == " " || $0 == "\r" }.reversed())
+        }
+        while lines.first == "" { lines.removeFirst() }
+        while lines.last == "" { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The plot as sixel graphics.
+    func sixel(_ figure: Figure, width: Int, height: Int) throws -> [UInt8] {
+        try scratch(figure, terminal: .sixel(width: width, height: height), suffix: "six")
+    }
+
+    private func scratch(_ figure: Figure, terminal: GnuplotScript.Terminal, suffix: String) throws -> [UInt8] {
+        let folder = FileSystem.environment("TMPDIR").flatMap { FileSystem.isDirectory($0) ? $0 : nil } ?? "/tmp"
+        let path = folder + "/fathom-preview-\(getpid())-" + GnuplotScript.randomHex() + "." + suffix
+        defer { unlink(path) }
+        try run(GnuplotScript.script(figure, terminal: terminal, output: path))
+        return try FileSystem.readBytes(path)
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, 4096) != nil else { return "./" + path }
+        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return cwd + "/" + path
+    }
+
+    // MARK: - The process
+
+    /// Sends `script` and the handshake; throws gnuplot's error as a diagnostic.
+    func run(_ script: [UInt8]) throws {
+        guard executable != nil else { throw GnuplotDriver.missing }
+        if pid == 0 { try start() }
+        let token = "FATHOM_DONE_" + GnuplotScript.randomHex()
+        let handshake = "set print '-'\nprint sprintf('\(token) %d %s', GPVAL_ERRNO, GPVAL_ERRMSG)\nreset errors\n"
+        var toSend = script + Array(handshake.utf8)
+        var sent = 0
+        var stdoutText = ""
+        var stderrText = ""
+        let deadline = TerminalProgress.now() + 60
+        while true {
+            if Interruption.isRequested {
+                kill9()
+                throw Interrupted()
+            }
+            if TerminalProgress.now() > deadline {
+                kill9()
+                throw Diagnostic("plot.gnuplot", "gnuplot did not finish the plot within a minute; it was stopped")
+            }
+            var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
+            if sent < toSend.count { fds.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), 100)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                kill9()
+                throw Diagnostic("plot.gnuplot", "lost contact with gnuplot: \(FileSystem.reason())")
+            }
+            if fds.count == 3, fds[2].revents & Int16(POLLOUT) != 0 {
+                let n = toSend.withUnsafeBytes { Glibc.write(input, $0.baseAddress! + sent, min(65536, $0.count - sent)) }
+                if n > 0 { sent += n }
+                if n < 0, errno != EAGAIN, errno != EINTR {
+                    let why = stderrText
+                    kill9()
+                    throw Diagnostic("plot.gnuplot", "gnuplot stopped unexpectedly" + (why.isEmpty ? "" : ": " + why.trimmingSpaces))
+                }
+                if sent == toSend.count { toSend = [] ; sent = 0 }
+            }
+            var closed = false
+            for (k, fd) in [output, errors].enumerated() where fds[k].revents & Int16(POLLIN | POLLHUP) != 0 {
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    let text = String(decoding: buffer[0..<n], as: UTF8.self)
+                    if k == 0 { stdoutText += text } else { stderrText += text }
+                } else if n == 0 {
+                    closed = true
+                }
+            }
+            if let range = stdoutText.range(of: token + " ") {
+                let rest = stdoutText[range.upperBound...]
+                guard let newline = rest.firstIndex(of: "\n") else { continue }
+                let answer = rest[..<newline]
+                let parts = answer.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+                let number = Int(parts.first ?? "0") ?? 0
+                if number != 0 {
+                    let message = parts.count > 1 ? String(parts[1]) : stderrText
+                    throw Diagnostic("plot.gnuplot", "gnuplot could not draw the plot: \(message.trimmingSpaces)")
+                }
+                return
+            }
+            if closed {
+                let why = stderrText
+                reap()
+                throw Diagnostic("plot.gnuplot", "gnuplot stopped unexpectedly" + (why.isEmpty ? "" : ": " + why.trimmingSpaces))
+            }
+        }
+    }
+
+    private func start() throws {
+        guard let executable else { throw GnuplotDriver.missing }
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw Diagnostic("plot.gnuplot", "cannot start gnuplot: \(FileSystem.reason())")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own process group: the terminal's Ctrl-C is for Fathom, not for gnuplot.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("gnuplot"), nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            throw Diagnostic("plot.gnuplot", "cannot start gnuplot (\(executable)): \(FileSystem.reason(rc))")
+        }
+        pid = child
+        input = inPipe[1]
+        output = outPipe[0]
+        errors = errPipe[0]
+        for fd in [input, output, errors] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    }
+
+    private func kill9() {
+        guard pid != 0 else { return }
+        kill(pid, SIGKILL)
+        reap()
+    }
+
+    private func reap() {
+        guard pid != 0 else { return }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        for fd in [input, output, errors] where fd >= 0 { close(fd) }
+        pid = 0
+        input = -1; output = -1; errors = -1
+    }
+
+    /// Asks gnuplot to quit and waits for it (a second at most).
+    func shutdown() {
+        guard pid != 0 else { return }
+        let quit = Array("quit\n".utf8)
+        _ = quit.withUnsafeBytes { Glibc.write(input, $0.baseAddress, $0.count) }
+        close(input)
+        input = -1
+        for _ in 0..<100 {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                for fd in [output, errors] where fd >= 0 { close(fd) }
+                pid = 0; output = -1; errors = -1
+                return
+            }
+            usleep(10_000)
+        }
+        kill9()
+    }
+}
