@@ -15,7 +15,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colours (also when the NO_COLOR variable is set).")
     var noColor = false
 
-    @Option(help: ArgumentHelp("How plots without to= show in a terminal.", valueName: "text|sixel|off"))
+    @Option(help: ArgumentHelp("How plots without to= show in a terminal.", valueName: "auto|text|sixel|off"))
     var plots: Settings.PlotPreview?
 
     func shellOptions(json: Bool) -> ShellOptions {
