@@ -81,6 +81,16 @@ enum PlotBuiltins {
         case .object(let o):
             guard let p = o as? Plottable else { throw args.mismatch("value", expected: "something plottable") }
             return try p.figure()
+        case .list(let items):
+            // Several results of one kind drawn together.
+            guard case .object(let first)? = items.first, let overlay = first as? OverlayPlottable else {
+                throw args.mismatch("value", expected: "a plot, or a list of results that can be drawn together (such as reliability results)")
+            }
+            let labels = items.enumerated().map { k, v -> String in
+                if case .object(let o) = v, let named = o.field("label"), case .string(let s) = named { return s }
+                return "model \(k + 1)"
+            }
+            return try overlay.figure(overlaying: Array(items.dropFirst()), labels: labels)
         case .vector(.numbers(let y)):
             return Figure(kind: "line", panels: [Panel(xlabel: "position", series: [Series(.lines, x: (0..<y.count).map(Double.init), y: y)])])
         case .matrix(let m):

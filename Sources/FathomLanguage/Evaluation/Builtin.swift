@@ -7,6 +7,10 @@ public enum BuiltinArea: String, Sendable, CaseIterable {
     case data = "Data: files and tables"
     case matrices = "Matrices and scores"
     case models = "Models"
+    case reliability = "Reliability: calibration"
+    case recalibration = "Recalibration"
+    case monitors = "Monitors and deferral"
+    case failures = "Failures, thresholds and checks"
     case plots = "Plots"
     case session = "Session"
 }

@@ -36,6 +36,8 @@ public struct Panel: Sendable {
     public var series: [Series]
     /// Where the legend sits: "top left", "bottom right", …
     public var legend = "top left"
+    /// Distance between y tics (nil: gnuplot chooses).
+    public var yticStep: Double?
 
     public init(xlabel: String? = nil, ylabel: String? = nil, series: [Series]) {
         self.xlabel = xlabel
@@ -89,6 +91,13 @@ public protocol PlotRenderer: AnyObject {
 /// for a new kind of result means conforming to this, and nothing else.
 public protocol Plottable {
     func figure() throws -> Figure
+}
+
+/// A plottable result whose pictures can be drawn together: `plot([r1, r2])` overlays
+/// several models or calibrators on one figure.
+public protocol OverlayPlottable: Plottable {
+    /// One figure showing this result with `others` (of the same kind), labelled `labels`.
+    func figure(overlaying others: [Value], labels: [String]) throws -> Figure
 }
 
 /// A figure as a value of the language.

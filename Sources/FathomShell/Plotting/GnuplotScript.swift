@@ -152,6 +152,7 @@ enum GnuplotScript {
         if panel.logy { s.append("set logscale y") }
         if let r = panel.xrange { s.append("set xrange [\(number(r.lowerBound)):\(number(r.upperBound))]") }
         if let r = panel.yrange { s.append("set yrange [\(number(r.lowerBound)):\(number(r.upperBound))]") }
+        if let step = panel.yticStep { s.append("set ytics \(number(step))") }
         return s
     }
 

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Vector scaling (Guo et al. 2017): p = softmax(z ⊙ w + b), the K scales w and offsets b
+/// fitted by maximum likelihood (mean NLL, no penalty) with L-BFGS from w = 1, b = 0. The
+/// offsets are defined up to a common constant; they are returned centred to mean 0.
+public enum VectorScaling {
+    public static func fit(logits z: Matrix, labels y: [Int]) throws -> (w: [Double], b: [Double], nll: Double) {
+        let k = z.cols, n = Double(z.rows)
+        let storage = z.storage
+        let start = [Double](repeating: 1, count: k) + [Double](repeating: 0, count: k)
+        let result = try LBFGS(maxIterations: 5000, gradientTolerance: 1e-11).minimize(start) { theta, grad in
+            let parts = Parallel.chunks(z.rows) { range -> [Double] in
+                var g = [Double](repeating: 0, count: 2 * k + 1)
+                var u = [Double](repeating: 0, count: k)
+                storage.withUnsafeBufferPointer { s in
+                    for i in range {
+                        let row = s.baseAddress! + i * k
+                        var m = -Double.infinity
+                        for j in 0..<k { u[j] = row[j] * theta[j] + theta[k + j]; if u[j] > m { m = u[j] } }
+                        var total = 0.0
+                        for j in 0..<k { u[j] = exp(u[j] - m); total += u[j] }
+                        g[2 * k] += log(total) + m - (log(u[y[i]]) + m)
+                        for j in 0..<k {
+                            let r = u[j] / total - (j == y[i] ? 1 : 0)
+                            g[j] += r * row[j]
+                            g[k + j] += r
+                        }
+                    }
+                }
+                return g
+            }
+            var f = 0.0
+            for j in 0..<(2 * k) { grad[j] = 0 }
+            for part in parts {
+                for j in 0..<(2 * k) { grad[j] += part[j] }
+                f += part[2 * k]
+            }
+            for j in 0..<(2 * k) { grad[j] /= n }
+            return f / n
+        }
+        var b = Array(result.x[k...])
+        let mean = b.reduce(0, +) / Double(k)
+        b = b.map { $0 - mean }
+        return (Array(result.x[0..<k]), b, result.value)
+    }
+
+    public static func apply(_ z: Matrix, w: [Double], b: [Double]) -> Matrix {
+        var u = z
+        let k = z.cols
+        u.storage.withUnsafeMutableBufferPointer { s in
+            for i in 0..<z.rows { for j in 0..<k { s[i * k + j] = s[i * k + j] * w[j] + b[j] } }
+        }
+        return RowOperations.softmax(u)
+    }
+}
+
+/// Beta calibration (Kull, Silva Filho & Flach 2017), the `betacal` package's "abm" form:
+/// logistic regression of the label on [ln s, −ln(1 − s)] (s clipped to [ε, 1 − ε]); when the
+/// first coefficient comes out negative it is refitted on −ln(1 − s) alone (a = 0), when the
+/// second does, on ln s alone (b = 0). The map is
+/// p = 1 / (1 + exp(−(a·ln s − b·ln(1 − s) + c))).
+public enum BetaCalibration {
+    public static let epsilon = 2.220446049250313e-16
+
+    public static func fit(scores s: [Double], labels y: [Int]) throws -> (a: Double, b: Double, c: Double) {
+        let clipped = s.map { min(1 - epsilon, max(epsilon, $0)) }
+        let f1 = clipped.map { log($0) }, f2 = clipped.map { -log(1 - $0) }
+        // betacal fits scikit-learn's LogisticRegression(C=99999999999): an L2 penalty of
+        // 1/(C·N), as good as none.
+        let l2 = 1 / (99_999_999_999 * Double(s.count))
+        func fitColumns(_ columns: [[Double]]) throws -> (coefficients: [Double], intercept: Double) {
+            let x = Matrix(rows: s.count, cols: columns.count, storage: (0..<s.count).flatMap { i in columns.map { $0[i] } })
+            let model = try LogisticRegression.fit(x, labels: y, classes: 2, l2: l2, tolerance: 1e-12).model
+            let layer = model.layers[0]
+            return ((0..<columns.count).map { layer.weights[1, $0] }, layer.bias[1])
+        }
+        let both = try fitColumns([f1, f2])
+        if both.coefficients[0] < 0 {
+            let one = try fitColumns([f2])
+            return (0, one.coefficients[0], one.intercept)
+        }
+        if both.coefficients[1] < 0 {
+            let one = try fitColumns([f1])
+            return (one.coefficients[0], 0, one.intercept)
+        }
+        return (both.coefficients[0], both.coefficients[1], both.intercept)
+    }
+
+    public static func apply(_ s: Double, a: Double, b: Double, c: Double) -> Double {
+        let v = min(1 - epsilon, max(epsilon, s))
+        let u = a * log(v) - b * log(1 - v) + c
+        return u >= 0 ? 1 / (1 + exp(-u)) : exp(u) / (1 + exp(u))
+    }
+}

@@ -1,0 +1,55 @@
+import Dispatch
+
+/// Percentile bootstrap intervals: resample the examples with replacement, recompute the
+/// statistic, take the α/2 and 1 − α/2 quantiles (numpy's linear method) of the replicates.
+/// Replicates are split between two threads, each with its own generator split off the
+/// caller's, so a seed gives the same interval however the threads are scheduled. Polls Ctrl-C
+/// per replicate and reports progress.
+public enum Bootstrap {
+    public struct Interval: Sendable {
+        public var lower: Double
+        public var upper: Double
+        /// Replicates that gave a finite value.
+        public var replicates: Int
+    }
+
+    /// `statistic` receives the resampled row indices (length n) and returns a number.
+    public static func interval(n: Int, replicates: Int, confidence: Double, random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress(),
+                                statistic: @escaping @Sendable ([Int]) -> Double) throws -> Interval {
+        precondition(n > 0 && replicates > 0)
+        let workers = 2
+        let generators = (0..<workers).map { _ in random.split() }
+        final class Shared: @unchecked Sendable {
+            var values: [Double]
+            var done = 0
+            var stopped = false
+            let lock = PthreadMutex()
+            init(_ n: Int) { values = [Double](repeating: .nan, count: n) }
+        }
+        let shared = Shared(replicates)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var g = generators[w]
+            var indices = [Int](repeating: 0, count: n)
+            var r = w
+            while r < replicates {
+                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
+                for i in 0..<n { indices[i] = g.nextInt(below: n) }
+                let v = statistic(indices)
+                shared.lock.lock()
+                shared.values[r] = v
+                shared.done += 1
+                let done = shared.done
+                shared.lock.unlock()
+                if done % 16 == 0 { progress.report("bootstrap", fraction: Double(done) / Double(replicates)) }
+                r += workers
+            }
+        }
+        progress.finish()
+        if shared.stopped { throw Interrupted() }
+        let finite = shared.values.filter(\.isFinite)
+        guard !finite.isEmpty else { return Interval(lower: .nan, upper: .nan, replicates: 0) }
+        let alpha = 1 - confidence
+        let q = Descriptive.quantiles(finite, [alpha / 2, 1 - alpha / 2])
+        return Interval(lower: q[0], upper: q[1], replicates: finite.count)
+    }
+}

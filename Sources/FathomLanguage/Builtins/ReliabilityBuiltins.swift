@@ -1,0 +1,193 @@
+import FathomCore
+
+/// Calibration and proper scores, each on probabilities and labels, with optional weights and
+/// a bootstrap interval.
+enum ReliabilityBuiltins {
+    static var all: [Builtin] { [accuracy, nll, brier, ece, mce, ace, reliability] }
+
+    static let probabilityParameters = [
+        Parameter("p", "probabilities", doc: "an N×K matrix with rows summing to 1, or a vector of P(y = 1)"),
+        Parameter("y", "vector of labels", doc: "classes 0…K−1"),
+    ]
+
+    static let intervalParameters = [
+        Parameter("weights", "vector", .absent("equal"), doc: "a weight per example (importance weights under shift)"),
+        Parameter("ci", "number", .absent("no interval"), doc: "a confidence level such as 0.95: returns {estimate, lower, upper} from a seeded bootstrap"),
+        Parameter("boot", "whole number", .value(.number(1000)), doc: "bootstrap replicates"),
+        Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap"),
+    ]
+
+    /// The inputs every metric starts from.
+    struct Inputs: Sendable {
+        let p: Matrix
+        let y: [Int]
+        let top: TopLabel
+        let weights: [Double]?
+    }
+
+    static func inputs(_ args: Arguments) throws -> Inputs {
+        let (p, _) = try args.probabilities("p")
+        let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
+        return Inputs(p: p, y: y, top: TopLabel(probabilities: p, labels: y), weights: try args.weights("weights", rows: p.rows))
+    }
+
+    /// The metric on all rows, or {estimate, lower, upper} with a bootstrap interval when ci=
+    /// is given. `compute` takes resampled row indices, or nil for all rows.
+    static func estimate(_ args: Arguments, _ context: EvaluationContext, rows: Int, _ compute: @escaping @Sendable ([Int]?) -> Double) throws -> Value {
+        let value = compute(nil)
+        guard let level = try args.confidenceLevel() else { return .number(value) }
+        let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 1_000_000)
+        try context.checkSize(Double(replicates) * Double(rows) / 100, at: args.range("boot"), what: "resampled values")
+        var interval: Bootstrap.Interval
+        if let seed = try args.optionalSeed() {
+            var g = Xoshiro256(seed: seed)
+            interval = try Bootstrap.interval(n: rows, replicates: replicates, confidence: level, random: &g, progress: context.progress) { compute($0) }
+        } else {
+            interval = try Bootstrap.interval(n: rows, replicates: replicates, confidence: level, random: &context.random, progress: context.progress) { compute($0) }
+        }
+        return .record(Record([
+            ("estimate", .number(value)), ("lower", .number(interval.lower)), ("upper", .number(interval.upper)),
+            ("level", .number(level)), ("replicates", .number(Double(interval.replicates))),
+        ]))
+    }
+
+    /// Mean of per-example values over the chosen rows, weighted when weights are given.
+    static func mean(_ values: [Double], _ weights: [Double]?, _ rows: [Int]?) -> Double {
+        guard let rows else { return ProperScores.mean(values, weights: weights) }
+        var s = 0.0, w = 0.0
+        for i in rows {
+            let wi = weights?[i] ?? 1
+            s += wi * values[i]
+            w += wi
+        }
+        return w > 0 ? s / w : .nan
+    }
+
+    static let accuracy = Builtin(
+        "accuracy", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "share of correct top-label predictions",
+        doc: "accuracy(p, y) is the share of examples whose most probable class (ties: the lowest) is the label.",
+        examples: ["z = load(\"digits/mlp-test\"); accuracy(softmax(select(z, \"logit_*\")), z.label)"]
+    ) { args, context in
+        let input = try inputs(args)
+        let correct = input.top.correct, w = input.weights
+        return try estimate(args, context, rows: input.p.rows) { mean(correct, w, $0) }
+    }
+
+    static let nll = Builtin(
+        "nll", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "mean negative log-likelihood (log loss)",
+        doc: "nll(p, y) = mean −log max(p_{i,yᵢ}, 2.22e-16): scikit-learn's log_loss. Lower is better; a perfect, certain model scores 0.",
+        examples: ["z = load(\"digits/mlp-test\"); nll(softmax(select(z, \"logit_*\")), z.label)"]
+    ) { args, context in
+        let input = try inputs(args)
+        let terms = ProperScores.negativeLogLikelihoods(input.p, input.y), w = input.weights
+        return try estimate(args, context, rows: input.p.rows) { mean(terms, w, $0) }
+    }
+
+    static let brier = Builtin(
+        "brier", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "Brier score (mean squared error of the probabilities)",
+        doc: "brier(p, y) = mean over examples of Σ_k (p_ik − [yᵢ = k])², not halved (0 is perfect, 2 is worst). For a vector of P(y = 1) that is 2·mean (q − y)²: the two-column form counts both classes.",
+        examples: ["z = load(\"digits/mlp-test\"); brier(softmax(select(z, \"logit_*\")), z.label)"]
+    ) { args, context in
+        let input = try inputs(args)
+        let terms = ProperScores.brierTerms(input.p, input.y), w = input.weights
+        return try estimate(args, context, rows: input.p.rows) { mean(terms, w, $0) }
+    }
+
+    static let binningParameters = [
+        Parameter("bins", "whole number", .value(.number(15)), doc: "number of bins B"),
+        Parameter("binning", "string", .value(.string("width")), doc: "\"width\": B equal-width bins on [0, 1]; \"mass\": B bins of equal count"),
+    ]
+
+    static func statistics(_ top: TopLabel, _ weights: [Double]?, _ rows: [Int]?, bins: Int, binning: Binning) -> BinStatistics {
+        if let rows {
+            if binning == .width { return BinStatistics(confidence: top.confidence, correct: top.correct, weights: weights, indices: rows, bins: bins) }
+            return BinStatistics(confidence: rows.map { top.confidence[$0] }, correct: rows.map { top.correct[$0] }, weights: weights.map { w in rows.map { w[$0] } }, bins: bins, binning: binning)
+        }
+        return BinStatistics(confidence: top.confidence, correct: top.correct, weights: weights, bins: bins, binning: binning)
+    }
+
+    static let ece = Builtin(
+        "ece", area: .reliability,
+        parameters: probabilityParameters + binningParameters + [
+            Parameter("norm", "1 or 2", .value(.number(1)), doc: "1: the mean absolute gap; 2: the root mean squared gap"),
+            Parameter("debias", "bool", .value(.bool(false)), doc: "with norm=2, remove the estimation bias of each bin (Kumar et al. 2019)"),
+            Parameter("mode", "string", .value(.string("top")), doc: "\"top\": top-label confidence; \"classwise\": the mean over classes of each class's own ECE"),
+        ] + intervalParameters,
+        returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "expected calibration error",
+        doc: "ece(p, y) bins the top-label confidences into B=15 equal-width bins and averages |accuracy − mean confidence| over the bins, weighted by their counts: Σ_b (n_b/N)·|acc_b − conf_b|, as netcal's ECE. binning=\"mass\" makes bins of equal count; norm=2 takes the root of the count-weighted mean squared gap, and debias=true subtracts each bin's sampling noise acc(1 − acc)/(n − 1) first (clipped at 0). mode=\"classwise\" averages, over classes k, the ECE of the two-class problem \"k or not\". A well calibrated model has an ECE near 0; the interval (ci=0.95) says how much of it is sampling noise.",
+        examples: ["z = load(\"digits/mlp-test\"); p = softmax(select(z, \"logit_*\")); ece(p, z.label)", "ece(p, z.label, ci=0.95, seed=1)"]
+    ) { args, context in
+        let input = try inputs(args)
+        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
+        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let norm = try args.wholeNumber("norm", atLeast: 1, atMost: 2)
+        let debias = try args.bool("debias")
+        if debias && norm == 1 { throw args.invalid("debias", "ece(): debias=true needs norm=2 (the debiased estimator is for the squared gap)") }
+        let mode = try args.choice("mode", ["top", "classwise"])
+        let w = input.weights
+        if mode == "classwise" {
+            let p = input.p, y = input.y
+            let perClass = (0..<p.cols).map { k in
+                TopLabel(probabilities: Matrix(rows: p.rows, cols: 2, storage: (0..<p.rows).flatMap { [1 - p[$0, k], p[$0, k]] }), labels: y.map { $0 == k ? 1 : 0 })
+            }
+            return try estimate(args, context, rows: p.rows) { rows in
+                perClass.reduce(0) { $0 + CalibrationError.expected(statistics($1, w, rows, bins: bins, binning: binning), norm: norm, debias: debias) } / Double(perClass.count)
+            }
+        }
+        let top = input.top
+        return try estimate(args, context, rows: input.p.rows) { rows in
+            CalibrationError.expected(statistics(top, w, rows, bins: bins, binning: binning), norm: norm, debias: debias)
+        }
+    }
+
+    static let mce = Builtin(
+        "mce", area: .reliability, parameters: probabilityParameters + binningParameters + intervalParameters,
+        returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "maximum calibration error",
+        doc: "mce(p, y) is the largest |acc_b − conf_b| over the non-empty bins (netcal's MCE): the worst-calibrated confidence range. Sensitive to small bins.",
+        examples: ["z = load(\"digits/mlp-test\"); mce(softmax(select(z, \"logit_*\")), z.label)"]
+    ) { args, context in
+        let input = try inputs(args)
+        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
+        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let top = input.top, w = input.weights
+        return try estimate(args, context, rows: input.p.rows) { CalibrationError.maximum(statistics(top, w, $0, bins: bins, binning: binning)) }
+    }
+
+    static let ace = Builtin(
+        "ace", area: .reliability, parameters: probabilityParameters + binningParameters + intervalParameters,
+        returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "average calibration error (bins weighted equally)",
+        doc: "ace(p, y) is the mean of |acc_b − conf_b| over the non-empty bins, each bin counting the same however many examples it holds (netcal's ACE).",
+        examples: ["z = load(\"digits/mlp-test\"); ace(softmax(select(z, \"logit_*\")), z.label)"]
+    ) { args, context in
+        let input = try inputs(args)
+        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
+        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let top = input.top, w = input.weights
+        return try estimate(args, context, rows: input.p.rows) { CalibrationError.average(statistics(top, w, $0, bins: bins, binning: binning)) }
+    }
+
+    static let reliability = Builtin(
+        "reliability", area: .reliability,
+        parameters: probabilityParameters + binningParameters + [
+            Parameter("weights", "vector", .absent("equal"), doc: "a weight per example"),
+            Parameter("label", "string", .absent("none"), doc: "a name for the model, shown in plots"),
+        ],
+        returns: "a reliability result: the bins as a table, with the ECE; plot() draws its diagram",
+        summary: "the reliability diagram's bins",
+        doc: "reliability(p, y) bins the top-label confidences and gives, per non-empty bin, its confidence range, count, mean confidence, accuracy and gap (accuracy − confidence), with the ECE. plot() of it draws the reliability diagram: accuracy per bin against the diagonal, gaps shaded, the confidence histogram beneath, the ECE in the title; plot([r1, r2]) overlays several models or calibrators.",
+        examples: ["z = load(\"digits/mlp-test\"); r = reliability(softmax(select(z, \"logit_*\")), z.label); r.table"]
+    ) { args, _ in
+        let input = try inputs(args)
+        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
+        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let s = statistics(input.top, input.weights, nil, bins: bins, binning: binning)
+        let label = try args.value("label").flatMap { $0.isNull ? nil : try args.string("label") }
+        return .object(ReliabilityValue(statistics: s, ece: CalibrationError.expected(s), mce: CalibrationError.maximum(s), accuracy: mean(input.top.correct, input.weights, nil), label: label, confidence: input.top.confidence))
+    }
+}

@@ -1,0 +1,94 @@
+import FathomCore
+
+extension Arguments {
+    /// Class probabilities: an N×K matrix whose rows sum to 1, or a vector of P(y = 1) for two
+    /// classes (taken as the matrix [1 − q, q]). Returns the matrix and whether it came as a
+    /// vector.
+    public func probabilities(_ name: String) throws -> (matrix: Matrix, binary: Bool) {
+        let v = try required(name)
+        let matrix: Matrix, binary: Bool
+        switch v {
+        case .matrix(let m):
+            matrix = m
+            binary = false
+        case .vector(.numbers(let q)):
+            var storage = [Double](repeating: 0, count: 2 * q.count)
+            for i in q.indices { storage[2 * i] = 1 - q[i]; storage[2 * i + 1] = q[i] }
+            matrix = Matrix(rows: q.count, cols: 2, storage: storage)
+            binary = true
+        default:
+            throw mismatch(name, expected: "probabilities (N×K matrix or vector)")
+        }
+        do {
+            try ProbabilityCheck.check(matrix)
+        } catch let problem as ProbabilityProblem {
+            let f = builtin.name
+            switch problem {
+            case .empty:
+                throw invalid(name, "\(f)(): \(name) has no rows; there is nothing to measure")
+            case .notFinite(let r, let c):
+                throw invalid(name, "\(f)(): \(name) has a missing or infinite value at row \(r)\(binary ? "" : ", column \(c)")")
+            case .outOfRange(let r, let c, let x):
+                var notes: [String] = []
+                if !binary { notes.append("if these are logits, turn them into probabilities with softmax(\(name))") } else { notes.append("if these are scores or logits, use sigmoid(\(name))") }
+                throw invalid(name, "\(f)(): \(name) holds \(NumberFormat.short(x)) at row \(r)\(binary ? "" : ", column \(c)"); probabilities lie in [0, 1]", notes: notes)
+            case .rowSum(let r, let sum):
+                throw invalid(name, "\(f)(): row \(r) of \(name) sums to \(NumberFormat.short(sum, digits: 8)); each row of probabilities must sum to 1 (within \(NumberFormat.short(ProbabilityCheck.rowSumTolerance)))",
+                              notes: ["if these are logits, use softmax(\(name)); if they are unnormalised scores, divide by rowsums(\(name))"])
+            default:
+                throw invalid(name, "\(f)(): \(name) is not a probability matrix")
+            }
+        }
+        return (matrix, binary)
+    }
+
+    /// Class labels 0..<classes, one per row.
+    public func classLabels(_ name: String, rows: Int, classes: Int) throws -> [Int] {
+        let y: [Double]
+        switch try required(name) {
+        case .vector(.numbers(let v)): y = v
+        case .vector(.bools(let b)): y = b.map { $0 ? 1 : 0 }
+        case .number(let x): y = [x]
+        default: throw mismatch(name, expected: "class labels (a vector of whole numbers 0…K−1)")
+        }
+        do {
+            return try ProbabilityCheck.labels(y, rows: rows, classes: classes)
+        } catch let problem as ProbabilityProblem {
+            let f = builtin.name
+            switch problem {
+            case .labelCount(let l, let r):
+                throw invalid(name, "\(f)(): \(name) has \(l) labels but the probabilities have \(r) rows")
+            case .labelNotWhole(let i, let v):
+                throw invalid(name, "\(f)(): label \(i) is \(NumberFormat.short(v)); labels are whole numbers 0…\(classes - 1)")
+            case .labelOutOfRange(let i, let l, let k):
+                throw invalid(name, "\(f)(): label \(l) at position \(i) is out of range for \(k) classes (0…\(k - 1))")
+            default:
+                throw invalid(name, "\(f)(): bad labels")
+            }
+        }
+    }
+
+    /// Optional per-example weights: finite, non-negative, not all zero, one per row.
+    public func weights(_ name: String, rows: Int) throws -> [Double]? {
+        guard let v = value(name), !v.isNull else { return nil }
+        let w = try vector(name)
+        guard w.count == rows else { throw invalid(name, "\(builtin.name)(): \(w.count) weights for \(rows) rows") }
+        if let i = w.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw invalid(name, "\(builtin.name)(): weight \(i) is \(NumberFormat.short(w[i])); weights must be finite and ≥ 0")
+        }
+        guard w.contains(where: { $0 > 0 }) else { throw invalid(name, "\(builtin.name)(): every weight is 0") }
+        return w
+    }
+
+    /// The confidence level asked for with ci= (true means 0.95), or nil.
+    public func confidenceLevel(_ name: String = "ci") throws -> Double? {
+        guard let v = value(name), !v.isNull else { return nil }
+        switch v {
+        case .bool(let b): return b ? 0.95 : nil
+        case .number(let x):
+            guard x > 0, x < 1 else { throw invalid(name, "\(builtin.name)(): ci is a confidence level between 0 and 1, such as 0.95; got \(NumberFormat.short(x))") }
+            return x
+        default: throw mismatch(name, expected: "a confidence level such as 0.95")
+        }
+    }
+}
