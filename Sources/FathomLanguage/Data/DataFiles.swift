@@ -71,6 +71,11 @@ enum DataFiles {
                                          notes: ["the format is described in docs/model-format.md"])
                     }
                 }
+                if Calibrator.isCalibratorDocument(json) {
+                    do { return .object(CalibratorValue(try Calibrator(json: json))) } catch let e as ModelFormatError {
+                        throw Diagnostic("load.calibrator", "cannot load \(path): not a valid Fathom calibrator: \(e.description)", at: range)
+                    }
+                }
                 if let table = try? TableJSON.table(from: json) { return .table(table) }
                 return Value(json: json)
             }

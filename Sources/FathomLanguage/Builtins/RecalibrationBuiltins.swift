@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+
+/// Post-hoc recalibration: fit a map on held-out data, apply it with `calibrate`.
+enum RecalibrationBuiltins {
+    static var all: [Builtin] { [temperature, vectorScaling, platt, isotonic, histogramBinning, betaCalibration, calibrate] }
+
+    /// A logit matrix: logits as given, or probabilities (rows summing to 1) as
+    /// log-probabilities, which are logits up to a per-row constant.
+    static func logits(_ args: Arguments, _ name: String) throws -> Matrix {
+        guard case .matrix(let z) = try args.required(name) else {
+            throw args.mismatch(name, expected: "an N×K matrix of logits (or probabilities)")
+        }
+        guard z.rows > 0, z.cols >= 2 else { throw args.invalid(name, "\(args.builtin.name)(): \(name) needs at least one row and two classes") }
+        if let k = z.storage.firstIndex(where: { !$0.isFinite }) {
+            throw args.invalid(name, "\(args.builtin.name)(): \(name) has a missing or infinite value at row \(k / z.cols), column \(k % z.cols)")
+        }
+        if (try? ProbabilityCheck.check(z)) != nil {
+            return Matrix(rows: z.rows, cols: z.cols, storage: z.storage.map { log(max($0, 1e-300)) })
+        }
+        return z
+    }
+
+    /// Labels for a binary problem, 0 or 1, one per score.
+    static func binaryLabels(_ args: Arguments, _ name: String, count: Int) throws -> [Int] {
+        let y = try args.classLabels(name, rows: count, classes: 2)
+        guard Set(y).count == 2 else { throw args.invalid(name, "\(args.builtin.name)() needs both classes among the labels; every label is \(y.first ?? 0)") }
+        return y
+    }
+
+    /// A sample of (before, after) confidences for the map's plot: at most 2000 points.
+    static func sample(_ before: [Double], _ after: [Double]) -> ([Double], [Double]) {
+        let step = max(1, before.count / 2000)
+        let idx = Array(stride(from: 0, to: before.count, by: step))
+        return (idx.map { before[$0] }, idx.map { after[$0] })
+    }
+
+    static func meanNLL(_ p: Matrix, _ y: [Int]) -> Double {
+        ProperScores.mean(ProperScores.negativeLogLikelihoods(p, y), weights: nil)
+    }
+
+    static let fitParameters = [Parameter("y", "vector of labels", doc: "the true classes of the fitting data")]
+
+    static let temperature = Builtin(
+        "temperature", area: .recalibration,
+        parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data (probabilities are taken as log-probabilities)")] + fitParameters,
+        returns: "a calibrator (field temperature)",
+        summary: "temperature scaling",
+        doc: "temperature(z, y) finds the T > 0 minimising the mean negative log-likelihood of softmax(z / T) on held-out data (Guo et al. 2017) — Newton's method on the convex objective in 1/T, to |ΔT| < 1e-10·T. T > 1 softens an over-confident model; the predicted class never changes. Fit on validation data, apply with calibrate(cal, z_test).",
+        examples: ["v = load(\"digits/mlp-validation\"); cal = temperature(select(v, \"logit_*\"), v.label); cal.temperature"]
+    ) { args, _ in
+        let z = try logits(args, "logits")
+        let y = try args.classLabels("y", rows: z.rows, classes: z.cols)
+        let fit = try TemperatureScaling.fit(logits: z, labels: y)
+        let cal = Calibrator(method: .temperature(fit.temperature), classes: z.cols, input: .logits)
+        let before = RowOperations.softmax(z), after = cal.apply(matrix: z)
+        let (b, a) = sample(Monitors.confidence(before), Monitors.confidence(after))
+        return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(before, y), fit.nll), examples: z.rows))
+    }
+
+    static let vectorScaling = Builtin(
+        "vector_scaling", area: .recalibration,
+        parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data")] + fitParameters,
+        returns: "a calibrator (fields w, b)",
+        summary: "vector scaling: a scale and an offset per class",
+        doc: "vector_scaling(z, y) fits softmax(z ⊙ w + b) by maximum likelihood (Guo et al. 2017): a temperature per class plus a bias per class, 2K parameters, by L-BFGS. More flexible than temperature scaling and able to change predictions; needs more held-out data.",
+        examples: ["v = load(\"digits/mlp-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w"]
+    ) { args, _ in
+        let z = try logits(args, "logits")
+        let y = try args.classLabels("y", rows: z.rows, classes: z.cols)
+        let fit = try VectorScaling.fit(logits: z, labels: y)
+        let cal = Calibrator(method: .vectorScaling(w: fit.w, b: fit.b), classes: z.cols, input: .logits)
+        let before = RowOperations.softmax(z), after = cal.apply(matrix: z)
+        let (b, a) = sample(Monitors.confidence(before), Monitors.confidence(after))
+        return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(before, y), fit.nll), examples: z.rows))
+    }
+
+    static func scores(_ args: Arguments, _ name: String, unit: Bool) throws -> [Double] {
+        guard case .vector(.numbers(let s)) = try args.required(name) else {
+            throw args.mismatch(name, expected: unit ? "a vector of P(y = 1)" : "a vector of binary scores")
+        }
+        guard !s.isEmpty else { throw args.invalid(name, "\(args.builtin.name)(): \(name) is empty") }
+        if let i = s.firstIndex(where: { !$0.isFinite }) { throw args.invalid(name, "\(args.builtin.name)(): \(name) has a missing or infinite value at position \(i)") }
+        if unit, let i = s.firstIndex(where: { $0 < 0 || $0 > 1 }) {
+            throw args.invalid(name, "\(args.builtin.name)(): \(name) holds \(NumberFormat.short(s[i])) at position \(i); probabilities lie in [0, 1]")
+        }
+        return s
+    }
+
+    static func binaryNLL(_ q: [Double], _ y: [Int]) -> Double {
+        ProperScores.mean(q.indices.map { -log(max(y[$0] == 1 ? q[$0] : 1 - q[$0], ProperScores.nllFloor)) }, weights: nil)
+    }
+
+    static func binaryFit(_ cal: Calibrator, _ s: [Double], _ y: [Int], unit: Bool) -> Value {
+        let after = cal.apply(vector: s)
+        let (b, a) = sample(s, after)
+        let nllBefore = unit ? binaryNLL(s, y) : .nan
+        return .object(CalibratorValue(cal, before: b, after: a, nll: unit ? (nllBefore, binaryNLL(after, y)) : nil, examples: s.count))
+    }
+
+    static let platt = Builtin(
+        "platt", area: .recalibration,
+        parameters: [Parameter("s", "vector", doc: "binary scores (any real numbers: logits, margins, or probabilities)")] + fitParameters,
+        returns: "a calibrator (fields A, B)",
+        summary: "Platt scaling of a binary score",
+        doc: "platt(s, y) fits P(y = 1 | s) = 1 / (1 + exp(A·s + B)) by maximum likelihood with Platt's smoothed targets (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2), as scikit-learn's CalibratedClassifierCV(method=\"sigmoid\") does.",
+        examples: ["b = load(\"breast-cancer/test-predictions\"); cal = platt(b.p_naive_bayes, b.label); [cal.A, cal.B]"]
+    ) { args, _ in
+        let s = try scores(args, "s", unit: false)
+        let y = try binaryLabels(args, "y", count: s.count)
+        let (a, b) = try PlattScaling.fit(scores: s, labels: y)
+        return binaryFit(Calibrator(method: .platt(a: a, b: b), classes: 2, input: .scores), s, y, unit: s.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
+    static let isotonic = Builtin(
+        "isotonic", area: .recalibration,
+        parameters: [Parameter("s", "vector or matrix", doc: "binary scores, or an N×K probability matrix (one map per class)")] + fitParameters,
+        returns: "a calibrator",
+        summary: "isotonic regression",
+        doc: "isotonic(s, y) fits the non-decreasing function of the score closest to the labels (pool-adjacent-violators), interpolated linearly between fitted points and clipped outside their range: scikit-learn's IsotonicRegression(out_of_bounds=\"clip\"). For a probability matrix, one map per class on \"class k or not\", rows renormalised to sum 1. Flexible; needs plenty of held-out data.",
+        examples: ["b = load(\"breast-cancer/test-predictions\"); cal = isotonic(b.p_naive_bayes, b.label)"]
+    ) { args, _ in
+        if case .matrix = try args.required("s") {
+            let (p, _) = try args.probabilities("s")
+            let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
+            let fits = (0..<p.cols).map { k in IsotonicFit.fit(scores: p.column(k), targets: y.map { $0 == k ? 1 : 0 }) }
+            let cal = Calibrator(method: .isotonic(fits), classes: p.cols, input: .probabilities)
+            let after = cal.apply(matrix: p)
+            let (b, a) = sample(Monitors.confidence(p), Monitors.confidence(after))
+            return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(p, y), meanNLL(after, y)), examples: p.rows))
+        }
+        let s = try scores(args, "s", unit: false)
+        let y = try binaryLabels(args, "y", count: s.count)
+        let fit = IsotonicFit.fit(scores: s, targets: y.map(Double.init))
+        return binaryFit(Calibrator(method: .isotonic([fit]), classes: 2, input: .scores), s, y, unit: s.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
+    static let histogramBinning = Builtin(
+        "histogram_binning", area: .recalibration,
+        parameters: [Parameter("p", "vector or matrix", doc: "P(y = 1), or an N×K probability matrix (one map per class)")] + fitParameters + [
+            Parameter("bins", "whole number", .value(.number(15)), doc: "equal-width bins on [0, 1]"),
+        ],
+        returns: "a calibrator",
+        summary: "histogram binning",
+        doc: "histogram_binning(p, y, bins=15) cuts [0, 1] into equal-width bins of a class's probability and maps each bin to the share of its examples that are of the class (Zadrozny & Elkan 2001); for a matrix, one map per class, rows renormalised.",
+        examples: ["b = load(\"breast-cancer/test-predictions\"); cal = histogram_binning(b.p_naive_bayes, b.label, bins=10)"]
+    ) { args, _ in
+        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
+        if case .matrix = try args.required("p") {
+            let (p, _) = try args.probabilities("p")
+            let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
+            let values = (0..<p.cols).map { k in HistogramBinning.fit(scores: p.column(k), positive: y.map { $0 == k }, bins: bins) }
+            let cal = Calibrator(method: .histogram(bins: bins, values: values), classes: p.cols, input: .probabilities)
+            let after = cal.apply(matrix: p)
+            let (b, a) = sample(Monitors.confidence(p), Monitors.confidence(after))
+            return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(p, y), meanNLL(after, y)), examples: p.rows))
+        }
+        let q = try scores(args, "p", unit: true)
+        let y = try binaryLabels(args, "y", count: q.count)
+        let values = HistogramBinning.fit(scores: q, positive: y.map { $0 == 1 }, bins: bins)
+        return binaryFit(Calibrator(method: .histogram(bins: bins, values: [values]), classes: 2, input: .probabilities), q, y, unit: true)
+    }
+
+    static let betaCalibration = Builtin(
+        "beta_calibration", area: .recalibration,
+        parameters: [Parameter("p", "vector", doc: "P(y = 1) of held-out data")] + fitParameters,
+        returns: "a calibrator (fields a, b, c)",
+        summary: "beta calibration of a binary probability",
+        doc: "beta_calibration(p, y) fits p' = 1 / (1 + exp(−(a·ln p − b·ln(1 − p) + c))) by logistic regression on [ln p, −ln(1 − p)] (Kull, Silva Filho & Flach 2017; the betacal package's \"abm\" form: a negative a or b is set to 0 and the other refitted). Unlike Platt scaling it can correct probabilities squeezed towards 0 and 1, as naive Bayes makes them.",
+        examples: ["b = load(\"breast-cancer/test-predictions\"); cal = beta_calibration(b.p_naive_bayes, b.label); [cal.a, cal.b, cal.c]"]
+    ) { args, _ in
+        let q = try scores(args, "p", unit: true)
+        let y = try binaryLabels(args, "y", count: q.count)
+        let (a, b, c) = try BetaCalibration.fit(scores: q, labels: y)
+        return binaryFit(Calibrator(method: .beta(a: a, b: b, c: c), classes: 2, input: .probabilities), q, y, unit: true)
+    }
+
+    static let calibrate = Builtin(
+        "calibrate", area: .recalibration,
+        parameters: [Parameter("cal", "calibrator", doc: "from temperature, platt, isotonic, … or load"), Parameter("x", "matrix or vector", doc: "what the calibrator reads: logits, probabilities or scores, like its fitting data")],
+        returns: "calibrated probabilities: a matrix, or a vector of P(y = 1)",
+        summary: "apply a calibrator",
+        doc: "calibrate(cal, x) maps new data through a fitted calibrator: logits (or probabilities, as log-probabilities) for temperature and vector scaling, which return probability matrices; binary scores or P(y = 1) for platt, beta_calibration and binary isotonic or histogram maps, which return P(y = 1); probability matrices for multiclass isotonic and histogram maps.",
+        examples: ["v = load(\"digits/mlp-validation\"); cal = temperature(select(v, \"logit_*\"), v.label)", "t = load(\"digits/mlp-test\"); p2 = calibrate(cal, select(t, \"logit_*\")); ece(p2, t.label)"]
+    ) { args, _ in
+        guard case .object(let o) = try args.required("cal"), let value = o as? CalibratorValue else {
+            throw args.mismatch("cal", expected: "a calibrator (from temperature, platt, isotonic, vector_scaling, histogram_binning, beta_calibration or load)")
+        }
+        let cal = value.calibrator
+        switch cal.method {
+        case .temperature, .vectorScaling:
+            let z = try logits(args, "x")
+            guard z.cols == cal.classes else { throw args.invalid("x", "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(z.cols) columns") }
+            return .matrix(cal.apply(matrix: z))
+        case .isotonic, .histogram:
+            let isMatrix = try args.required("x").isMatrix
+            if cal.classes > 2 || cal.input == .probabilities && isMatrix {
+                let (p, _) = try args.probabilities("x")
+                guard p.cols == cal.classes else { throw args.invalid("x", "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(p.cols) columns") }
+                if case .isotonic(let fits) = cal.method, fits.count == 1 { return .numbers(cal.apply(vector: p.column(1))) }
+                if case .histogram(_, let values) = cal.method, values.count == 1 { return .numbers(cal.apply(vector: p.column(1))) }
+                return .matrix(cal.apply(matrix: p))
+            }
+            return .numbers(cal.apply(vector: try scores(args, "x", unit: cal.input == .probabilities)))
+        case .platt:
+            return .numbers(cal.apply(vector: try scores(args, "x", unit: false)))
+        case .beta:
+            return .numbers(cal.apply(vector: try scores(args, "x", unit: true)))
+        }
+    }
+}
+
+extension Value {
+    var isMatrix: Bool {
+        if case .matrix = self { return true }
+        return false
+    }
+}

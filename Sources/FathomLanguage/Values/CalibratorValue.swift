@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+
+/// A fitted calibrator as a value: prints its parameters, applies with `calibrate`, saves and
+/// loads as JSON, and plots its map (before → after).
+public struct CalibratorValue: ObjectValue, Plottable {
+    public let calibrator: Calibrator
+    /// Top-label confidence before and after on the data it was fitted on (empty when loaded).
+    let before: [Double]
+    let after: [Double]
+    /// Mean NLL before and after on the fitting data, when known.
+    let nll: (before: Double, after: Double)?
+    let examples: Int?
+
+    public init(_ calibrator: Calibrator, before: [Double] = [], after: [Double] = [], nll: (Double, Double)? = nil, examples: Int? = nil) {
+        self.calibrator = calibrator
+        self.before = before
+        self.after = after
+        self.nll = nll
+        self.examples = examples
+    }
+
+    public var typeName: String { "calibrator" }
+    public var described: String { "a \(calibrator.name) calibrator" }
+
+    public var fieldNames: [String] {
+        var names = ["method", "classes", "input"]
+        switch calibrator.method {
+        case .temperature: names.append("temperature")
+        case .vectorScaling: names += ["w", "b"]
+        case .platt: names += ["A", "B"]
+        case .beta: names += ["a", "b", "c"]
+        case .isotonic: names.append("maps")
+        case .histogram: names += ["bins", "values"]
+        }
+        if nll != nil { names += ["nll_before", "nll_after"] }
+        return names
+    }
+
+    public func field(_ name: String) -> Value? {
+        switch (name, calibrator.method) {
+        case ("method", _): return .string(calibrator.name)
+        case ("classes", _): return .number(Double(calibrator.classes))
+        case ("input", _): return .string(calibrator.input.rawValue)
+        case ("temperature", .temperature(let t)): return .number(t)
+        case ("w", .vectorScaling(let w, _)): return .numbers(w)
+        case ("b", .vectorScaling(_, let b)): return .numbers(b)
+        case ("A", .platt(let a, _)): return .number(a)
+        case ("B", .platt(_, let b)): return .number(b)
+        case ("a", .beta(let a, _, _)): return .number(a)
+        case ("b", .beta(_, let b, _)): return .number(b)
+        case ("c", .beta(_, _, let c)): return .number(c)
+        case ("maps", .isotonic(let fits)): return .list(fits.map { .record(Record([("x", .numbers($0.x)), ("y", .numbers($0.y))])) })
+        case ("bins", .histogram(let b, _)): return .number(Double(b))
+        case ("values", .histogram(_, let v)): return .list(v.map { .numbers($0) })
+        case ("nll_before", _): return nll.map { .number($0.before) }
+        case ("nll_after", _): return nll.map { .number($0.after) }
+        default: return nil
+        }
+    }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        func n(_ x: Double) -> String { NumberFormat.short(x, digits: options.digits) }
+        let params: String
+        switch calibrator.method {
+        case .temperature(let t): params = "T = \(n(t))"
+        case .vectorScaling(let w, let b): params = "w = \(Value.numbers(w).renderText(options)), b = \(Value.numbers(b).renderText(options))"
+        case .platt(let a, let b): params = "A = \(n(a)), B = \(n(b))"
+        case .beta(let a, let b, let c): params = "a = \(n(a)), b = \(n(b)), c = \(n(c))"
+        case .isotonic(let fits): params = "\(fits.count) map\(fits.count == 1 ? "" : "s"), \(fits.map(\.x.count).reduce(0, +)) points"
+        case .histogram(let bins, let values): params = "\(bins) bins, \(values.count) map\(values.count == 1 ? "" : "s")"
+        }
+        var line = "calibrator \(calibrator.name): \(params)"
+        if let nll, let examples { line += "\n  fitted on \(examples) examples: NLL \(n(nll.before)) → \(n(nll.after))" }
+        return line
+    }
+
+    public func json() -> JSONValue { calibrator.json() }
+
+    /// The map: calibrated against original confidence on the fitting data, with the one-
+    /// dimensional map drawn as a curve where there is one, and the diagonal.
+    public func figure() throws -> Figure {
+        var series: [Series] = []
+        let grid = (0...200).map { Double($0) / 200 }
+        switch calibrator.method {
+        case .platt, .beta, .isotonic, .histogram:
+            if calibrator.classes == 2 || calibrator.input == .scores {
+                var xs = grid
+                if case .platt = calibrator.method, let lo = before.min(), let hi = before.max(), lo < 0 || hi > 1 {
+                    xs = (0...200).map { lo + (hi - lo) * Double($0) / 200 }
+                }
+                series.append(Series(.lines, x: xs, y: calibrator.apply(vector: xs), label: "map"))
+            }
+        case .temperature(let t):
+            // Two classes with logit difference d: σ(d) ↦ σ(d / T).
+            let d = (0...200).map { -12 + 24 * Double($0) / 200 }
+            series.append(Series(.lines, x: d.map { 1 / (1 + exp(-$0)) }, y: d.map { 1 / (1 + exp(-$0 / t)) }, label: "map (two classes)"))
+        case .vectorScaling:
+            break
+        }
+        if !before.isEmpty {
+            var points = Series(.points, x: before, y: after, label: "fitting data")
+            points.color = 1
+            series.append(points)
+        }
+        guard !series.isEmpty else {
+            throw Diagnostic("plot.empty", "this calibrator was loaded without its fitting data and has no one-dimensional map to draw")
+        }
+        var diagonal = Series(.lines, x: [0, 1], y: [0, 1], label: "unchanged")
+        diagonal.reference = true
+        series.append(diagonal)
+        var panel = Panel(xlabel: "before", ylabel: "after", series: series)
+        if calibrator.input != .scores || before.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
+            panel.xrange = 0...1
+        }
+        panel.yrange = 0...1
+        return Figure(kind: "calibration map", title: "\(calibrator.name) map", panels: [panel])
+    }
+}
