@@ -40,6 +40,16 @@ public struct ShellOptions: Sendable {
 
 /// The non-interactive ways in: standard input, `-e`, `run` and `replay`.
 public enum Frontends {
+    /// The exit status once a script has run: a failed statement (1) wins; otherwise failed
+    /// checks give 3, after a summary on standard error listing them.
+    static func finalStatus(_ status: Int32, _ session: Session, _ console: Console) -> Int32 {
+        let checks = session.interpreter.context.checks
+        let failed = checks.filter { !$0.passed }
+        guard !failed.isEmpty else { return status }
+        console.error("\(failed.count) of \(checks.count) check\(checks.count == 1 ? "" : "s") failed:\n" + failed.map { "  FAIL  \($0.name)\n" }.joined())
+        return status == ExitStatus.ok ? ExitStatus.check : status
+    }
+
     static func makeSession(_ options: ShellOptions, console: Console, style: EventPrinter.Style, terminal: Bool = false) -> Session {
         let session = Session(settings: options.settings(terminal: terminal))
         if Terminal.isTerminal(2) { session.interpreter.context.progress = TerminalProgress() }
@@ -75,7 +85,7 @@ public enum Frontends {
         }
         if let chunk = reader.finish() { _ = run(chunk) }
         console.flush()
-        return failed ? ExitStatus.failed : ExitStatus.ok
+        return finalStatus(failed ? ExitStatus.failed : ExitStatus.ok, session, console)
     }
 
     /// `fathom -e 'EXPR; EXPR'`: evaluate, print, exit.
@@ -86,7 +96,7 @@ public enum Frontends {
         Signals.installInterruptHandler()
         let status = runText(text, name: "<-e>", session: session, stopAtError: false)
         console.flush()
-        return status
+        return status == ExitStatus.interrupted ? status : finalStatus(status, session, console)
     }
 
     /// Runs `text` chunk by chunk; returns the exit status.
@@ -142,6 +152,6 @@ public enum Frontends {
             if session.quitRequested { break }
         }
         console.flush()
-        return status
+        return finalStatus(status, session, console)
     }
 }

@@ -59,10 +59,13 @@ enum PlotBuiltins {
         parameters: [
             Parameter("value", "plot or plottable value", doc: "a plot from line, scatter, hist or ecdf, an analysis result, a vector, a matrix or a table"),
             Parameter("to", "string", .absent("show it"), doc: "a file: .png, .svg, .pdf or .txt (text)"),
-        ] + labelling + [Parameter("size", "vector", .absent("[800, 500]"), doc: "[width, height] in pixels")],
+        ] + labelling + [
+            Parameter("size", "vector", .absent("[800, 500]"), doc: "[width, height] in pixels"),
+            Parameter("labels", "vector of strings", .absent("their own labels, or model 1, 2, …"), doc: "legend names when drawing a list of results together"),
+        ],
         returns: "the plot; with to=, null (the file is the result)",
         summary: "draw a plot to a file or the terminal",
-        doc: "plot(x) draws any plottable value: a plot made by line, scatter, hist or ecdf; an analysis result that knows its picture; a vector (against its positions), a matrix (a line per column) or a table (a line per numeric column, keyed by column name). With to=, the file's extension picks the format — PNG, SVG, PDF, or text as a terminal would show it — and the file is written whole or not at all. Without to=, an interactive shell shows the plot in the terminal (as sixel graphics where the terminal supports them, otherwise as text; :set plots off turns this off) and a script prints a line describing it. Every title, label and name reaches gnuplot quoted, so none can run a command.",
+        doc: "plot(x) draws any plottable value: a plot made by line, scatter, hist or ecdf; an analysis result that knows its picture (a list of results of one kind, such as reliability results of several models, is drawn together, named by labels=); a vector (against its positions), a matrix (a line per column) or a table (a line per numeric column, keyed by column name). With to=, the file's extension picks the format — PNG, SVG, PDF, or text as a terminal would show it — and the file is written whole or not at all. Without to=, an interactive shell shows the plot in the terminal (as sixel graphics where the terminal supports them, otherwise as text; :set plots off turns this off) and a script prints a line describing it. Every title, label and name reaches gnuplot quoted, so none can run a command.",
         examples: ["plot(hist(randn(1000, seed=1), randn(1000, seed=2) + 1, labels=[\"a\", \"b\"]), to=\"/tmp/hist.png\", title=\"two samples\")", "plot(seq(10) ^ 2)"]
     ) { args, context in
         var figure = try figureOf(try args.required("value"), args)
@@ -86,9 +89,15 @@ enum PlotBuiltins {
             guard case .object(let first)? = items.first, let overlay = first as? OverlayPlottable else {
                 throw args.mismatch("value", expected: "a plot, or a list of results that can be drawn together (such as reliability results)")
             }
-            let labels = items.enumerated().map { k, v -> String in
+            var labels = items.enumerated().map { k, v -> String in
                 if case .object(let o) = v, let named = o.field("label"), case .string(let s) = named { return s }
                 return "model \(k + 1)"
+            }
+            if let given = args.value("labels"), !given.isNull {
+                guard case .vector(.strings(let names)) = given, names.count == items.count else {
+                    throw args.invalid("labels", "plot(): labels needs \(items.count) strings, one per result")
+                }
+                labels = names
             }
             return try overlay.figure(overlaying: Array(items.dropFirst()), labels: labels)
         case .vector(.numbers(let y)):

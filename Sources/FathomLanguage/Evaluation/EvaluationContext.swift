@@ -20,6 +20,8 @@ public final class EvaluationContext {
     /// Draws plots to files; nil where nothing can draw (plotting then says how to install
     /// gnuplot).
     public var plotRenderer: PlotRenderer?
+    /// Every check() so far: its name and whether it passed.
+    public var checks: [(name: String, passed: Bool)] = []
 
     /// 2²⁸ values: 2 GiB of doubles.
     public static let defaultMaxElements = 1 << 28
