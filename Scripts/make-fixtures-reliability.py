@@ -35,26 +35,24 @@ import platform  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
-import scipy  # noqa: E402
 from scipy import optimize, stats  # noqa: E402
 from scipy.special import entr, expit, logsumexp  # noqa: E402
 
-import sklearn  # noqa: E402
 from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from sklearn.calibration import CalibratedClassifierCV, _sigmoid_calibration  # noqa: E402
 from sklearn.frozen import FrozenEstimator  # noqa: E402
 from sklearn.isotonic import IsotonicRegression  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import brier_score_loss, log_loss  # noqa: E402
 
 import relplot  # noqa: E402
-import relplot.metrics as relplot_metrics  # noqa: E402
 from netcal.binning import HistogramBinning  # noqa: E402
 from netcal.metrics import ACE, ECE, MCE  # noqa: E402
 import calibration as kumar  # noqa: E402  (uncertainty-calibration, Kumar et al.)
 from betacal import BetaCalibration  # noqa: E402
 
-# betacal calls warnings.filterwarnings("ignore") globally on every fit; restore defaults
-# each time we need them (nothing below depends on warnings).
+# betacal calls warnings.filterwarnings("ignore") globally on every fit; beta_case() resets the
+# warning filters afterwards (nothing computed here depends on warnings).
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "Tests" / "FathomCoreTests" / "Fixtures" / "reliability"
@@ -322,6 +320,11 @@ def build_datasets():
     w = np.random.default_rng(8).uniform(0.2, 3.0, size=600)
     ds["weights"] = dict(K=3, p=P, y=yd, w=w,
                          origin="dirichlet-3class with w = numpy.random.default_rng(8).uniform(0.2, 3.0, size=600)")
+    yt = ds["digits-mlp-test"]["y"]
+    w2 = np.random.default_rng(9).uniform(0.2, 3.0, size=len(yt))
+    ds["weights-digits"] = dict(K=10, p=ds["digits-mlp-test"]["p"], y=yt, w=w2,
+                                origin="extra: digits-mlp-test with w = numpy.random.default_rng(9).uniform(0.2, 3.0, size=360) "
+                                       "(its weighted ECE depends on the binning, unlike dataset 'weights')")
     return ds
 
 
@@ -388,7 +391,7 @@ def smece_trace(f, y):
 # metrics.json
 
 
-def metrics_for(name, d, notes):
+def metrics_for(name, d):
     K = d["K"]
     y = d["y"]
     binary = K == 2 and d["p"].ndim == 1
@@ -488,7 +491,11 @@ def metrics_for(name, d, notes):
     em = {}
     for B in Bs:
         v, sizes = ece_equal_mass_def(conf, correct, B)
-        nc, _ = quiet(ECE(bins=B, equal_intervals=False).measure, P, y)
+        try:
+            nc, _ = quiet(ECE(bins=B, equal_intervals=False).measure, P, y)
+            nc_err = None
+        except ValueError as exc:  # duplicate quantile edges
+            nc, nc_err = None, f"netcal raised ValueError: {exc}"
         kem = kumar.get_ece_em(P, y, num_bins=B)
         ties = 0
         order = np.argsort(conf, kind="stable")
@@ -504,11 +511,12 @@ def metrics_for(name, d, notes):
                       "kumar_call": "calibration.get_ece_em(P, y, num_bins=B): edges = midpoints between consecutive "
                                     "array_split groups of the sorted confidences, bins (lower, upper], duplicate edges merged",
                       "abs_diff_kumar": fl(abs(kem - v)),
-                      "netcal_equal_intervals_false": fl(nc),
+                      "netcal_equal_intervals_false": None if nc is None else fl(nc),
+                      "netcal_error": nc_err,
                       "netcal_call": "netcal.metrics.ECE(bins=B, equal_intervals=False).measure(P, y): edges = "
                                      "np.quantile(conf, linspace(0,1,B+1)) (linear interpolation) with first/last set to 0/1, "
                                      "bins [lower, upper) - NOT the array_split semantics",
-                      "abs_diff_netcal": fl(abs(nc - v))}
+                      "abs_diff_netcal": None if nc is None else fl(abs(nc - v))}
     out["ece_equal_mass"] = em
 
     # L2 and debiased
@@ -896,7 +904,7 @@ def histbin_cases(q, y, Pv, yv, Pt):
     return binary, multi
 
 
-def vector_scaling(zv, yv, zt, yt):
+def _vs_fg(zv, yv):
     N, K = zv.shape
     Y = np.eye(K)[yv]
 
@@ -910,53 +918,97 @@ def vector_scaling(zv, yv, zt, yt):
         G = (P - Y) / N
         return nll, np.concatenate([np.sum(G * zv, axis=0), np.sum(G, axis=0)])
 
-    theta0 = np.concatenate([np.ones(K), np.zeros(K)])
+    return fg
+
+
+def _vs_hessian(zv, theta):
+    N, K = zv.shape
+    P = softmax_rows(zv * theta[:K] + theta[K:])
+    H = np.zeros((2 * K, 2 * K))
+    for i in range(N):
+        pi = P[i]
+        S = (np.diag(pi) - np.outer(pi, pi)) / N
+        zi = zv[i]
+        H[:K, :K] += S * np.outer(zi, zi)
+        H[:K, K:] += S * zi[:, None]
+        H[K:, :K] += S * zi[None, :]
+        H[K:, K:] += S
+    return H
+
+
+def _vs_fit(zv, yv, theta0):
+    K = zv.shape[1]
+    fg = _vs_fg(zv, yv)
     res = optimize.minimize(fg, theta0, jac=True, method="L-BFGS-B",
                             options={"gtol": 1e-10, "ftol": 0.0, "maxiter": 100000, "maxfun": 100000, "maxcor": 30})
-    theta = res.x
-    # Newton polish (Hessian has a null direction: b + c*1); lstsq step
+    theta = res.x.copy()
+    # Newton polish (the Hessian has a null direction, b + c*1: lstsq step)
     for _ in range(30):
-        w = theta[:K]
-        b = theta[K:]
-        a = zv * w + b
-        P = softmax_rows(a)
         nll, g = fg(theta)
-        H = np.zeros((2 * K, 2 * K))
-        for i in range(N):
-            pi = P[i]
-            S = (np.diag(pi) - np.outer(pi, pi)) / N
-            zi = zv[i]
-            H[:K, :K] += S * np.outer(zi, zi)
-            H[:K, K:] += S * zi[:, None]
-            H[K:, :K] += S * zi[None, :]
-            H[K:, K:] += S
+        H = _vs_hessian(zv, theta)
         step = np.linalg.lstsq(H, g, rcond=None)[0]
         theta_new = theta - step
-        if fg(theta_new)[0] <= nll:
+        nll_new, g_new = fg(theta_new)
+        if nll_new <= nll or np.max(np.abs(g_new)) < np.max(np.abs(g)):
             theta = theta_new
-        if np.max(np.abs(step)) < 1e-14:
+        else:
             break
+        if np.max(np.abs(step)) < 1e-13:
+            break
+    theta[K:] -= np.mean(theta[K:])
+    return theta, res
+
+
+def vector_scaling(zv, yv, zt, yt, label):
+    N, K = zv.shape
+    fg = _vs_fg(zv, yv)
+    theta, res = _vs_fit(zv, yv, np.concatenate([np.ones(K), np.zeros(K)]))
+    # second start to check that the optimum is unique
+    rs = np.random.default_rng(5)
+    theta2, _ = _vs_fit(zv, yv, np.concatenate([rs.uniform(0.5, 2.0, K), rs.normal(0.0, 1.0, K)]))
     nll, g = fg(theta)
+    H = _vs_hessian(zv, theta)
+    ev = np.linalg.eigvalsh(H)
     w = theta[:K]
-    b = theta[K:] - np.mean(theta[K:])
+    b = theta[K:]
     Pt = softmax_rows(zt * w + b)
+    Pt2 = softmax_rows(zt * theta2[:K] + theta2[K:])
     before, _ = quiet(ECE(bins=15).measure, softmax_rows(zt), yt)
     after, _ = quiet(ECE(bins=15).measure, Pt, yt)
     nll_lbfgs, g_lbfgs = fg(res.x)
-    return {
-        "fit_on": "digits-mlp-validation", "apply_to": "digits-mlp-test",
-        "w": val(tolist(w), "scipy.optimize.minimize(method='L-BFGS-B', jac=analytic, gtol=1e-10, ftol=0) from w=1, b=0, "
+    sep = [int(k) for k in range(K) if zv[yv == k, k].min() > zv[yv != k, k].max()]
+    out = {
+        "fit_on": label[0], "apply_to": label[1],
+        "w": val(tolist(w), "scipy.optimize.minimize(method='L-BFGS-B', jac=analytic, gtol=1e-10, ftol=0, maxcor=30) from w=1, b=0, "
                             "then Newton steps (numpy lstsq on the dense Hessian) to rounding level"),
         "b": val(tolist(b), "as w, then centred: b - mean(b)"),
         "nll": val(nll, "mean NLL of softmax(z*w + b) on the fit set"),
+        "nll_at_identity": fl(fg(np.concatenate([np.ones(K), np.zeros(K)]))[0]),
         "max_abs_gradient": fl(np.max(np.abs(g))),
+        "hessian_eigenvalues": tolist(ev),
+        "second_start_max_abs_param_diff": fl(np.max(np.abs(theta2 - theta))),
+        "second_start_max_abs_test_prob_diff": fl(np.max(np.abs(Pt2 - Pt))),
+        "classes_separable_by_own_logit": sep,
         "lbfgs_only": {"nll": fl(nll_lbfgs), "max_abs_gradient": fl(np.max(np.abs(g_lbfgs))), "message": str(res.message),
                        "nit": int(res.nit)},
         "test_probabilities": val(tolist(Pt), "numpy: stable softmax(z_test * w + b)"),
+        "test_nll_before": val(nll_logits(zt, yt), "numpy NLL on the test set at w=1, b=0"),
         "test_nll_after": val(nll_logits(zt * w + b, yt), "numpy NLL on the test set"),
         "test_ece15_before": val(before, "netcal.metrics.ECE(bins=15).measure(softmax(z_test), y_test)"),
         "test_ece15_after": val(after, "netcal.metrics.ECE(bins=15).measure(softmax(z_test*w+b), y_test)"),
     }
+    if sep:
+        out["mle_exists"] = False
+        out["warning"] = (
+            "NO FINITE MAXIMUM-LIKELIHOOD SOLUTION: class(es) %s are perfectly separated by their own logit on the fit set "
+            "(for class 0: min z_0 over its rows = %r > max z_0 over the other rows = %r), so increasing w_k while lowering b_k "
+            "decreases the NLL without bound (towards its infimum). The optimiser stops where the saturated probabilities make "
+            "the gradient vanish in floating point; w, b and the test probabilities are PATH-DEPENDENT (see "
+            "second_start_*). Do not test parameters against these values; the digits-softmax case is the reference."
+            % (sep, float(zv[yv == sep[0], sep[0]].min()), float(zv[yv != sep[0], sep[0]].max())))
+    else:
+        out["mle_exists"] = True
+    return out
 
 
 def beta_exact(x, y, cols):
@@ -992,8 +1044,7 @@ def beta_case(q, y):
     coef = [float(v) for v in lr.coef_[0]]
     # which branch: refit on one feature if a or b negative
     x = np.column_stack([np.log(s), -np.log(1.0 - s)])
-    first = BetaCalibration(parameters="abm")  # only to report the first fit's signs: redo the 2-feature fit
-    from sklearn.linear_model import LogisticRegression
+    # betacal does not expose its first (2-feature) fit: redo it with the same call to report the branch taken
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lr2 = LogisticRegression(C=99999999999).fit(x, y)
@@ -1135,6 +1186,11 @@ def monitors(ds):
     c["dataset"] = "dirichlet-3class"
     c["score"] = "confidence"
     cases.append(c)
+    c = sgr(cd, corr_d, 0.35, 0.05)
+    c["dataset"] = "dirichlet-3class"
+    c["score"] = "confidence"
+    c["extra"] = "not in the brief: a dirichlet case whose answer is not 'none'"
+    cases.append(c)
     return {"monitors": out, "selective_guaranteed_risk": cases}
 
 
@@ -1174,11 +1230,11 @@ def main():
 
     mj = dict(header)
     mj["datasets"] = {}
-    notes = []
     for name in ("digits-mlp-test", "digits-mlp-validation", "digits-softmax-test", "dirichlet-3class",
                  "binary-naive-bayes", "binary-logistic", "edges"):
-        mj["datasets"][name] = metrics_for(name, ds[name], notes)
-    mj["weighted"] = {"weights": weighted_metrics(ds["weights"])}
+        mj["datasets"][name] = metrics_for(name, ds[name])
+    mj["weighted"] = {"weights": weighted_metrics(ds["weights"]),
+                      "weights-digits": weighted_metrics(ds["weights-digits"])}
     sizes["metrics.json"] = write_json("metrics.json", mj)
 
     rj = dict(header)
@@ -1202,7 +1258,12 @@ def main():
                       "multiclass": isotonic_multiclass(ds["digits-mlp-validation"]["p"], yv, ds["digits-mlp-test"]["p"])}
     hb_b, hb_m = histbin_cases(q, yb, ds["digits-mlp-validation"]["p"], yv, ds["digits-mlp-test"]["p"])
     rj["histogram_binning"] = {"binary": hb_b, "multiclass": hb_m}
-    rj["vector_scaling"] = vector_scaling(zv, yv, zt, yt)
+    rj["vector_scaling"] = {
+        "digits-softmax": vector_scaling(ds["digits-softmax-validation"]["logits"], ds["digits-softmax-validation"]["y"],
+                                         ds["digits-softmax-test"]["logits"], ds["digits-softmax-test"]["y"],
+                                         ("digits-softmax-validation", "digits-softmax-test")),
+        "digits-mlp": vector_scaling(zv, yv, zt, yt, ("digits-mlp-validation", "digits-mlp-test")),
+    }
     rj["beta"] = beta_case(q, yb)
     sizes["recalibration.json"] = write_json("recalibration.json", rj)
 

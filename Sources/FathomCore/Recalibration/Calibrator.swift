@@ -60,8 +60,8 @@ public struct Calibrator: Sendable {
             return VectorScaling.apply(x, w: w, b: b)
         case .isotonic(let fits):
             return Calibrator.renormalised(x) { j, v in fits[j].value(v) }
-        case .histogram(let bins, let values):
-            return Calibrator.renormalised(x) { j, v in values[j][min(Int(v * Double(bins)), bins - 1)] }
+        case .histogram(_, let values):
+            return Calibrator.renormalised(x) { j, v in HistogramBinning.apply(v, values: values[j]) }
         case .platt, .beta:
             return x
         }
@@ -73,7 +73,7 @@ public struct Calibrator: Sendable {
         case .platt(let a, let b): return s.map { PlattScaling.apply($0, a: a, b: b) }
         case .beta(let a, let b, let c): return s.map { BetaCalibration.apply($0, a: a, b: b, c: c) }
         case .isotonic(let fits): return s.map { fits[0].value($0) }
-        case .histogram(let bins, let values): return s.map { $0.isNaN ? .nan : values[0][min(max(0, Int($0 * Double(bins))), bins - 1)] }
+        case .histogram(_, let values): return s.map { HistogramBinning.apply($0, values: values[0]) }
         case .temperature(let t): return s.map { 1 / (1 + exp(-$0 / t)) }
         case .vectorScaling: return s
         }

@@ -3,10 +3,44 @@ import Glibc
 #endif
 
 /// Vector scaling (Guo et al. 2017): p = softmax(z ⊙ w + b), the K scales w and offsets b
-/// fitted by maximum likelihood (mean NLL, no penalty) with L-BFGS from w = 1, b = 0. The
-/// offsets are defined up to a common constant; they are returned centred to mean 0.
+/// fitted by maximum likelihood (mean NLL, optionally plus (λ/2)·(Σ(w − 1)² + Σb²)) with L-BFGS
+/// from w = 1, b = 0. The offsets are defined up to a common constant; they are returned
+/// centred to mean 0.
 public enum VectorScaling {
-    public static func fit(logits z: Matrix, labels y: [Int]) throws -> (w: [Double], b: [Double], nll: Double) {
+    /// A class whose own logit separates it from the rest in the fitting data, which leaves the
+    /// unpenalised likelihood without a maximum (its scale and offset grow without bound).
+    public struct Separation: Sendable, Equatable {
+        public var label: Int
+        /// The class's examples all have z_k ≥ `inside` (≤ when `above` is false), all the
+        /// others z_k ≤ `outside` (≥ when `above` is false), strictly apart; a class with no
+        /// example has NaNs.
+        public var inside: Double
+        public var outside: Double
+        public var above: Bool
+    }
+
+    /// The classes separated by their own logit, or absent from the labels.
+    public static func separatedClasses(logits z: Matrix, labels y: [Int]) -> [Separation] {
+        let k = z.cols
+        var minIn = [Double](repeating: .infinity, count: k), maxIn = [Double](repeating: -.infinity, count: k)
+        var minOut = minIn, maxOut = maxIn
+        for i in 0..<z.rows {
+            for j in 0..<k {
+                let v = z[i, j]
+                if y[i] == j { minIn[j] = min(minIn[j], v); maxIn[j] = max(maxIn[j], v) } else { minOut[j] = min(minOut[j], v); maxOut[j] = max(maxOut[j], v) }
+            }
+        }
+        var found: [Separation] = []
+        for j in 0..<k {
+            if minIn[j] == .infinity { found.append(Separation(label: j, inside: .nan, outside: .nan, above: true)); continue }
+            if maxOut[j] == -.infinity { continue }
+            if minIn[j] > maxOut[j] { found.append(Separation(label: j, inside: minIn[j], outside: maxOut[j], above: true)) }
+            else if maxIn[j] < minOut[j] { found.append(Separation(label: j, inside: maxIn[j], outside: minOut[j], above: false)) }
+        }
+        return found
+    }
+
+    public static func fit(logits z: Matrix, labels y: [Int], l2: Double = 0) throws -> (w: [Double], b: [Double], nll: Double) {
         let k = z.cols, n = Double(z.rows)
         let storage = z.storage
         let start = [Double](repeating: 1, count: k) + [Double](repeating: 0, count: k)
@@ -38,7 +72,15 @@ public enum VectorScaling {
                 f += part[2 * k]
             }
             for j in 0..<(2 * k) { grad[j] /= n }
-            return f / n
+            var penalty = 0.0
+            if l2 > 0 {
+                for j in 0..<k {
+                    penalty += (theta[j] - 1) * (theta[j] - 1) + theta[k + j] * theta[k + j]
+                    grad[j] += l2 * (theta[j] - 1)
+                    grad[k + j] += l2 * theta[k + j]
+                }
+            }
+            return f / n + l2 / 2 * penalty
         }
         var b = Array(result.x[k...])
         let mean = b.reduce(0, +) / Double(k)

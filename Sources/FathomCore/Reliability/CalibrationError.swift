@@ -6,8 +6,9 @@ import Glibc
 public enum CalibrationError {
     /// ECE = Σ_b (n_b/N)·|acc_b − conf_b| over non-empty bins (norm 1; netcal `ECE`); with
     /// norm 2, sqrt(Σ_b (n_b/N)(acc_b − conf_b)²), and `debias` subtracts
-    /// acc_b(1 − acc_b)/(n_b − 1) inside each bin with n_b ≥ 2 (Kumar, Liang & Ma 2019), the
-    /// sum clipped at 0 before the square root. Weights replace counts by sums of weights.
+    /// acc_b(1 − acc_b)/(n_b − 1) inside each bin (Kumar, Liang & Ma 2019), the sum clipped at 0
+    /// before the square root; as in their `calibration` package, a bin with a single example
+    /// contributes nothing to the debiased sum. Weights replace counts by sums of weights.
     public static func expected(_ s: BinStatistics, norm: Int = 1, debias: Bool = false) -> Double {
         let total = s.total
         guard total > 0 else { return .nan }
@@ -19,7 +20,10 @@ public enum CalibrationError {
                 sum += s.count[b] / total * abs(gap)
             } else {
                 var term = gap * gap
-                if debias, s.count[b] >= 2 { term -= acc * (1 - acc) / (s.count[b] - 1) }
+                if debias {
+                    guard s.count[b] >= 2 else { continue }
+                    term -= acc * (1 - acc) / (s.count[b] - 1)
+                }
                 sum += s.count[b] / total * term
             }
         }

@@ -2,85 +2,119 @@
 import Glibc
 #endif
 
-/// The smooth ECE of Błasiok & Nakkiran (2023), as their `relplot.smECE` computes it.
+/// The smooth ECE of Błasiok & Nakkiran (2023), computed step for step as their
+/// `relplot.smECE` (relplot 1.0.3, reflected Gaussian kernel) computes it.
 ///
-/// The residuals f − y are spread onto a grid of E points on [0, 1] (linear interpolation
-/// between the two nearest grid points; E starts at 200), divided by N, and smoothed with a
-/// Gaussian kernel of width σ reflected at 0 and 1; smECE_σ is the mean absolute smoothed
-/// residual. The width is the fixed point σ = smECE_σ, found as relplot finds it: σ = 1 if
-/// 1 < smECE₁, else ten bisection steps on [0, 1] keeping the side where σ ≥ smECE_σ (or
-/// σ ≥ 0.001), refining the grid fourfold whenever round(20/σ) exceeds it. The kernel is cut
-/// at ten widths from its centre (beyond that its weight is below e⁻⁵⁰).
+/// At a width σ, the residuals r = f − y and the ones are each spread onto a grid of
+/// G = ⌊E/2⌋ + 1 points on [0, 1] (E = max(2000, round(20/σ)); linear interpolation between the
+/// two nearest grid points), convolved with the Gaussian N(0, σ²) sampled on the grid over
+/// ±0.5 (not normalised) after reflecting the grid at both ends, and read off by linear
+/// interpolation at T = max(round(10/σ), 200) evenly spaced points t. With ys = smoothed
+/// residuals and d = smoothed ones + 10⁻⁴, smECE_σ = Σ_t |ys/d|·d / Σ_t d.
+///
+/// The width is relplot's: σ = 1 if 1 < smECE₁; otherwise ten bisection steps on [0, 1] keep
+/// the upper end of the bracket where σ ≥ smECE_σ (or σ ≥ 0.001), so σ is a multiple of 2⁻¹⁰,
+/// and the result is smECE at that σ.
 public enum SmoothECE {
     public static func value(confidence f: [Double], correct y: [Double]) -> (value: Double, sigma: Double) {
-        let n = Double(f.count)
-        var points = 200
-        func grid(_ e: Int) -> [Double] {
-            var values = [Double](repeating: 0, count: e)
-            let scale = Double(e - 1)
-            for i in f.indices {
-                let x = f[i] * scale
-                let bin = min(max(Int(x), 0), e - 2)
-                let frac = x - Double(bin)
-                let r = f[i] - y[i]
-                values[bin] += (1 - frac) * r
-                values[bin + 1] += frac * r
-            }
-            return values.map { $0 / n }
-        }
-        var r = grid(points)
-        func refine(_ alpha: Double) {
-            var grew = false
-            while (20 / alpha).rounded(.toNearestOrEven) > Double(points) {
-                points *= 4
-                grew = true
-            }
-            if grew { r = grid(points) }
-        }
-        func predicate(_ alpha: Double) -> Bool {
-            refine(alpha)
-            return alpha < 0.001 || alpha < smoothed(r, sigma: alpha)
-        }
+        func tooSmall(_ sigma: Double) -> Bool { sigma < 0.001 || sigma < atWidth(confidence: f, correct: y, sigma: sigma) }
         var sigma = 1.0
-        if !predicate(1) {
-            var start = 1.0, end = 0.0
+        if !tooSmall(1) {
+            var high = 1.0, low = 0.0
             for _ in 0..<10 {
-                let mid = (start + end) / 2
-                if predicate(mid) { end = mid } else { start = mid }
+                let mid = (high + low) / 2
+                if tooSmall(mid) { low = mid } else { high = mid }
             }
-            sigma = start
+            sigma = high
         }
-        return (smoothed(r, sigma: sigma), sigma)
+        return (atWidth(confidence: f, correct: y, sigma: sigma), sigma)
     }
 
-    /// Mean absolute value of the grid convolved with the reflected Gaussian of width sigma,
-    /// laid out exactly as relplot's ReflectedGaussianKernel.convolve does.
-    static func smoothed(_ values: [Double], sigma: Double) -> Double {
-        let e = values.count
-        let scale = Double(e - 1)
-        let norm = 1 / ((2 * Double.pi).squareRoot() * sigma)
-        // ker[k] = N(k/(e−1) − 0.5; σ), only where it matters.
-        let centre = scale / 2
-        let reach = 10 * sigma * scale
-        let kLow = max(0, Int((centre - reach).rounded(.down)))
-        let kHigh = min(e - 1, Int((centre + reach).rounded(.up)))
-        let kernel = (kLow...kHigh).map { k -> Double in
-            let t = Double(k) / scale - 0.5
-            return exp(-t * t / (2 * sigma * sigma)) * norm
+    /// smECE_σ at a fixed width (relplot's `smECE_sigma`).
+    public static func atWidth(confidence f: [Double], correct y: [Double], sigma: Double) -> Double {
+        let e = max(2000, Int((20 / sigma).rounded(.toNearestOrEven)))
+        let g = e / 2 + 1
+        // Spread r = f − y and 1 onto the grid j/(G − 1).
+        var residual = [Double](repeating: 0, count: g), ones = [Double](repeating: 0, count: g)
+        let scale = Double(g - 1)
+        for i in f.indices {
+            let x = f[i] * scale
+            let bin = min(max(Int(x), 0), g - 2)
+            let frac = x - Double(bin)
+            let r = f[i] - y[i]
+            residual[bin] += (1 - frac) * r
+            residual[bin + 1] += frac * r
+            ones[bin] += 1 - frac
+            ones[bin + 1] += frac
         }
-        // ext = [values reversed without its last, values, values reversed without its first].
-        @inline(__always) func ext(_ j: Int) -> Double {
-            if j < e - 1 { return values[e - 1 - j] }
-            if j < 2 * e - 1 { return values[j - (e - 1)] }
-            return values[e - 2 - (j - (2 * e - 1))]
+        let (smoothedResidual, smoothedOnes) = convolveReflected(residual, ones, sigma: sigma)
+        let points = max(200, Int((10 / sigma).rounded(.toNearestOrEven)))
+        var weighted = 0.0, total = 0.0
+        let step = 1 / Double(points - 1)
+        for k in 0..<points {
+            let t = k == points - 1 ? 1.0 : Double(k) * step
+            let ys = interpolate(smoothedResidual, at: t)
+            let density = interpolate(smoothedOnes, at: t) + 0.0001
+            weighted += abs(ys / density) * density
+            total += density
         }
-        let shift = e / 2
-        var total = 0.0
-        for i in 0..<e {
-            var s = 0.0
-            for (offset, w) in kernel.enumerated() { s += w * ext(i + shift + kLow + offset) }
-            total += abs(s)
+        return weighted / total
+    }
+
+    /// relplot's `interpolate`: the piecewise-linear function through (j/(G − 1), values[j]).
+    @inline(__always) static func interpolate(_ values: [Double], at t: Double) -> Double {
+        let g = values.count
+        let size = 1 / Double(g - 1)
+        let i = min(max(Int(t * Double(g - 1)), 0), g - 2)
+        let w = (t - Double(i) * size) / size
+        return values[i] * (1 - w) + values[i + 1] * w
+    }
+
+    /// `ReflectedGaussianKernel.convolve` applied to two grids at once: the grids are reflected
+    /// without repeating their end points and convolved with ker[m] = φ_σ(m/(G − 1) − 0.5),
+    /// keeping the G centre values. Kernel entries beyond 39σ underflow to exactly 0 in double
+    /// precision, so they are skipped without changing the sums.
+    static func convolveReflected(_ a: [Double], _ b: [Double], sigma: Double) -> ([Double], [Double]) {
+        let g = a.count
+        let variance = sigma * sigma
+        let norm = (2 * Double.pi).squareRoot() * sigma
+        let step = 1 / Double(g - 1)
+        // Reversed kernel kr[q] = ker[G − 1 − q], restricted to where it is not 0.
+        var reversed = [Double](repeating: 0, count: g)
+        for m in 0..<g {
+            let s = m == g - 1 ? 1.0 : Double(m) * step
+            reversed[g - 1 - m] = exp(-(s - 0.5) * (s - 0.5) / (2 * variance)) / norm
         }
-        return total / Double(e)
+        let first = reversed.firstIndex { $0 != 0 } ?? 0
+        let last = reversed.lastIndex { $0 != 0 } ?? g - 1
+        // ext[u] for u in 0..<3G − 2: reflected, original, reflected.
+        func extend(_ v: [Double]) -> [Double] {
+            var ext = [Double](repeating: 0, count: 3 * g - 2)
+            for u in 0..<(g - 1) { ext[u] = v[g - 1 - u] }
+            for u in 0..<g { ext[g - 1 + u] = v[u] }
+            for u in 1..<g { ext[2 * g - 2 + u] = v[g - 1 - u] }
+            return ext
+        }
+        let extA = extend(a), extB = extend(b)
+        var outA = [Double](repeating: 0, count: g), outB = [Double](repeating: 0, count: g)
+        let half = g / 2
+        extA.withUnsafeBufferPointer { ea in
+            extB.withUnsafeBufferPointer { eb in
+                reversed.withUnsafeBufferPointer { kr in
+                    for j in 0..<g {
+                        // smoothed[j] = Σ_q ext[j + G/2 + q]·kr[q]
+                        var sa = 0.0, sb = 0.0
+                        let base = j + half
+                        for q in first...last {
+                            sa += ea[base + q] * kr[q]
+                            sb += eb[base + q] * kr[q]
+                        }
+                        outA[j] = sa
+                        outB[j] = sb
+                    }
+                }
+            }
+        }
+        return (outA, outB)
     }
 }

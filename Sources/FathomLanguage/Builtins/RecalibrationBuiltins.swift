@@ -62,15 +62,30 @@ enum RecalibrationBuiltins {
 
     static let vectorScaling = Builtin(
         "vector_scaling", area: .recalibration,
-        parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data")] + fitParameters,
+        parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data")] + fitParameters + [
+            Parameter("l2", "number", .value(.number(0)), doc: "penalty λ: adds (λ/2)·(Σ(w − 1)² + Σb²) to the mean NLL"),
+        ],
         returns: "a calibrator (fields w, b)",
         summary: "vector scaling: a scale and an offset per class",
-        doc: "vector_scaling(z, y) fits softmax(z ⊙ w + b) by maximum likelihood (Guo et al. 2017): a temperature per class plus a bias per class, 2K parameters, by L-BFGS. More flexible than temperature scaling and able to change predictions; needs more held-out data.",
+        doc: "vector_scaling(z, y) fits softmax(z ⊙ w + b) by maximum likelihood (Guo et al. 2017): a temperature per class plus a bias per class, 2K parameters, by L-BFGS. More flexible than temperature scaling and able to change predictions; needs more held-out data. When a class is perfectly separated by its own logit in the fitting data (or never occurs) the likelihood has no maximum, and vector_scaling() says so instead of returning wherever the optimiser stopped; l2= makes the problem well posed.",
         examples: ["v = load(\"digits/mlp-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w"]
     ) { args, _ in
         let z = try logits(args, "logits")
         let y = try args.classLabels("y", rows: z.rows, classes: z.cols)
-        let fit = try VectorScaling.fit(logits: z, labels: y)
+        let l2 = try args.number("l2")
+        guard l2 >= 0, l2.isFinite else { throw args.invalid("l2", "vector_scaling(): l2 must be a finite number ≥ 0, not \(NumberFormat.short(l2))") }
+        if l2 == 0, let s = VectorScaling.separatedClasses(logits: z, labels: y).first {
+            let what: String
+            if s.inside.isNaN {
+                what = "class \(s.label) never occurs in y, so its offset would fall without bound"
+            } else {
+                let (cmp, other) = s.above ? ("≥", "≤") : ("≤", "≥")
+                what = "class \(s.label) is perfectly separated by its own logit (all its examples have logit \(cmp) \(NumberFormat.short(s.inside)), all others \(other) \(NumberFormat.short(s.outside))), so its scale would grow without bound"
+            }
+            throw args.invalid("logits", "vector_scaling(): the likelihood has no maximum: \(what)",
+                               notes: ["use temperature(), which has one parameter, or add a penalty such as l2=0.01"])
+        }
+        let fit = try VectorScaling.fit(logits: z, labels: y, l2: l2)
         let cal = Calibrator(method: .vectorScaling(w: fit.w, b: fit.b), classes: z.cols, input: .logits)
         let before = RowOperations.softmax(z), after = cal.apply(matrix: z)
         let (b, a) = sample(Monitors.confidence(before), Monitors.confidence(after))

@@ -3,7 +3,7 @@ import FathomCore
 /// Calibration and proper scores, each on probabilities and labels, with optional weights and
 /// a bootstrap interval.
 enum ReliabilityBuiltins {
-    static var all: [Builtin] { [accuracy, nll, brier, ece, mce, ace, reliability] }
+    static var all: [Builtin] { [accuracy, nll, brier, ece, mce, ace, smece, reliability] }
 
     static let probabilityParameters = [
         Parameter("p", "probabilities", doc: "an N×K matrix with rows summing to 1, or a vector of P(y = 1)"),
@@ -20,15 +20,17 @@ enum ReliabilityBuiltins {
     /// The inputs every metric starts from.
     struct Inputs: Sendable {
         let p: Matrix
+        /// Whether p came as a vector of P(y = 1).
+        let binary: Bool
         let y: [Int]
         let top: TopLabel
         let weights: [Double]?
     }
 
     static func inputs(_ args: Arguments) throws -> Inputs {
-        let (p, _) = try args.probabilities("p")
+        let (p, binary) = try args.probabilities("p")
         let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
-        return Inputs(p: p, y: y, top: TopLabel(probabilities: p, labels: y), weights: try args.weights("weights", rows: p.rows))
+        return Inputs(p: p, binary: binary, y: y, top: TopLabel(probabilities: p, labels: y), weights: try args.weights("weights", rows: p.rows))
     }
 
     /// The metric on all rows, or {estimate, lower, upper} with a bootstrap interval when ci=
@@ -88,11 +90,12 @@ enum ReliabilityBuiltins {
     static let brier = Builtin(
         "brier", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "Brier score (mean squared error of the probabilities)",
-        doc: "brier(p, y) = mean over examples of Σ_k (p_ik − [yᵢ = k])², not halved (0 is perfect, 2 is worst). For a vector of P(y = 1) that is 2·mean (q − y)²: the two-column form counts both classes.",
+        doc: "brier(p, y) = mean over examples of Σ_k (p_ik − [yᵢ = k])², not halved (0 is perfect, 2 is worst), as scikit-learn's brier_score_loss(scale_by_half=False). For a vector q of P(y = 1) it is mean (q − y)² (0 to 1), scikit-learn's default for binary input.",
         examples: ["z = load(\"digits/mlp-test\"); brier(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
         let input = try inputs(args)
-        let terms = ProperScores.brierTerms(input.p, input.y), w = input.weights
+        // For a vector of P(y = 1) the two-class sum counts (q − y)² twice: halve it.
+        let terms = ProperScores.brierTerms(input.p, input.y).map { input.binary ? $0 / 2 : $0 }, w = input.weights
         return try estimate(args, context, rows: input.p.rows) { mean(terms, w, $0) }
     }
 
@@ -118,7 +121,7 @@ enum ReliabilityBuiltins {
         ] + intervalParameters,
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "expected calibration error",
-        doc: "ece(p, y) bins the top-label confidences into B=15 equal-width bins and averages |accuracy − mean confidence| over the bins, weighted by their counts: Σ_b (n_b/N)·|acc_b − conf_b|, as netcal's ECE. binning=\"mass\" makes bins of equal count; norm=2 takes the root of the count-weighted mean squared gap, and debias=true subtracts each bin's sampling noise acc(1 − acc)/(n − 1) first (clipped at 0). mode=\"classwise\" averages, over classes k, the ECE of the two-class problem \"k or not\". A well calibrated model has an ECE near 0; the interval (ci=0.95) says how much of it is sampling noise.",
+        doc: "ece(p, y) bins the top-label confidences into B=15 equal-width bins and averages |accuracy − mean confidence| over the bins, weighted by their counts: Σ_b (n_b/N)·|acc_b − conf_b|, as netcal's ECE. binning=\"mass\" makes bins of equal count; norm=2 takes the root of the count-weighted mean squared gap, and debias=true subtracts each bin's sampling noise acc(1 − acc)/(n − 1) first (clipped at 0). mode=\"classwise\" averages, over classes k, the calibration error of class k's own probability: p_·k binned against [y = k] (Kull et al. 2019). A well calibrated model has an ECE near 0; the interval (ci=0.95) says how much of it is sampling noise.",
         examples: ["z = load(\"digits/mlp-test\"); p = softmax(select(z, \"logit_*\")); ece(p, z.label)", "ece(p, z.label, ci=0.95, seed=1)"]
     ) { args, context in
         let input = try inputs(args)
@@ -127,12 +130,14 @@ enum ReliabilityBuiltins {
         let norm = try args.wholeNumber("norm", atLeast: 1, atMost: 2)
         let debias = try args.bool("debias")
         if debias && norm == 1 { throw args.invalid("debias", "ece(): debias=true needs norm=2 (the debiased estimator is for the squared gap)") }
+        if debias && input.weights != nil { throw args.invalid("debias", "ece(): debias=true works on unweighted examples; drop weights= or debias=") }
         let mode = try args.choice("mode", ["top", "classwise"])
         let w = input.weights
         if mode == "classwise" {
             let p = input.p, y = input.y
+            // Class k's own calibration: its probability p_·k against [y = k], binned on p_·k.
             let perClass = (0..<p.cols).map { k in
-                TopLabel(probabilities: Matrix(rows: p.rows, cols: 2, storage: (0..<p.rows).flatMap { [1 - p[$0, k], p[$0, k]] }), labels: y.map { $0 == k ? 1 : 0 })
+                TopLabel(confidence: p.column(k), prediction: [Int](repeating: k, count: p.rows), correct: y.map { $0 == k ? 1 : 0 })
             }
             return try estimate(args, context, rows: p.rows) { rows in
                 perClass.reduce(0) { $0 + CalibrationError.expected(statistics($1, w, rows, bins: bins, binning: binning), norm: norm, debias: debias) } / Double(perClass.count)
@@ -170,6 +175,23 @@ enum ReliabilityBuiltins {
         let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
         let top = input.top, w = input.weights
         return try estimate(args, context, rows: input.p.rows) { CalibrationError.average(statistics(top, w, $0, bins: bins, binning: binning)) }
+    }
+
+    static let smece = Builtin(
+        "smece", area: .reliability,
+        parameters: probabilityParameters + intervalParameters.filter { $0.name != "weights" },
+        returns: "a number, or {estimate, lower, upper} with ci=",
+        summary: "smooth ECE (Błasiok & Nakkiran 2023): calibration error without bins",
+        doc: "smece(p, y) is the smooth ECE of the top-label confidences, relplot.smECE(confidence, correct): the residuals confidence − correct are smoothed with a Gaussian kernel (reflected at 0 and 1) whose width σ is chosen so that σ equals the result, and the mean absolute smoothed residual is reported. It has no bin count to tune and is consistent: it agrees with relplot.smECE. Like the binned ECE it is near 0 for a calibrated model.",
+        examples: ["z = load(\"digits/mlp-test\"); smece(softmax(select(z, \"logit_*\")), z.label)"]
+    ) { args, context in
+        let (p, _) = try args.probabilities("p")
+        let top = TopLabel(probabilities: p, labels: try args.classLabels("y", rows: p.rows, classes: p.cols))
+        let f = top.confidence, y = top.correct
+        return try estimate(args, context, rows: p.rows) { rows in
+            guard let rows else { return SmoothECE.value(confidence: f, correct: y).value }
+            return SmoothECE.value(confidence: rows.map { f[$0] }, correct: rows.map { y[$0] }).value
+        }
     }
 
     static let reliability = Builtin(
