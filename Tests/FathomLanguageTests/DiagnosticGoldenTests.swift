@@ -26,11 +26,57 @@ struct DiagnosticGoldenTests {
         "émoji = 1",
     ]
 
-    static var goldenPath: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/diagnostics.txt")
+    /// Bad input to the reliability builtins: every case a user meets, one message each.
+    static let reliabilityInputs = [
+        "ece([[0.7, 0.4], [0.2, 0.8]], [0, 1])",
+        "ece([[1.2, -0.2], [0.2, 0.8]], [0, 1])",
+        "ece([0.3, nan, 0.2], [0, 1, 1])",
+        "ece([[0.7, 0.3], [0.2, 0.8]], [0, 2])",
+        "ece([[0.7, 0.3], [0.2, 0.8]], [-1, 1])",
+        "ece([0.7, 0.2], [0, 0.5])",
+        "ece([0.7, 0.2, 0.4], [0, 1])",
+        "ece([], [])",
+        "ece([0.7, 0.2], [0, 1], bins=0)",
+        "ece([0.7, 0.2], [0, 1], binning=\"quantile\")",
+        "ece([0.7, 0.2], [0, 1], norm=3)",
+        "ece([0.7, 0.2], [0, 1], debias=true)",
+        "ece([0.7, 0.2], [0, 1], norm=2, debias=true, weights=[1, 2])",
+        "ece([0.7, 0.2], [0, 1], weights=[1, 2, 3])",
+        "ece([0.7, 0.2], [0, 1], weights=[1, -2])",
+        "ece([0.7, 0.2], [0, 1], weights=[0, 0])",
+        "ece([0.7, 0.2], [0, 1], ci=1.5)",
+        "ece([0.7, 0.2], [0, 1], ci=0.95, boot=5)",
+        "ece([0.7, 0.2], \"y\")",
+        "smece([0.7, 0.2], [0, 1], weights=[1, 1])",
+        "temperature([[1, 2], [3, 4]], [0, 0])",
+        "temperature([[1, 2], [3, 4]], [0, 1])",
+        "temperature([[1, 5], [6, 4]], [1, 0])",
+        "temperature([[1, nan], [3, 4]], [0, 1])",
+        "temperature([1, 2], [0, 1])",
+        "platt([0.1, 0.2, 0.3], [1, 1, 1])",
+        "platt([0.1, 0.2], [1, 0, 1])",
+        "isotonic([0.1, 0.2, nan], [0, 1, 1])",
+        "histogram_binning([0.1, 1.2], [0, 1])",
+        "vector_scaling([[5, 1], [6, 2], [1, 3], [2, 4]], [0, 0, 1, 1])",
+        "vector_scaling([[5, 1], [6, 2]], [0, 1], l2=-1)",
+        "calibrate(temperature([[1, 2], [3, 1]], [1, 0]), [[1, 2, 3]])",
+        "calibrate(3, [0.5])",
+        "risk_coverage([0.9, 0.8], [true])",
+        "risk_coverage([], [])",
+        "select_threshold([0.9, 0.8, 0.7], [1, 1, 0], risk=2)",
+        "select_threshold([0.9, 0.8, 0.7], [1, 1, 0], risk=0.01)",
+        "failure_rate([], 0.5)",
+        "failure_rate([0.1, nan], 0.5)",
+        "check(\"calibrated\", 3)",
+        "by([\"fog\", \"rain\"], accuracy, [[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]], [0, 1, 1])",
+        "by([\"fog\", \"rain\"], 3, [0.1, 0.2])",
+    ]
+
+    static func goldenPath(_ name: String) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }
 
-    static func render() -> String {
+    static func render(_ inputs: [String]) -> String {
         var out = ""
         for input in inputs {
             out += "── input\n" + input + "\n── output\n"
@@ -47,13 +93,18 @@ struct DiagnosticGoldenTests {
         return out
     }
 
-    @Test func matchesGolden() throws {
-        let rendered = DiagnosticGoldenTests.render()
+    @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
+          arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs)])
+    func matchesGolden(_ file: String, _ inputs: [String]) throws {
+        let rendered = DiagnosticGoldenTests.render(inputs)
+        let path = DiagnosticGoldenTests.goldenPath(file)
         if ProcessInfo.processInfo.environment["FATHOM_RECORD"] == "1" {
-            try rendered.write(to: DiagnosticGoldenTests.goldenPath, atomically: true, encoding: .utf8)
+            try rendered.write(to: path, atomically: true, encoding: .utf8)
         }
-        let golden = try String(contentsOf: DiagnosticGoldenTests.goldenPath, encoding: .utf8)
+        let golden = try String(contentsOf: path, encoding: .utf8)
         #expect(rendered == golden)
+        // Every reliability input is bad in one way: each gives exactly one error.
+        if file.hasPrefix("reliability") { #expect(rendered.components(separatedBy: ": error: ").count - 1 == inputs.count) }
     }
 
     @Test("colour wraps the parts in ANSI codes and changes nothing else")

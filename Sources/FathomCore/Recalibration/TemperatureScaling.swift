@@ -47,10 +47,20 @@ public enum TemperatureScaling {
         return (t[0] / Double(n), t[1] / Double(n), t[2] / Double(n))
     }
 
+    /// The NLL has no minimum with T in [10⁻³, 10⁶]: it keeps falling as T → 0 (every
+    /// example's label has the largest logit, so sharper is always better) or as T → ∞ (the
+    /// logits are no better than uniform).
+    public enum Unbounded: Error, Sendable {
+        case towardZero
+        case towardInfinity
+    }
+
     public static func fit(logits z: Matrix, labels y: [Int]) throws -> Fit {
         precondition(z.rows == y.count && z.rows > 0)
         // Bracket the minimum in β: the derivative is increasing.
         var lo = 1e-6, hi = 1e3
+        if derivatives(z, y, hi).d1 <= 0 { throw Unbounded.towardZero }
+        if derivatives(z, y, lo).d1 >= 0 { throw Unbounded.towardInfinity }
         var beta = 1.0
         var iterations = 0
         var previousT = Double.infinity

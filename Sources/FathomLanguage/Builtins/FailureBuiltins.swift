@@ -9,7 +9,7 @@ enum FailureBuiltins {
     static func losses(_ args: Arguments) throws -> [Double] {
         let loss = try args.vector("loss")
         guard !loss.isEmpty else { throw args.invalid("loss", "\(args.builtin.name)(): loss is empty") }
-        if let i = loss.firstIndex(where: { $0.isNaN }) { throw args.invalid("loss", "\(args.builtin.name)(): loss \(i) is NaN") }
+        if let i = loss.firstIndex(where: { $0.isNaN }) { throw args.invalid("loss", "\(args.builtin.name)(): the loss at position \(i) is missing (NaN); a missing loss is neither a failure nor a success", notes: ["count it as you mean to: drop the example, or set its loss above δ to count it as a failure"]) }
         return loss
     }
 
@@ -91,8 +91,10 @@ enum FailureBuiltins {
                 switch value {
                 case .vector(let c) where c.count == n: return (.vector(c.gather(g.rows)), range)
                 case .matrix(let m) where m.rows == n: return (.matrix(m.selectingRows(g.rows)), range)
-                case .vector, .matrix:
-                    throw Diagnostic("argument.value", "by(): this argument has a different length from key (\(n))", at: range)
+                case .vector(let c):
+                    throw Diagnostic("argument.value", "by(): this vector has \(c.count) values but key has \(n); arguments with one value per example must match key", at: range)
+                case .matrix(let m):
+                    throw Diagnostic("argument.value", "by(): this matrix has \(m.rows) rows but key has \(n); arguments with one row per example must match key", at: range)
                 default: return (value, range)
                 }
             }

@@ -23,11 +23,18 @@ enum RecalibrationBuiltins {
         return z
     }
 
-    /// Labels for a binary problem, 0 or 1, one per score.
-    static func binaryLabels(_ args: Arguments, _ name: String, count: Int) throws -> [Int] {
-        let y = try args.classLabels(name, rows: count, classes: 2)
-        guard Set(y).count == 2 else { throw args.invalid(name, "\(args.builtin.name)() needs both classes among the labels; every label is \(y.first ?? 0)") }
+    /// Labels of fitting data, 0…K−1, one per row, with at least two classes present.
+    static func fitLabels(_ args: Arguments, _ name: String, rows: Int, classes: Int, rowsName: String) throws -> [Int] {
+        let y = try args.classLabels(name, rows: rows, classes: classes, counted: rowsName)
+        guard Set(y).count >= 2 else {
+            throw args.invalid(name, "\(args.builtin.name)(): every label is \(y.first ?? 0); fitting a calibrator needs examples of at least two classes")
+        }
         return y
+    }
+
+    /// Labels for a binary problem, 0 or 1, one per score.
+    static func binaryLabels(_ args: Arguments, _ name: String, count: Int, scores: String) throws -> [Int] {
+        try fitLabels(args, name, rows: count, classes: 2, rowsName: "\(scores) has \(count) values")
     }
 
     /// A sample of (before, after) confidences for the map's plot: at most 2000 points.
@@ -52,8 +59,17 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/mlp-validation\"); cal = temperature(select(v, \"logit_*\"), v.label); cal.temperature"]
     ) { args, _ in
         let z = try logits(args, "logits")
-        let y = try args.classLabels("y", rows: z.rows, classes: z.cols)
-        let fit = try TemperatureScaling.fit(logits: z, labels: y)
+        let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows")
+        let fit: TemperatureScaling.Fit
+        do {
+            fit = try TemperatureScaling.fit(logits: z, labels: y)
+        } catch TemperatureScaling.Unbounded.towardZero {
+            throw args.invalid("logits", "temperature(): no finite temperature: every example's label already has the largest logit, so the likelihood keeps rising as T → 0",
+                               notes: ["a model this separable on held-out data needs no temperature; check that these are held-out logits"])
+        } catch TemperatureScaling.Unbounded.towardInfinity {
+            throw args.invalid("logits", "temperature(): no finite temperature: the logits predict y no better than a uniform guess, so the likelihood keeps rising as T → ∞",
+                               notes: ["check that the labels and the logit columns are in the same order"])
+        }
         let cal = Calibrator(method: .temperature(fit.temperature), classes: z.cols, input: .logits)
         let before = RowOperations.softmax(z), after = cal.apply(matrix: z)
         let (b, a) = sample(Monitors.confidence(before), Monitors.confidence(after))
@@ -71,7 +87,7 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/mlp-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w"]
     ) { args, _ in
         let z = try logits(args, "logits")
-        let y = try args.classLabels("y", rows: z.rows, classes: z.cols)
+        let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows")
         let l2 = try args.number("l2")
         guard l2 >= 0, l2.isFinite else { throw args.invalid("l2", "vector_scaling(): l2 must be a finite number ≥ 0, not \(NumberFormat.short(l2))") }
         if l2 == 0, let s = VectorScaling.separatedClasses(logits: z, labels: y).first {
@@ -124,7 +140,7 @@ enum RecalibrationBuiltins {
         examples: ["b = load(\"breast-cancer/test-predictions\"); cal = platt(b.p_naive_bayes, b.label); [cal.A, cal.B]"]
     ) { args, _ in
         let s = try scores(args, "s", unit: false)
-        let y = try binaryLabels(args, "y", count: s.count)
+        let y = try binaryLabels(args, "y", count: s.count, scores: "s")
         let (a, b) = try PlattScaling.fit(scores: s, labels: y)
         return binaryFit(Calibrator(method: .platt(a: a, b: b), classes: 2, input: .scores), s, y, unit: s.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
@@ -139,7 +155,7 @@ enum RecalibrationBuiltins {
     ) { args, _ in
         if case .matrix = try args.required("s") {
             let (p, _) = try args.probabilities("s")
-            let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
+            let y = try fitLabels(args, "y", rows: p.rows, classes: p.cols, rowsName: "s has \(p.rows) rows")
             let fits = (0..<p.cols).map { k in IsotonicFit.fit(scores: p.column(k), targets: y.map { $0 == k ? 1 : 0 }) }
             let cal = Calibrator(method: .isotonic(fits), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -147,7 +163,7 @@ enum RecalibrationBuiltins {
             return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(p, y), meanNLL(after, y)), examples: p.rows))
         }
         let s = try scores(args, "s", unit: false)
-        let y = try binaryLabels(args, "y", count: s.count)
+        let y = try binaryLabels(args, "y", count: s.count, scores: "s")
         let fit = IsotonicFit.fit(scores: s, targets: y.map(Double.init))
         return binaryFit(Calibrator(method: .isotonic([fit]), classes: 2, input: .scores), s, y, unit: s.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
@@ -165,7 +181,7 @@ enum RecalibrationBuiltins {
         let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
         if case .matrix = try args.required("p") {
             let (p, _) = try args.probabilities("p")
-            let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
+            let y = try fitLabels(args, "y", rows: p.rows, classes: p.cols, rowsName: "p has \(p.rows) rows")
             let values = (0..<p.cols).map { k in HistogramBinning.fit(scores: p.column(k), positive: y.map { $0 == k }, bins: bins) }
             let cal = Calibrator(method: .histogram(bins: bins, values: values), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -173,7 +189,7 @@ enum RecalibrationBuiltins {
             return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(p, y), meanNLL(after, y)), examples: p.rows))
         }
         let q = try scores(args, "p", unit: true)
-        let y = try binaryLabels(args, "y", count: q.count)
+        let y = try binaryLabels(args, "y", count: q.count, scores: "p")
         let values = HistogramBinning.fit(scores: q, positive: y.map { $0 == 1 }, bins: bins)
         return binaryFit(Calibrator(method: .histogram(bins: bins, values: [values]), classes: 2, input: .probabilities), q, y, unit: true)
     }
@@ -187,7 +203,7 @@ enum RecalibrationBuiltins {
         examples: ["b = load(\"breast-cancer/test-predictions\"); cal = beta_calibration(b.p_naive_bayes, b.label); [cal.a, cal.b, cal.c]"]
     ) { args, _ in
         let q = try scores(args, "p", unit: true)
-        let y = try binaryLabels(args, "y", count: q.count)
+        let y = try binaryLabels(args, "y", count: q.count, scores: "p")
         let (a, b, c) = try BetaCalibration.fit(scores: q, labels: y)
         return binaryFit(Calibrator(method: .beta(a: a, b: b, c: c), classes: 2, input: .probabilities), q, y, unit: true)
     }

@@ -43,7 +43,9 @@ extension Arguments {
     }
 
     /// Class labels 0..<classes, one per row.
-    public func classLabels(_ name: String, rows: Int, classes: Int) throws -> [Int] {
+    /// `counted` says what the labels are counted against, for the length message: "the
+    /// probabilities have 3 rows" by default.
+    public func classLabels(_ name: String, rows: Int, classes: Int, counted: String? = nil) throws -> [Int] {
         let y: [Double]
         switch try required(name) {
         case .vector(.numbers(let v)): y = v
@@ -57,9 +59,9 @@ extension Arguments {
             let f = builtin.name
             switch problem {
             case .labelCount(let l, let r):
-                throw invalid(name, "\(f)(): \(name) has \(l) labels but the probabilities have \(r) rows")
+                throw invalid(name, "\(f)(): \(name) has \(l) labels but \(counted ?? "the probabilities have \(r) rows")")
             case .labelNotWhole(let i, let v):
-                throw invalid(name, "\(f)(): label \(i) is \(NumberFormat.short(v)); labels are whole numbers 0…\(classes - 1)")
+                throw invalid(name, "\(f)(): the label at position \(i) is \(NumberFormat.short(v)); labels are whole numbers 0…\(classes - 1)")
             case .labelOutOfRange(let i, let l, let k):
                 throw invalid(name, "\(f)(): label \(l) at position \(i) is out of range for \(k) classes (0…\(k - 1))")
             default:
