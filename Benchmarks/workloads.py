@@ -13,6 +13,10 @@ class Workload:
     python: Callable  # (python, inputs) -> (argv, stdin path or None)
 
 
+def _nothing(scratch):
+    return {}
+
+
 def _arith_lines(scratch):
     rng = random.Random(1)
     lines = ["x = 0.5"]
@@ -69,11 +73,73 @@ def _plots(scratch):
     return {"script": script, "driver": driver}
 
 
+def _classifier(scratch, rows, name):
+    """Logits of an over-confident 10-class model and labels drawn from softer probabilities."""
+    import numpy as np
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(rows, 10)) * 3
+    soft = np.exp(z / 1.5 - (z / 1.5).max(axis=1, keepdims=True))
+    soft /= soft.sum(axis=1, keepdims=True)
+    u = rng.random(rows)[:, None]
+    y = np.minimum((u > soft.cumsum(axis=1)).sum(axis=1), 9).astype(np.int64)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    paths = {"z": scratch / f"{name}-z.npy", "p": scratch / f"{name}-p.npy", "y": scratch / f"{name}-y.npy"}
+    np.save(paths["z"], z)
+    np.save(paths["p"], p)
+    np.save(paths["y"], y)
+    return paths
+
+
+_NUMPY_ECE = """
+import numpy as np
+def ece(p, y, bins=15):
+    conf = p.max(axis=1)
+    correct = (p.argmax(axis=1) == y).astype(float)
+    b = np.minimum((conf * bins).astype(np.int64), bins - 1)
+    n = np.bincount(b, minlength=bins)
+    s_conf = np.bincount(b, weights=conf, minlength=bins)
+    s_acc = np.bincount(b, weights=correct, minlength=bins)
+    keep = n > 0
+    return np.sum(np.abs(s_acc[keep] - s_conf[keep])) / len(y)
+"""
+
+
+def _ece(scratch):
+    paths = _classifier(scratch, 2_000_000, "ece")
+    script = scratch / "ece.py"
+    script.write_text(_NUMPY_ECE + f"p = np.load({str(paths['p'])!r}); y = np.load({str(paths['y'])!r})\nprint(ece(p, y))\n")
+    return {**paths, "script": script}
+
+
+def _temperature(scratch):
+    paths = _classifier(scratch, 500_000, "temp")
+    script = scratch / "temperature.py"
+    script.write_text(
+        "import numpy as np\nfrom scipy.optimize import minimize_scalar\nfrom scipy.special import logsumexp\n"
+        f"z = np.load({str(paths['z'])!r}); y = np.load({str(paths['y'])!r})\n"
+        "zy = z[np.arange(len(y)), y]\n"
+        "def nll(t):\n    return np.mean(logsumexp(z / t, axis=1) - zy / t)\n"
+        "r = minimize_scalar(nll, bounds=(0.05, 20), method='bounded')\nprint(r.x)\n")
+    return {**paths, "script": script}
+
+
+def _bootstrap(scratch):
+    paths = _classifier(scratch, 100_000, "boot")
+    script = scratch / "bootstrap.py"
+    script.write_text(
+        _NUMPY_ECE + f"p = np.load({str(paths['p'])!r}); y = np.load({str(paths['y'])!r})\n"
+        "rng = np.random.default_rng(1)\nreps = []\n"
+        "for _ in range(1000):\n    i = rng.integers(0, len(y), len(y))\n    reps.append(ece(p[i], y[i]))\n"
+        "print(ece(p, y), np.quantile(reps, [0.025, 0.975]))\n")
+    return {**paths, "script": script}
+
+
 ALL = [
     Workload(
         name="startup: -e '1 + 1'",
         target="under 30 ms wall (python -c for scale)",
-        setup=lambda scratch: {},
+        setup=_nothing,
         fathom=lambda b, i: ([b, "-e", "1 + 1"], None),
         python=lambda py, i: ([py, "-c", "print(1 + 1)"], None),
     ),
@@ -104,5 +170,26 @@ ALL = [
         setup=_plots,
         fathom=lambda b, i: ([b, "run", str(i["script"])], None),
         python=lambda py, i: ([py, str(i["driver"])], None),
+    ),
+    Workload(
+        name="ece on a 2M x 10 .npy",
+        target="at least 2x faster than a vectorised numpy script, whole process",
+        setup=_ece,
+        fathom=lambda b, i: ([b, "-e", f"p = load({str(i['p'])!r}); y = load({str(i['y'])!r}); ece(p, y)"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="temperature on 500k x 10 logits",
+        target="at least 3x faster than scipy's bounded scalar minimisation of the numpy NLL",
+        setup=_temperature,
+        fathom=lambda b, i: ([b, "-e", f"z = load({str(i['z'])!r}); y = load({str(i['y'])!r}); temperature(z, y).temperature"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="ece ci=0.95, 1000 bootstrap replicates, 100k rows",
+        target="under 1 s wall (numpy bootstrap loop for scale)",
+        setup=_bootstrap,
+        fathom=lambda b, i: ([b, "-e", f"p = load({str(i['p'])!r}); y = load({str(i['y'])!r}); ece(p, y, ci=0.95, seed=1)"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
     ),
 ]

@@ -67,6 +67,44 @@ struct CommandLineTests {
         #expect(two.stdout == "40\n")
     }
 
+    @Test("checks gate the exit status: a failed check exits 3 with a summary, an error still exits 1")
+    func checks() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("gate.fathom")
+        try """
+        t = load("digits/mlp-test"); p = softmax(select(t, "logit_*"))
+        check("accurate", accuracy(p, t.label) > 0.9)
+        check("calibrated", ece(p, t.label) < 0.03)
+        check("every class seen", [true, false])
+        "done"
+
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let failing = try runFathom(["run", script.path])
+        #expect(failing.status == 3)
+        #expect(failing.stdout == "PASS  accurate\nFAIL  calibrated\nFAIL  every class seen\n\"done\"\n")
+        #expect(failing.stderr == "2 of 3 checks failed:\n  FAIL  calibrated\n  FAIL  every class seen\n")
+
+        let fixed = dir.appendingPathComponent("fixed.fathom")
+        try """
+        v = load("digits/mlp-validation"); t = load("digits/mlp-test")
+        p2 = calibrate(temperature(select(v, "logit_*"), v.label), select(t, "logit_*"))
+        check("calibrated", ece(p2, t.label) < 0.03)
+
+        """.write(to: fixed, atomically: true, encoding: .utf8)
+        let passing = try runFathom(["run", fixed.path])
+        #expect(passing.status == 0)
+        #expect(passing.stdout == "PASS  calibrated\n")
+        #expect(passing.stderr == "")
+
+        // The same through standard input and -e; an error outranks a failed check.
+        #expect(try runFathom([], input: "check(\"x\", false)\n").status == 3)
+        #expect(try runFathom(["-e", "check(\"x\", 1 > 2)"]).status == 3)
+        let both = try runFathom([], input: "check(\"x\", false)\nnope\n")
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("1 of 1 check failed:\n  FAIL  x\n"))
+    }
+
     @Test("missing files and bad usage exit 2 with a message")
     func usage() throws {
         let missing = try runFathom(["run", "/nonexistent/script.fathom"])

@@ -42,6 +42,18 @@ public enum FileSystem {
         return stat(path, &st) == 0
     }
 
+    /// Asks the kernel to back a large, freshly allocated buffer with transparent huge pages
+    /// before it is written: filling 160 MB then takes a few hundred page faults instead of
+    /// forty thousand. Only advice; ignored where unsupported.
+    public static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+        let huge = 2 << 20
+        guard let base = buffer.baseAddress, buffer.count >= 4 * huge else { return }
+        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, 14) // MADV_HUGEPAGE
+    }
+
     /// The largest file ``readBytes(_:)`` reads (a pipe that never ends stops here).
     public static let maximumReadSize = 8 << 30
 

@@ -73,12 +73,13 @@ enum FailureBuiltins {
         parameters: [
             Parameter("key", "vector", doc: "the slice of each example: weather, island, class, …"),
             Parameter("metric", "builtin", doc: "what to compute per slice: accuracy, ece, failure_rate, mean, …"),
-            Parameter("args", "values", doc: "the metric's arguments; those with one entry (or row) per example are split by slice", variadic: true),
+            Parameter("args", "values", doc: "the metric's arguments, positional and named (bins=10, seed=1, ci=0.9, …); vectors and matrices with one entry (or row) per example are split by slice", variadic: true),
         ],
         returns: "a table: slice, n, estimate, lower, upper",
         summary: "a metric on every slice",
         doc: "by(key, metric, p, y) splits the examples by the values of key and computes metric on each slice, passing on the other arguments (vectors and matrices with one entry per example are cut to the slice; everything else, and named arguments, unchanged). The table has each slice's size, the estimate and, when the metric gives one, an interval: failure_rate's exact interval, or a seeded bootstrap (ci=0.95) for metrics that take ci=. A model can pass on average and fail on a slice; by shows it.",
-        examples: ["d = load(\"av-perception/detections\"); by(d.weather, failure_rate, d.loss, 2.3)"]
+        examples: ["d = load(\"av-perception/detections\"); by(d.weather, failure_rate, d.loss, 2.3)", "t = load(\"digits/mlp-test\"); by(t.label, ece, softmax(select(t, \"logit_*\")), t.label, bins=10, seed=1)"],
+        forwardsNamedArguments: true
     ) { args, context in
         guard case .vector(let key) = try args.required("key") else { throw args.mismatch("key", expected: "a vector of slice names or numbers") }
         guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin such as accuracy, ece or failure_rate") }
@@ -98,8 +99,8 @@ enum FailureBuiltins {
                 default: return (value, range)
                 }
             }
-            var named: [(String, SourceRange, Value, SourceRange)] = []
-            if wantsInterval, metric.name != "failure_rate" {
+            var named = args.forwarded
+            if wantsInterval, metric.name != "failure_rate", !named.contains(where: { $0.0 == "ci" }) {
                 named.append(("ci", args.callRange, .number(0.95), args.callRange))
             }
             let result = try metric.call(sliced, named: named, at: args.callRange, context: context)

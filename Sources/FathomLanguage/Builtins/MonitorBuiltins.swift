@@ -57,7 +57,7 @@ enum MonitorBuiltins {
         returns: "a record: threshold, coverage, risk, bound, answered, deferred",
         summary: "a deferral threshold with guaranteed risk",
         doc: "select_threshold(score, correct, risk=r, delta=d) is Geifman & El-Yaniv's selection with guaranteed risk (2017): a binary search over ⌈log₂ N⌉ thresholds for the lowest one whose one-sided Clopper–Pearson bound on the error rate of the answered examples, at level d/⌈log₂ N⌉, stays below r. Answer when score ≥ threshold, defer otherwise: with probability at least 1 − d the risk on new data from the same distribution is below r.",
-        examples: ["z = load(\"digits/mlp-test\"); p = softmax(select(z, \"logit_*\")); select_threshold(confidence(p), argmax(p) == z.label, risk=0.02, delta=0.05)"]
+        examples: ["z = load(\"digits/mlp-test\"); p = softmax(select(z, \"logit_*\")); select_threshold(confidence(p), argmax(p) == z.label, risk=0.05, delta=0.05)"]
     ) { args, _ in
         let (s, c) = try scoreAndCorrect(args)
         let r = try args.number("risk"), d = try args.number("delta")

@@ -84,7 +84,7 @@ enum RecalibrationBuiltins {
         returns: "a calibrator (fields w, b)",
         summary: "vector scaling: a scale and an offset per class",
         doc: "vector_scaling(z, y) fits softmax(z ⊙ w + b) by maximum likelihood (Guo et al. 2017): a temperature per class plus a bias per class, 2K parameters, by L-BFGS. More flexible than temperature scaling and able to change predictions; needs more held-out data. When a class is perfectly separated by its own logit in the fitting data (or never occurs) the likelihood has no maximum, and vector_scaling() says so instead of returning wherever the optimiser stopped; l2= makes the problem well posed.",
-        examples: ["v = load(\"digits/mlp-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w"]
+        examples: ["v = load(\"digits/softmax-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w", "m = load(\"digits/mlp-validation\"); vector_scaling(select(m, \"logit_*\"), m.label, l2=0.01)"]
     ) { args, _ in
         let z = try logits(args, "logits")
         let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows")

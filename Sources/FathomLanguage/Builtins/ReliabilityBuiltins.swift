@@ -28,9 +28,8 @@ enum ReliabilityBuiltins {
     }
 
     static func inputs(_ args: Arguments) throws -> Inputs {
-        let (p, binary) = try args.probabilities("p")
-        let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
-        return Inputs(p: p, binary: binary, y: y, top: TopLabel(probabilities: p, labels: y), weights: try args.weights("weights", rows: p.rows))
+        let (p, binary, y, top) = try args.topLabel("p", labels: "y")
+        return Inputs(p: p, binary: binary, y: y, top: top, weights: try args.weights("weights", rows: p.rows))
     }
 
     /// The metric on all rows, or {estimate, lower, upper} with a bootstrap interval when ci=
@@ -185,8 +184,7 @@ enum ReliabilityBuiltins {
         doc: "smece(p, y) is the smooth ECE of the top-label confidences, relplot.smECE(confidence, correct): the residuals confidence − correct are smoothed with a Gaussian kernel (reflected at 0 and 1) whose width σ is chosen so that σ equals the result, and the mean absolute smoothed residual is reported. It has no bin count to tune and is consistent: it agrees with relplot.smECE. Like the binned ECE it is near 0 for a calibrated model.",
         examples: ["z = load(\"digits/mlp-test\"); smece(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
-        let (p, _) = try args.probabilities("p")
-        let top = TopLabel(probabilities: p, labels: try args.classLabels("y", rows: p.rows, classes: p.cols))
+        let (p, _, _, top) = try args.topLabel("p", labels: "y")
         let f = top.confidence, y = top.correct
         return try estimate(args, context, rows: p.rows) { rows in
             guard let rows else { return SmoothECE.value(confidence: f, correct: y).value }

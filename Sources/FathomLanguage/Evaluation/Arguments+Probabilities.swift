@@ -5,6 +5,27 @@ extension Arguments {
     /// classes (taken as the matrix [1 − q, q]). Returns the matrix and whether it came as a
     /// vector.
     public func probabilities(_ name: String) throws -> (matrix: Matrix, binary: Bool) {
+        let (matrix, binary) = try probabilityMatrix(name)
+        try checkProbabilities(name, matrix, binary: binary)
+        return (matrix, binary)
+    }
+
+    /// Probabilities and labels with their top-label view, checked: the check of the
+    /// probabilities and the top-label pass share one read of the matrix.
+    public func topLabel(_ name: String, labels labelName: String) throws -> (matrix: Matrix, binary: Bool, labels: [Int], top: TopLabel) {
+        let (matrix, binary) = try probabilityMatrix(name)
+        let raw = try rawLabels(labelName)
+        if raw.count == matrix.rows, matrix.rows > 0, let top = TopLabel(ifValid: matrix, labels: raw) {
+            let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols)
+            return (matrix, binary, y, top)
+        }
+        try checkProbabilities(name, matrix, binary: binary)
+        let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols)
+        return (matrix, binary, y, TopLabel(probabilities: matrix, labels: y))
+    }
+
+    /// The matrix of a probability argument, unchecked.
+    func probabilityMatrix(_ name: String) throws -> (matrix: Matrix, binary: Bool) {
         let v = try required(name)
         let matrix: Matrix, binary: Bool
         switch v {
@@ -19,6 +40,11 @@ extension Arguments {
         default:
             throw mismatch(name, expected: "probabilities (N×K matrix or vector)")
         }
+        return (matrix, binary)
+    }
+
+    /// Throws the precise error for a matrix that does not hold probabilities.
+    func checkProbabilities(_ name: String, _ matrix: Matrix, binary: Bool) throws {
         do {
             try ProbabilityCheck.check(matrix)
         } catch let problem as ProbabilityProblem {
@@ -39,20 +65,13 @@ extension Arguments {
                 throw invalid(name, "\(f)(): \(name) is not a probability matrix")
             }
         }
-        return (matrix, binary)
     }
 
     /// Class labels 0..<classes, one per row.
     /// `counted` says what the labels are counted against, for the length message: "the
     /// probabilities have 3 rows" by default.
     public func classLabels(_ name: String, rows: Int, classes: Int, counted: String? = nil) throws -> [Int] {
-        let y: [Double]
-        switch try required(name) {
-        case .vector(.numbers(let v)): y = v
-        case .vector(.bools(let b)): y = b.map { $0 ? 1 : 0 }
-        case .number(let x): y = [x]
-        default: throw mismatch(name, expected: "class labels (a vector of whole numbers 0…K−1)")
-        }
+        let y = try rawLabels(name)
         do {
             return try ProbabilityCheck.labels(y, rows: rows, classes: classes)
         } catch let problem as ProbabilityProblem {
@@ -67,6 +86,16 @@ extension Arguments {
             default:
                 throw invalid(name, "\(f)(): bad labels")
             }
+        }
+    }
+
+    /// Labels as numbers, unchecked.
+    func rawLabels(_ name: String) throws -> [Double] {
+        switch try required(name) {
+        case .vector(.numbers(let v)): return v
+        case .vector(.bools(let b)): return b.map { $0 ? 1 : 0 }
+        case .number(let x): return [x]
+        default: throw mismatch(name, expected: "class labels (a vector of whole numbers 0…K−1)")
         }
     }
 

@@ -10,6 +10,8 @@ public struct Arguments {
     public let callRange: SourceRange
     /// Extra positional arguments collected by a variadic parameter.
     public private(set) var rest: [(Value, SourceRange)] = []
+    /// Named arguments the builtin does not declare, kept when it forwards them.
+    public private(set) var forwarded: [(String, SourceRange, Value, SourceRange)] = []
 
     static func bind(_ builtin: Builtin, positional: [(Value, SourceRange)], named: [(String, SourceRange, Value, SourceRange)], callRange: SourceRange) throws -> Arguments {
         let params = builtin.parameters
@@ -32,6 +34,10 @@ public struct Arguments {
         }
         for (label, labelRange, value, range) in named {
             guard let i = params.firstIndex(where: { $0.name == label && !$0.variadic }) else {
+                if builtin.forwardsNamedArguments {
+                    args.forwarded.append((label, labelRange, value, range))
+                    continue
+                }
                 var notes = ["usage: \(builtin.signature)"]
                 if let hint = Suggestions.note(for: label, in: params.map(\.name)) { notes.insert(hint, at: 0) }
                 throw Diagnostic("call.unknown-parameter", "\(builtin.name)() has no parameter '\(label)'", at: labelRange, notes: notes)

@@ -74,9 +74,14 @@ public final class Builtin: Sendable {
     public let returns: String
     /// Lines a user can type; the README and `?name` show them.
     public let examples: [String]
+    /// Whether named arguments it does not declare are kept for it to pass on (by() hands them
+    /// to the metric it calls) instead of being refused.
+    public let forwardsNamedArguments: Bool
     let body: Body
 
-    public init(_ name: String, area: BuiltinArea, parameters: [Parameter], returns: String, summary: String, doc: String = "", examples: [String], body: @escaping Body) {
+    public init(_ name: String, area: BuiltinArea, parameters: [Parameter], returns: String, summary: String, doc: String = "", examples: [String],
+                forwardsNamedArguments: Bool = false, body: @escaping Body) {
+        self.forwardsNamedArguments = forwardsNamedArguments
         self.name = name
         self.area = area
         self.parameters = parameters

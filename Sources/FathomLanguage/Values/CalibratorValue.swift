@@ -111,7 +111,13 @@ public struct CalibratorValue: ObjectValue, Plottable {
         var diagonal = Series(.lines, x: [0, 1], y: [0, 1], label: "unchanged")
         diagonal.reference = true
         series.append(diagonal)
-        var panel = Panel(xlabel: "before", ylabel: "after", series: series)
+        let (xlabel, ylabel): (String, String)
+        switch (calibrator.method, calibrator.input) {
+        case (_, .scores): (xlabel, ylabel) = ("score", "calibrated P(y = 1)")
+        case (.temperature, _), (.vectorScaling, _): (xlabel, ylabel) = ("top-label confidence before", "top-label confidence after")
+        default: (xlabel, ylabel) = calibrator.classes == 2 ? ("P(y = 1) before", "P(y = 1) after") : ("top-label confidence before", "top-label confidence after")
+        }
+        var panel = Panel(xlabel: xlabel, ylabel: ylabel, series: series)
         if calibrator.input != .scores || before.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             panel.xrange = 0...1
         }
