@@ -91,6 +91,24 @@ struct InteractiveTests {
         #expect(again.waitForExit() == 0)
     }
 
+    @Test("a long bootstrap shows its progress and stops on Ctrl-C; the session goes on")
+    func bootstrapProgress() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let tty = try PseudoTerminal(fathomBinary, environment: InteractiveTests.environment(home))
+        #expect(tty.expect("[1]>"))
+        tty.type("t = load(\"digits/mlp-test\"); p = softmax(select(t, \"logit_*\"))\r")
+        #expect(tty.expect("[3]>"))
+        tty.type("ece(p, t.label, ci=0.95, boot=1000000)\r")
+        #expect(tty.expect("(Ctrl-C stops)"), "\(tty.transcript)")
+        #expect(tty.expect("bootstrap"))
+        tty.type("\u{3}")
+        #expect(tty.expect("interrupted"), "\(tty.transcript)")
+        tty.type("round(ece(p, t.label), digits=4)\r")
+        #expect(tty.expect("0.0484"), "\(tty.transcript)")
+        #expect(tty.leave() == 0, "\(tty.lastWaitError ?? "") \(tty.raw.suffix(300).debugDescription)")
+    }
+
     @Test("colour in a terminal, none with NO_COLOR or --no-color", arguments: [
         ([String](), [String: String](), true),
         ([], ["NO_COLOR": "1"], false),
