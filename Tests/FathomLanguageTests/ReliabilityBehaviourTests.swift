@@ -136,6 +136,16 @@ struct ReliabilityBehaviourTests {
         #expect(overconfident > 0.08)
     }
 
+    @Test("weighted smooth ECE: equal weights give relplot's value, a common factor changes nothing")
+    func smoothWeights() throws {
+        let plain = try number(Self.digits + "smece(p, y)", [:])
+        #expect(try number(Self.digits + "smece(p, y, weights=seq(len(y)) * 0 + 3)", [:]) == plain)
+        let w = try number(Self.digits + "w = runif(len(y), seed=3) + 0.2; smece(p, y, weights=w)", [:])
+        let scaled = try number(Self.digits + "w = runif(len(y), seed=3) + 0.2; smece(p, y, weights=w * 1000)", [:])
+        #expect(abs(w - scaled) < 1e-12)
+        #expect(w != plain)
+    }
+
     @Test("temperature undoes a known temperature")
     func knownTemperature() throws {
         // Labels drawn from softmax(z / 2): fitting on z should find T ≈ 2.

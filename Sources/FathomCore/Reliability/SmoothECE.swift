@@ -15,9 +15,17 @@ import Glibc
 /// The width is relplot's: σ = 1 if 1 < smECE₁; otherwise ten bisection steps on [0, 1] keep
 /// the upper end of the bracket where σ ≥ smECE_σ (or σ ≥ 0.001), so σ is a multiple of 2⁻¹⁰,
 /// and the result is smECE at that σ.
+///
+/// With weights (relplot has none), each example's residual and its one are multiplied by its
+/// weight, the weights first scaled to mean 1: equal weights give relplot's value exactly, and
+/// scaling every weight by the same factor changes nothing.
 public enum SmoothECE {
-    public static func value(confidence f: [Double], correct y: [Double]) -> (value: Double, sigma: Double) {
-        func tooSmall(_ sigma: Double) -> Bool { sigma < 0.001 || sigma < atWidth(confidence: f, correct: y, sigma: sigma) }
+    public static func value(confidence f: [Double], correct y: [Double], weights: [Double]? = nil) -> (value: Double, sigma: Double) {
+        let w = weights.map { w -> [Double] in
+            let mean = w.reduce(0, +) / Double(w.count)
+            return w.map { $0 / mean }
+        }
+        func tooSmall(_ sigma: Double) -> Bool { sigma < 0.001 || sigma < atWidth(confidence: f, correct: y, weights: w, sigma: sigma) }
         var sigma = 1.0
         if !tooSmall(1) {
             var high = 1.0, low = 0.0
@@ -27,11 +35,11 @@ public enum SmoothECE {
             }
             sigma = high
         }
-        return (atWidth(confidence: f, correct: y, sigma: sigma), sigma)
+        return (atWidth(confidence: f, correct: y, weights: w, sigma: sigma), sigma)
     }
 
     /// smECE_σ at a fixed width (relplot's `smECE_sigma`).
-    public static func atWidth(confidence f: [Double], correct y: [Double], sigma: Double) -> Double {
+    public static func atWidth(confidence f: [Double], correct y: [Double], weights: [Double]? = nil, sigma: Double) -> Double {
         let e = max(2000, Int((20 / sigma).rounded(.toNearestOrEven)))
         let g = e / 2 + 1
         // Spread r = f − y and 1 onto the grid j/(G − 1).
@@ -41,11 +49,12 @@ public enum SmoothECE {
             let x = f[i] * scale
             let bin = min(max(Int(x), 0), g - 2)
             let frac = x - Double(bin)
-            let r = f[i] - y[i]
+            let wi = weights?[i] ?? 1
+            let r = (f[i] - y[i]) * wi
             residual[bin] += (1 - frac) * r
             residual[bin + 1] += frac * r
-            ones[bin] += 1 - frac
-            ones[bin + 1] += frac
+            ones[bin] += (1 - frac) * wi
+            ones[bin + 1] += frac * wi
         }
         let (smoothedResidual, smoothedOnes) = convolveReflected(residual, ones, sigma: sigma)
         let points = max(200, Int((10 / sigma).rounded(.toNearestOrEven)))

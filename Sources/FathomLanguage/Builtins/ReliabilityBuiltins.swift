@@ -178,17 +178,17 @@ enum ReliabilityBuiltins {
 
     static let smece = Builtin(
         "smece", area: .reliability,
-        parameters: probabilityParameters + intervalParameters.filter { $0.name != "weights" },
+        parameters: probabilityParameters + intervalParameters,
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "smooth ECE (Błasiok & Nakkiran 2023): calibration error without bins",
-        doc: "smece(p, y) is the smooth ECE of the top-label confidences, relplot.smECE(confidence, correct): the residuals confidence − correct are smoothed with a Gaussian kernel (reflected at 0 and 1) whose width σ is chosen so that σ equals the result, and the mean absolute smoothed residual is reported. It has no bin count to tune and is consistent: it agrees with relplot.smECE. Like the binned ECE it is near 0 for a calibrated model.",
+        doc: "smece(p, y) is the smooth ECE of the top-label confidences, relplot.smECE(confidence, correct): the residuals confidence − correct are smoothed with a Gaussian kernel (reflected at 0 and 1) whose width σ is chosen so that σ equals the result, and the mean absolute smoothed residual is reported. It has no bin count to tune and is consistent: it agrees with relplot.smECE. Like the binned ECE it is near 0 for a calibrated model. With weights=, each example's residual and density count with its weight (scaled to mean 1); relplot has no weights, so that is Fathom's extension.",
         examples: ["z = load(\"digits/mlp-test\"); smece(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
-        let (p, _, _, top) = try args.topLabel("p", labels: "y")
-        let f = top.confidence, y = top.correct
-        return try estimate(args, context, rows: p.rows) { rows in
-            guard let rows else { return SmoothECE.value(confidence: f, correct: y).value }
-            return SmoothECE.value(confidence: rows.map { f[$0] }, correct: rows.map { y[$0] }).value
+        let input = try inputs(args)
+        let f = input.top.confidence, y = input.top.correct, w = input.weights
+        return try estimate(args, context, rows: input.p.rows) { rows in
+            guard let rows else { return SmoothECE.value(confidence: f, correct: y, weights: w).value }
+            return SmoothECE.value(confidence: rows.map { f[$0] }, correct: rows.map { y[$0] }, weights: w.map { w in rows.map { w[$0] } }).value
         }
     }
 

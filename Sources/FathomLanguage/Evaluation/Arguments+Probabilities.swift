@@ -103,9 +103,9 @@ extension Arguments {
     public func weights(_ name: String, rows: Int) throws -> [Double]? {
         guard let v = value(name), !v.isNull else { return nil }
         let w = try vector(name)
-        guard w.count == rows else { throw invalid(name, "\(builtin.name)(): \(w.count) weights for \(rows) rows") }
+        guard w.count == rows else { throw invalid(name, "\(builtin.name)(): \(w.count) weight\(w.count == 1 ? "" : "s") for \(rows) row\(rows == 1 ? "" : "s"); give one weight per example") }
         if let i = w.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
-            throw invalid(name, "\(builtin.name)(): weight \(i) is \(NumberFormat.short(w[i])); weights must be finite and ≥ 0")
+            throw invalid(name, "\(builtin.name)(): the weight at position \(i) is \(NumberFormat.short(w[i])); weights must be finite and ≥ 0")
         }
         guard w.contains(where: { $0 > 0 }) else { throw invalid(name, "\(builtin.name)(): every weight is 0") }
         return w
