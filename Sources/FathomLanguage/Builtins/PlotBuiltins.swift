@@ -201,23 +201,9 @@ enum PlotBuiltins {
         guard !samples.isEmpty else { throw Diagnostic("call.missing-argument", "hist() needs at least one sample", at: args.callRange) }
         let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
         let density = try args.bool("density")
-        let all = samples.flatMap { $0 }
-        guard var lo = all.min(), var hi = all.max() else { throw Diagnostic("argument.value", "hist(): the samples hold no finite values", at: args.callRange) }
-        if lo == hi { lo -= 0.5; hi += 0.5 }
-        let width = (hi - lo) / Double(bins)
-        let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
+        guard samples.contains(where: { !$0.isEmpty }) else { throw Diagnostic("argument.value", "hist(): the samples hold no finite values", at: args.callRange) }
         let names = try labels(args, count: samples.count)
-        let series = zip(samples, names).map { sample, name -> Series in
-            var counts = [Double](repeating: 0, count: bins)
-            for v in sample { counts[min(bins - 1, Int((v - lo) / width))] += 1 }
-            if density, !sample.isEmpty { counts = counts.map { $0 / (Double(sample.count) * width) } }
-            var s = Series(.bars, x: centres, y: counts, label: name.isEmpty ? nil : name)
-            s.barWidth = width
-            return s
-        }
-        var panel = Panel(ylabel: density ? "density" : "count", series: series)
-        panel.legend = "top right"
-        panel.yrange = 0...(series.flatMap(\.y).max() ?? 1) * 1.05
+        let panel = StandardFigures.histogramPanel(samples, labels: names, bins: bins, density: density)
         var figure = Figure(kind: "histogram", panels: [panel])
         try applyLabels(args, to: &figure)
         return .object(FigureValue(figure))
@@ -234,14 +220,7 @@ enum PlotBuiltins {
         let samples = try args.rest.map { Descriptive.sorted(try numbers($0.0, $0.1, "ecdf").filter(\.isFinite)) }
         guard !samples.isEmpty else { throw Diagnostic("call.missing-argument", "ecdf() needs at least one sample", at: args.callRange) }
         let names = try labels(args, count: samples.count)
-        let series = zip(samples, names).map { s, name -> Series in
-            let n = s.count
-            var idx = Array(0..<n)
-            if n > 4000 { idx = (0..<2000).map { Int((Double($0) / 1999 * Double(n - 1)).rounded()) } }
-            return Series(.steps, x: idx.map { s[$0] }, y: idx.map { Double($0 + 1) / Double(n) }, label: name.isEmpty ? nil : name)
-        }
-        var panel = Panel(ylabel: "share ≤ x", series: series)
-        panel.yrange = 0...1
+        let panel = StandardFigures.ecdfPanel(samples, labels: names)
         var figure = Figure(kind: "ECDF", panels: [panel])
         try applyLabels(args, to: &figure)
         return .object(FigureValue(figure))

@@ -410,14 +410,20 @@ enum TableBuiltins {
     static let dropMissing = Builtin(
         "drop_missing", area: .data,
         parameters: [
-            Parameter("t", "table", doc: "the table"),
+            Parameter("t", "table or vector", doc: "the table (or a vector)"),
             Parameter("columns", "vector of strings", .absent("every column"), doc: "only look for missing values in these"),
         ],
-        returns: "a table",
+        returns: "a table (a vector for a vector)",
         summary: "rows without missing values",
-        doc: "drop_missing(t) keeps the rows that have no missing value (NaN in a numeric column, empty text in a text column); with columns=, only those columns are checked.",
-        examples: ["nrow(drop_missing(load(\"penguins/penguins\")))"]
+        doc: "drop_missing(t) keeps the rows that have no missing value (NaN in a numeric column, empty text in a text column); with columns=, only those columns are checked. For a vector, it keeps the values that are not missing.",
+        examples: ["nrow(drop_missing(load(\"penguins/penguins\")))", "drop_missing([1, nan, 3])"]
     ) { args, _ in
+        switch try args.required("t") {
+        case .vector(.numbers(let v)): return .numbers(v.filter { !$0.isNaN })
+        case .vector(.strings(let v)): return .strings(v.filter { !$0.isEmpty })
+        case .vector(let v): return .vector(v)
+        default: break
+        }
         let t = try args.table("t")
         var check = Array(t.columns.indices)
         if let c = args.value("columns"), !c.isNull {

@@ -11,6 +11,8 @@ public enum BuiltinArea: String, Sendable, CaseIterable {
     case recalibration = "Recalibration"
     case monitors = "Monitors and deferral"
     case failures = "Failures, thresholds and checks"
+    case shift = "Shift: two-sample tests and drift"
+    case labelShift = "Label shift and harm"
     case plots = "Plots"
     case session = "Session"
 }

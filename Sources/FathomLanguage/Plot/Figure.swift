@@ -38,6 +38,8 @@ public struct Panel: Sendable {
     public var legend = "top left"
     /// Distance between y tics (nil: gnuplot chooses).
     public var yticStep: Double?
+    /// Named x positions (categories), replacing the numeric tics.
+    public var xtics: [(Double, String)]?
 
     public init(xlabel: String? = nil, ylabel: String? = nil, series: [Series]) {
         self.xlabel = xlabel

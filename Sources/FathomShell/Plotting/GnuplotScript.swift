@@ -153,6 +153,11 @@ enum GnuplotScript {
         if let r = panel.xrange { s.append("set xrange [\(number(r.lowerBound)):\(number(r.upperBound))]") }
         if let r = panel.yrange { s.append("set yrange [\(number(r.lowerBound)):\(number(r.upperBound))]") }
         if let step = panel.yticStep { s.append("set ytics \(number(step))") }
+        if let tics = panel.xtics {
+            // Named positions (categories, bins): each name quoted like any user string.
+            let rotate = tics.count > 12 ? " rotate by 90 right" : tics.count > 6 || tics.contains { $0.1.count > 8 } ? " rotate by -30" : ""
+            s.append("set xtics (" + tics.map { "\(quote($0.1)) \(number($0.0))" }.joined(separator: ", ") + ")\(rotate) noenhanced")
+        }
         return s
     }
 
