@@ -87,11 +87,15 @@ struct PlotTests {
         }
         let scriptPath = dir.appendingPathComponent("attack.fathom").path
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        let child = try Child(["run", "--keep-going", scriptPath])
+        let scratch = dir.appendingPathComponent("cwd").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let child = try Child(["run", "--keep-going", scriptPath], directory: scratch)
         let r = child.communicate("")
         let created = try FileManager.default.contentsOfDirectory(atPath: marker)
         #expect(created.isEmpty, "commands ran: \(created)")
-        for b in ["b3", "b4", "b5", "b6", "b3.png"] { #expect(!FileManager.default.fileExists(atPath: b)) }
+        for b in ["b3", "b4", "b5", "b6", "b3.png"] { #expect(!FileManager.default.fileExists(atPath: "\(scratch)/\(b)")) }
+        // The strange names are saved as the plain files they are, in the working directory.
+        #expect(FileManager.default.fileExists(atPath: "\(scratch)/`touch b5`.txt"), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("table.png").path), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ok0.svg").path))
     }

@@ -9,7 +9,8 @@ import FathomLanguage
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The built `fathom` binary: FATHOM_BIN (Scripts/test sets it) or the debug build.
-let fathomBinary: String = ProcessInfo.processInfo.environment["FATHOM_BIN"] ?? repositoryRoot.appendingPathComponent(".build/debug/fathom").path
+let fathomBinary: String = ProcessInfo.processInfo.environment["FATHOM_BIN"].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    ?? repositoryRoot.appendingPathComponent(".build/debug/fathom").path
 
 struct ProcessResult {
     var status: Int32
@@ -24,7 +25,8 @@ final class Child {
     let pid: pid_t
     let stdin: Int32, stdout: Int32, stderr: Int32
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `directory`: the child's working directory (the test's own when nil).
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
         var actions = posix_spawn_file_actions_t()
@@ -44,11 +46,14 @@ final class Child {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil
         for (k, v) in environment { env[k] = v }
-        let argv = ([fathomBinary] + arguments).map { strdup($0) } + [nil]
+        // A working directory through env -C (glibc's addchdir_np is not visible from Swift).
+        let program = directory == nil ? fathomBinary : "/usr/bin/env"
+        let prefix = directory.map { ["env", "-C", $0, fathomBinary] } ?? [fathomBinary]
+        let argv = (prefix + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, fathomBinary, &actions, &attributes, argv, envp)
+        let rc = posix_spawn(&child, program, &actions, &attributes, argv, envp)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
         pid = child

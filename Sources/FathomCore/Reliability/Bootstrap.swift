@@ -52,4 +52,56 @@ public enum Bootstrap {
         let q = Descriptive.quantiles(finite, [alpha / 2, 1 - alpha / 2])
         return Interval(lower: q[0], upper: q[1], replicates: finite.count)
     }
+
+    /// Replicates of a vector-valued statistic of several independent samples, each resampled
+    /// with replacement (sizes `groups`); `statistic` gets one index array per sample and
+    /// returns nil when a resample cannot be scored. Split between two threads like
+    /// `interval`, so a seed gives the same replicates however they are scheduled.
+    public static func replicates(groups: [Int], count: Int, random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress(),
+                                  statistic: @escaping @Sendable ([[Int]]) -> [Double]?) throws -> [[Double]?] {
+        let workers = 2
+        let generators = (0..<workers).map { _ in random.split() }
+        final class Shared: @unchecked Sendable {
+            var values: [[Double]?]
+            var done = 0
+            var stopped = false
+            let lock = PthreadMutex()
+            init(_ n: Int) { values = Array(repeating: nil, count: n) }
+        }
+        let shared = Shared(count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var g = generators[w]
+            var r = w
+            while r < count {
+                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
+                let indices = groups.map { n in (0..<n).map { _ in g.nextInt(below: n) } }
+                let v = statistic(indices)
+                shared.lock.lock()
+                shared.values[r] = v
+                shared.done += 1
+                let done = shared.done
+                shared.lock.unlock()
+                if done % 8 == 0 { progress.report("bootstrap", fraction: Double(done) / Double(count)) }
+                r += workers
+            }
+        }
+        progress.finish()
+        if shared.stopped { throw Interrupted() }
+        return shared.values
+    }
+
+    /// Percentile intervals of each component over the replicates that succeeded.
+    public static func componentIntervals(_ replicates: [[Double]?], confidence: Double) -> (lower: [Double], upper: [Double], used: Int) {
+        let good = replicates.compactMap { $0 }
+        guard let width = good.first?.count else { return ([], [], 0) }
+        let alpha = 1 - confidence
+        var lower: [Double] = [], upper: [Double] = []
+        for j in 0..<width {
+            let values = good.map { $0[j] }.filter(\.isFinite)
+            let q = values.isEmpty ? [Double.nan, .nan] : Descriptive.quantiles(values, [alpha / 2, 1 - alpha / 2])
+            lower.append(q[0])
+            upper.append(q[1])
+        }
+        return (lower, upper, good.count)
+    }
 }

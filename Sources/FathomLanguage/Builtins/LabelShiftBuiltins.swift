@@ -1,0 +1,322 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+
+/// Label shift: estimate the target class prior from a model's outputs, correct for it, and
+/// tell whether a shift hurts.
+enum LabelShiftBuiltins {
+    static var all: [Builtin] { [bbse, mlls, reweight, harm] }
+
+    static let inputParameters = [
+        Parameter("p_val", "matrix", doc: "the model's probabilities on labelled held-out source data (logits are turned into probabilities with softmax)"),
+        Parameter("y_val", "vector of labels", doc: "the true classes of those rows, 0…K−1"),
+        Parameter("p_target", "matrix", doc: "its probabilities (or logits) on the unlabelled target data"),
+    ]
+
+    static let intervalParameters = [
+        Parameter("ci", "number", .absent("no interval"), doc: "a confidence level such as 0.95: per-class intervals from a seeded bootstrap of both samples"),
+        Parameter("boot", "whole number", .value(.number(500)), doc: "bootstrap replicates"),
+        Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap"),
+    ]
+
+    /// A K-column matrix of probabilities: as given when its rows sum to 1, else read as
+    /// logits and put through softmax. Also returns whether it was logits.
+    static func probabilities(_ args: Arguments, _ name: String) throws -> (p: Matrix, logits: Matrix) {
+        guard case .matrix(let m) = try args.required(name) else {
+            throw args.mismatch(name, expected: "an N×K matrix of probabilities or logits")
+        }
+        guard m.rows > 0, m.cols >= 2 else { throw args.invalid(name, "\(args.builtin.name)(): \(name) needs at least one row and two classes") }
+        if let k = m.storage.firstIndex(where: { !$0.isFinite }) {
+            throw args.invalid(name, "\(args.builtin.name)(): \(name) has a missing or infinite value at row \(k / m.cols), column \(k % m.cols)")
+        }
+        if (try? ProbabilityCheck.check(m)) != nil {
+            return (m, Matrix(rows: m.rows, cols: m.cols, storage: m.storage.map { log(max($0, 1e-300)) }))
+        }
+        return (RowOperations.softmax(m), m)
+    }
+
+    struct Inputs {
+        var validation: Matrix
+        var validationLogits: Matrix
+        var labels: [Int]
+        var target: Matrix
+        var targetLogits: Matrix
+        var classes: Int { validation.cols }
+    }
+
+    static func inputs(_ args: Arguments) throws -> Inputs {
+        let (pv, zv) = try probabilities(args, "p_val")
+        let y = try args.classLabels("y_val", rows: pv.rows, classes: pv.cols, counted: "p_val has \(pv.rows) rows")
+        let (pt, zt) = try probabilities(args, "p_target")
+        guard pt.cols == pv.cols else {
+            throw args.invalid("p_target", "\(args.builtin.name)(): p_val has \(pv.cols) classes but p_target has \(pt.cols); both must come from the same model")
+        }
+        return Inputs(validation: pv, validationLogits: zv, labels: y, target: pt, targetLogits: zt)
+    }
+
+    /// The error for a confusion matrix that cannot be inverted.
+    static func singular(_ problem: LabelShift.Problem, _ args: Arguments) -> Diagnostic {
+        let f = args.builtin.name
+        switch problem {
+        case .neverPredicted(let k):
+            return args.invalid("p_val", "\(f)(): the model never predicts class \(k) on the validation data, so the confusion matrix is singular and the target share of class \(k) cannot be recovered",
+                                notes: ["soft=true uses the probabilities, which are never exactly 0; or use mlls(), which needs no inverse"])
+        case .neverSeen(let k):
+            return args.invalid("y_val", "\(f)(): class \(k) never occurs among y_val, so the confusion matrix is singular: there is no validation example to learn how the model treats it",
+                                notes: ["add labelled examples of class \(k), or drop that class from the problem"])
+        case .singular:
+            return args.invalid("p_val", "\(f)(): the confusion matrix of the validation data is singular: the model's predictions cannot tell some classes apart",
+                                notes: ["soft=true, or mlls(), may still give an estimate"])
+        }
+    }
+
+    /// Bootstrap intervals of a prior estimator, resampling validation and target rows.
+    static func priorInterval(_ args: Arguments, _ context: EvaluationContext, _ input: Inputs,
+                              _ estimate: @escaping @Sendable (Matrix, [Int], Matrix) -> [Double]?) throws -> (lower: [Double], upper: [Double], level: Double, used: Int)? {
+        guard let level = try args.confidenceLevel() else { return nil }
+        let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 100_000)
+        try context.checkSize(Double(replicates) * Double(input.validation.rows + input.target.rows) * Double(input.classes) / 100, at: args.range("boot"), what: "resampled values")
+        let pv = input.validation, y = input.labels, pt = input.target
+        let statistic: @Sendable ([[Int]]) -> [Double]? = { idx in
+            estimate(pv.selectingRows(idx[0]), idx[0].map { y[$0] }, pt.selectingRows(idx[1]))
+        }
+        let reps: [[Double]?]
+        if let seed = try args.optionalSeed() {
+            var g = Xoshiro256(seed: seed)
+            reps = try Bootstrap.replicates(groups: [pv.rows, pt.rows], count: replicates, random: &g, progress: context.progress, statistic: statistic)
+        } else {
+            reps = try Bootstrap.replicates(groups: [pv.rows, pt.rows], count: replicates, random: &context.random, progress: context.progress, statistic: statistic)
+        }
+        let (lower, upper, used) = Bootstrap.componentIntervals(reps, confidence: level)
+        return (lower, upper, level, used)
+    }
+
+    static func percent(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
+
+    /// One sentence on how far the prior moved, using the interval when there is one.
+    static func priorMeaning(source: [Double], target: [Double], interval: (lower: [Double], upper: [Double], level: Double, used: Int)?) -> String {
+        let total = target.reduce(0, +)
+        let q = total > 0 ? target.map { $0 / total } : target
+        let tv = 0.5 * zip(q, source).reduce(0) { $0 + abs($1.0 - $1.1) }
+        let order = source.indices.sorted { abs(q[$0] - source[$0]) > abs(q[$1] - source[$1]) }
+        let changes = order.prefix(2).map { "class \($0) from \(percent(source[$0])) to \(percent(q[$0]))" }.joined(separator: ", ")
+        let tvText = "total variation \(NumberFormat.short(tv, digits: 3))"
+        if let i = interval {
+            let moved = source.indices.filter { i.lower[$0] > source[$0] || i.upper[$0] < source[$0] }
+            if moved.isEmpty {
+                return "No evidence of label shift: every class's \(Int((i.level * 100).rounded()))% interval contains its source share (\(tvText))."
+            }
+            return "The class prior moved: \(moved.count) of \(source.count) classes have intervals that exclude their source share; the largest changes are \(changes) (\(tvText))."
+        }
+        if tv < 0.02 { return "The estimated prior is close to the source prior (\(tvText)): little sign of label shift; ci=0.95 tells it from noise." }
+        return "The estimated prior differs from the source prior (\(tvText)): \(changes); ci=0.95 tells whether that exceeds sampling noise."
+    }
+
+    static let bbse = Builtin(
+        "bbse", area: .labelShift,
+        parameters: inputParameters + [Parameter("soft", "bool", .value(.bool(false)), doc: "use probabilities instead of hard predictions for C and μ")] + intervalParameters,
+        returns: "a label-shift estimate: target_prior, source_prior, weights, condition_number, confusion, warning, table, meaning; plot() compares the priors",
+        summary: "black-box shift estimation of the target class prior",
+        doc: "bbse(p_val, y_val, p_target) is black-box shift estimation (Lipton, Wang & Smola 2018). On labelled validation data C[i, j] = P(predicted i, true j); on the target μ[i] = P(predicted i). Under label shift μ = C·w, where w[j] = q[j]/π_s[j] is how much more common class j has become; so w = C⁻¹μ (negative entries set to 0) and the target prior q = w ⊙ π_s, π_s the validation label frequencies (q is not renormalised, so its sum shows the estimation error). Works with any classifier, calibrated or not, as long as C is well conditioned: the condition number is reported and a warning given above 100. soft=true uses probabilities for C and μ (smoother, and defined when a class is never predicted). weights feed the metrics' weights= and reweight().",
+        examples: ["v = load(\"digits/mlp-validation\"); l = load(\"digits/mlp-test-label\"); b = bbse(softmax(select(v, \"logit_*\")), v.label, softmax(select(l, \"logit_*\")))", "b.target_prior"]
+    ) { args, context in
+        let input = try inputs(args)
+        let soft = try args.bool("soft")
+        let r: LabelShift.BBSE
+        do {
+            r = try LabelShift.bbse(validation: input.validation, labels: input.labels, target: input.target, soft: soft)
+        } catch let problem as LabelShift.Problem {
+            throw singular(problem, args)
+        }
+        let interval = try priorInterval(args, context, input) { pv, y, pt in
+            guard let b = try? LabelShift.bbse(validation: pv, labels: y, target: pt, soft: soft) else { return nil }
+            return b.targetPrior
+        }
+        let k = input.classes
+        let warning = r.conditionNumber > 100
+            ? "the confusion matrix is ill-conditioned (condition number \(NumberFormat.short(r.conditionNumber, digits: 3))): small changes in the data move the estimate a lot; more validation data, soft=true or mlls() are steadier"
+            : nil
+        let confusion = Table((0..<k).map { j in ("true \(j)", Column.numbers((0..<k).map { r.confusion[$0, j] })) })
+        return .object(PriorShiftValue(
+            method: soft ? "BBSE, soft" : "BBSE", classNames: (0..<k).map(String.init), sourcePrior: r.sourcePrior, targetPrior: r.targetPrior,
+            weights: r.weights, interval: interval,
+            extra: [("condition_number", .number(r.conditionNumber)), ("confusion", .table(confusion)), ("target_predictions", .numbers(r.targetPredictions))],
+            warning: warning, meaning: priorMeaning(source: r.sourcePrior, target: r.targetPrior, interval: interval)))
+    }
+
+    static let mlls = Builtin(
+        "mlls", area: .labelShift,
+        parameters: inputParameters + [Parameter("calibrate", "string", .value(.string("none")), doc: "\"none\": the probabilities as given; \"bcts\": bias-corrected temperature scaling fitted on the validation data first")] + intervalParameters,
+        returns: "a label-shift estimate: target_prior, source_prior, weights, iterations (and temperature, bias with bcts), table, meaning; plot() compares the priors",
+        summary: "maximum-likelihood (EM) estimate of the target class prior",
+        doc: "mlls(p_val, y_val, p_target) finds the target prior by the EM algorithm of Saerens, Latinne & Decaestecker (2002): starting from the validation label frequencies π_s, it reweights each target posterior by π_t/π_s, renormalises, and sets π_t to their mean, until the prior changes by less than 1e-10. It needs calibrated probabilities: calibrate=\"bcts\" first fits bias-corrected temperature scaling, softmax(z/T + b), on the validation logits (Alexandari, Kundaje & Shrikumar 2020 found this hard to beat) and applies it to both samples. weights are π_t/π_s.",
+        examples: ["v = load(\"digits/softmax-validation\"); l = load(\"digits/softmax-test-label\"); m = mlls(select(v, \"logit_*\"), v.label, select(l, \"logit_*\"), calibrate=\"bcts\")", "m.target_prior"]
+    ) { args, context in
+        var input = try inputs(args)
+        let mode = try args.choice("calibrate", ["none", "bcts"])
+        let source = LabelShift.prior(input.labels, classes: input.classes)
+        var extra: [(String, Value)] = []
+        if mode == "bcts" {
+            let fit = try LabelShift.biasCorrectedTemperature(logits: input.validationLogits, labels: input.labels)
+            input.validation = LabelShift.applyBiasCorrectedTemperature(input.validationLogits, temperature: fit.temperature, bias: fit.bias)
+            input.target = LabelShift.applyBiasCorrectedTemperature(input.targetLogits, temperature: fit.temperature, bias: fit.bias)
+            extra += [("temperature", .number(fit.temperature)), ("bias", .numbers(fit.bias))]
+        }
+        if let k = source.firstIndex(of: 0) {
+            throw args.invalid("y_val", "mlls(): class \(k) never occurs among y_val, so its source share is 0 and its weight π_t/π_s is undefined",
+                               notes: ["add labelled examples of class \(k), or drop that class from the problem"])
+        }
+        let r = try LabelShift.expectationMaximization(target: input.target, sourcePrior: source)
+        extra.append(("iterations", .number(Double(r.iterations))))
+        let interval = try priorInterval(args, context, input) { pv, y, pt in
+            let s = LabelShift.prior(y, classes: pv.cols)
+            guard !s.contains(0), let e = try? LabelShift.expectationMaximization(target: pt, sourcePrior: s) else { return nil }
+            return e.prior
+        }
+        let weights = zip(r.prior, source).map { $0 / $1 }
+        let warning = r.iterations >= 10_000 ? "EM stopped after 10 000 iterations without converging to 1e-10" : nil
+        return .object(PriorShiftValue(
+            method: mode == "bcts" ? "EM after bias-corrected temperature scaling" : "EM", classNames: (0..<input.classes).map(String.init),
+            sourcePrior: source, targetPrior: r.prior, weights: weights, interval: interval, extra: extra, warning: warning,
+            meaning: priorMeaning(source: source, target: r.prior, interval: interval)))
+    }
+
+    static let reweight = Builtin(
+        "reweight", area: .labelShift,
+        parameters: [
+            Parameter("p", "matrix", doc: "probabilities p(y | x) learnt under the source prior"),
+            Parameter("w", "vector or label-shift estimate", doc: "class weights q/π_s, or the result of bbse() or mlls()"),
+        ],
+        returns: "a matrix of probabilities",
+        summary: "adjust posteriors to a new class prior",
+        doc: "reweight(p, w) multiplies each row of p by the class weights w = q/π_s and renormalises: the posteriors a model would give had it been trained under the target prior q (Saerens et al. 2002). With the result of bbse() or mlls(), its weights are used.",
+        examples: ["v = load(\"digits/mlp-validation\"); l = load(\"digits/mlp-test-label\"); pl = softmax(select(l, \"logit_*\")); m = mlls(softmax(select(v, \"logit_*\")), v.label, pl); accuracy(reweight(pl, m), l.label)"]
+    ) { args, _ in
+        let (p, _) = try args.probabilities("p")
+        let w: [Double]
+        switch try args.required("w") {
+        case .object(let o as PriorShiftValue): w = o.weights
+        case .vector(.numbers(let v)): w = v
+        default: throw args.mismatch("w", expected: "class weights (a vector) or a label-shift estimate from bbse() or mlls()")
+        }
+        guard w.count == p.cols else { throw args.invalid("w", "reweight(): \(w.count) weights for \(p.cols) classes") }
+        if let i = w.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw args.invalid("w", "reweight(): the weight of class \(i) is \(NumberFormat.short(w[i])); weights must be finite and ≥ 0")
+        }
+        guard w.contains(where: { $0 > 0 }) else { throw args.invalid("w", "reweight(): every weight is 0") }
+        return .matrix(LabelShift.reweight(p, weights: w))
+    }
+
+    static let harm = Builtin(
+        "harm", area: .labelShift,
+        parameters: [
+            Parameter("p_source", "matrix", doc: "the model's probabilities on labelled source (held-out) data"),
+            Parameter("y_source", "vector of labels", doc: "their true classes"),
+            Parameter("p_target", "matrix", doc: "its probabilities on the target data"),
+            Parameter("y_target", "vector of labels", .absent("unlabelled target"), doc: "the target's true classes, when known"),
+            Parameter("delta", "number or record", .value(.number(0.02)), doc: "the tolerated loss: an accuracy drop, or a record such as {accuracy: 0.02, ece: 0.01, nll: 0.1}"),
+            Parameter("ci", "number", .value(.number(0.95)), doc: "confidence level of the intervals"),
+            Parameter("boot", "whole number", .value(.number(1000)), doc: "bootstrap replicates"),
+            Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap"),
+        ],
+        returns: "a harm assessment: table (metric, source, target, change, lower, upper, delta, exceeds), harmful, shifted, shift_test, meaning",
+        summary: "did the shift hurt the model, or only move the data?",
+        doc: "harm(p_source, y_source, p_target, y_target) separates \"the data moved\" from \"the model got worse\". It tests whether the model's confidence is distributed differently on the target (a KS test: the data moved), and measures the change in accuracy, NLL and ECE from source to target with bootstrap intervals (each sample resampled on its own). A change exceeds δ when its interval lies wholly beyond δ in the harmful direction (accuracy down, NLL or ECE up): delta= is the tolerated accuracy drop, or a record giving δ per metric. Without y_target, the target accuracy is estimated under the assumption of label shift: the source accuracy reweighted by the BBSE class weights.",
+        examples: ["s = load(\"digits/mlp-test\"); c = load(\"digits/mlp-test-covariate\"); harm(softmax(select(s, \"logit_*\")), s.label, softmax(select(c, \"logit_*\")), c.label, seed=1)"]
+    ) { args, context in
+        let (ps, _) = try args.probabilities("p_source")
+        let ys = try args.classLabels("y_source", rows: ps.rows, classes: ps.cols, counted: "p_source has \(ps.rows) rows")
+        let (pt, _) = try args.probabilities("p_target")
+        guard pt.cols == ps.cols else { throw args.invalid("p_target", "harm(): p_source has \(ps.cols) classes but p_target has \(pt.cols); both must come from the same model") }
+        let level = try args.confidenceLevel() ?? 0.95
+        let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 100_000)
+        var deltas: [String: Double] = [:]
+        switch try args.required("delta") {
+        case .number(let d): deltas["accuracy"] = d
+        case .record(let r):
+            for (k, v) in r.pairs {
+                guard ["accuracy", "nll", "ece"].contains(k) else { throw args.invalid("delta", "harm(): delta has no metric '\(k)'; use accuracy, nll or ece") }
+                guard case .number(let d) = v, d >= 0 else { throw args.invalid("delta", "harm(): delta.\(k) must be a number ≥ 0") }
+                deltas[k] = d
+            }
+        default: throw args.mismatch("delta", expected: "a number (the tolerated accuracy drop) or a record of tolerances")
+        }
+        if let d = deltas["accuracy"], !(d >= 0 && d < 1) { throw args.invalid("delta", "harm(): the tolerated accuracy drop must be in [0, 1), got \(NumberFormat.short(d))") }
+        let topS = TopLabel(probabilities: ps, labels: ys)
+        let shiftTest = try ShiftBuiltins.ks.call([(Value.numbers(topS.confidence), args.callRange), (Value.numbers(Monitors.confidence(pt)), args.callRange)],
+                                    named: [("labels", args.callRange, Value.strings(["source", "target"]), args.callRange)], at: args.callRange, context: context)
+        guard case .object(let so) = shiftTest, let shift = so as? TestResultValue else { throw Diagnostic("internal", "harm(): no shift test") }
+        var seedGenerator: Xoshiro256? = try args.optionalSeed().map { Xoshiro256(seed: $0) }
+
+        func resample(_ groups: [Int], _ statistic: @escaping @Sendable ([[Int]]) -> [Double]?) throws -> [[Double]?] {
+            if var g = seedGenerator {
+                defer { seedGenerator = g }
+                return try Bootstrap.replicates(groups: groups, count: replicates, random: &g, progress: context.progress, statistic: statistic)
+            }
+            return try Bootstrap.replicates(groups: groups, count: replicates, random: &context.random, progress: context.progress, statistic: statistic)
+        }
+        let shifted = shift.reject
+        let moved = shifted ? "The data moved (the model's confidence differs: KS D = \(NumberFormat.short(shift.statistic, digits: 3)), p = \(NumberFormat.short(shift.pvalue ?? .nan, digits: 3)))" : "No sign that the data moved (KS on the model's confidence: p = \(NumberFormat.short(shift.pvalue ?? .nan, digits: 3)))"
+
+        if args.value("y_target").map({ !$0.isNull }) == true {
+            let yt = try args.classLabels("y_target", rows: pt.rows, classes: pt.cols, counted: "p_target has \(pt.rows) rows")
+            let topT = TopLabel(probabilities: pt, labels: yt)
+            @Sendable func metrics(_ top: TopLabel, _ p: Matrix, _ y: [Int], _ rows: [Int]?) -> [Double] {
+                let idx = rows ?? Array(0..<y.count)
+                let acc = idx.reduce(0.0) { $0 + top.correct[$1] } / Double(idx.count)
+                let nll = idx.reduce(0.0) { $0 - log(max(p[$1, y[$1]], ProperScores.nllFloor)) } / Double(idx.count)
+                let s = BinStatistics(confidence: top.confidence, correct: top.correct, weights: nil, indices: idx, bins: 15)
+                return [acc, nll, CalibrationError.expected(s)]
+            }
+            let a = metrics(topS, ps, ys, nil), b = metrics(topT, pt, yt, nil)
+            let reps = try resample([ps.rows, pt.rows]) { idx in
+                let x = metrics(topS, ps, ys, idx[0]), z = metrics(topT, pt, yt, idx[1])
+                return zip(z, x).map { $0 - $1 }
+            }
+            let (lower, upper, _) = Bootstrap.componentIntervals(reps, confidence: level)
+            let names = ["accuracy", "nll", "ece"]
+            var rows: [(metric: String, source: Double, target: Double, change: Double, lower: Double, upper: Double, delta: Double?, exceeds: Bool?)] = []
+            for k in 0..<3 {
+                let d = deltas[names[k]]
+                // Harmful direction: accuracy down, NLL and ECE up.
+                let exceeds = d.map { k == 0 ? upper[k] < -$0 : lower[k] > $0 }
+                rows.append((names[k], a[k], b[k], b[k] - a[k], lower[k], upper[k], d, exceeds))
+            }
+            let worse = rows.filter { $0.exceeds == true }.map(\.metric)
+            let accText = "accuracy \(rows[0].change < 0 ? "fell" : "rose") by \(NumberFormat.short(abs(rows[0].change), digits: 3)) (\(NumberFormat.short(rows[0].lower, digits: 3)) to \(NumberFormat.short(rows[0].upper, digits: 3)))"
+            let verdict = worse.isEmpty
+                ? "and the model did not get worse beyond the stated tolerance: \(accText)."
+                : "and the model got worse: \(accText); \(worse.joined(separator: ", ")) changed by more than δ across the whole interval."
+            return .object(HarmValue(rows: rows, level: level, shift: shift, labelled: true, meaning: moved + ", " + verdict))
+        }
+
+        // No target labels: assume label shift, reweight the source accuracy by BBSE.
+        let r: LabelShift.BBSE
+        do {
+            r = try LabelShift.bbse(validation: ps, labels: ys, target: pt, soft: false)
+        } catch let problem as LabelShift.Problem {
+            throw singular(problem, args)
+        }
+        @Sendable func corrected(_ w: [Double], _ rows: [Int]) -> Double {
+            var s = 0.0, total = 0.0
+            for i in rows { s += w[ys[i]] * topS.correct[i]; total += w[ys[i]] }
+            return total > 0 ? s / total : .nan
+        }
+        let all = Array(0..<ps.rows)
+        let source = all.reduce(0.0) { $0 + topS.correct[$1] } / Double(ps.rows)
+        let estimate = corrected(r.weights, all)
+        let reps = try resample([ps.rows, pt.rows]) { idx in
+            guard let b = try? LabelShift.bbse(validation: ps.selectingRows(idx[0]), labels: idx[0].map { ys[$0] }, target: pt.selectingRows(idx[1]), soft: false) else { return nil }
+            var s = 0.0, total = 0.0
+            for i in idx[0] { s += b.weights[ys[i]] * topS.correct[i]; total += b.weights[ys[i]] }
+            return [total > 0 ? s / total - source : .nan]
+        }
+        let (lower, upper, _) = Bootstrap.componentIntervals(reps, confidence: level)
+        let d = deltas["accuracy"]
+        let exceeds = d.map { upper[0] < -$0 }
+        let row = (metric: "accuracy (label-shift corrected)", source: source, target: estimate, change: estimate - source, lower: lower[0], upper: upper[0], delta: d, exceeds: exceeds)
+        let meaning = moved + "; if the shift is a change of class prior only, target accuracy is about \(NumberFormat.short(estimate, digits: 3)) against \(NumberFormat.short(source, digits: 3)) on source (change \(NumberFormat.short(lower[0], digits: 3)) to \(NumberFormat.short(upper[0], digits: 3)))" + (exceeds == true ? ", a drop beyond δ." : ".")
+        return .object(HarmValue(rows: [row], level: level, shift: shift, labelled: false, meaning: meaning))
+    }
+}
