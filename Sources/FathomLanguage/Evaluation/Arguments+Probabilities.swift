@@ -89,13 +89,18 @@ extension Arguments {
         }
     }
 
-    /// Labels as numbers, unchecked.
+    /// Labels as numbers, unchecked. Text labels become positions in the sorted list of the
+    /// names present, as fit_logistic numbers its classes.
     func rawLabels(_ name: String) throws -> [Double] {
         switch try required(name) {
         case .vector(.numbers(let v)): return v
         case .vector(.bools(let b)): return b.map { $0 ? 1 : 0 }
+        case .vector(.strings(let s)):
+            let names = Array(Set(s)).sorted()
+            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Double($0)) })
+            return s.map { index[$0]! }
         case .number(let x): return [x]
-        default: throw mismatch(name, expected: "class labels (a vector of whole numbers 0…K−1)")
+        default: throw mismatch(name, expected: "class labels (a vector of whole numbers 0…K−1, or text)")
         }
     }
 
