@@ -220,9 +220,9 @@ enum LabelShiftBuiltins {
             Parameter("boot", "whole number", .value(.number(1000)), doc: "bootstrap replicates"),
             Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap"),
         ],
-        returns: "a harm assessment: table (metric, source, target, change, lower, upper, delta, exceeds), harmful, shifted, shift_test, meaning",
+        returns: "a harm assessment: table (metric, source, target, change, lower, upper, delta, verdict), harmful, shifted, shift_test (the bbsd report), meaning",
         summary: "did the shift hurt the model, or only move the data?",
-        doc: "harm(p_source, y_source, p_target, y_target) separates \"the data moved\" from \"the model got worse\". It tests whether the model's confidence is distributed differently on the target (a KS test: the data moved), and measures the change in accuracy, NLL and ECE from source to target with bootstrap intervals (each sample resampled on its own). A change exceeds δ when its interval lies wholly beyond δ in the harmful direction (accuracy down, NLL or ECE up): delta= is the tolerated accuracy drop, or a record giving δ per metric. Without y_target, the target accuracy is estimated under the assumption of label shift: the source accuracy reweighted by the BBSE class weights.",
+        doc: "harm(p_source, y_source, p_target, y_target) separates \"the data moved\" from \"the model got worse\". It tests whether the model's outputs are distributed differently on the target (black-box shift detection, as bbsd: the data moved), and measures the change in accuracy, NLL and ECE from source to target with bootstrap intervals (each sample resampled on its own). Against a tolerance δ each change is \"exceeded\" when its whole interval lies beyond δ in the harmful direction (accuracy down, NLL or ECE up), \"within\" when the whole interval stays inside it, and \"inconclusive\" otherwise (more data would decide); harmful is true when any is exceeded. delta= is the tolerated accuracy drop, or a record giving δ per metric. Without y_target, the target accuracy is estimated under the assumption of label shift: the source accuracy reweighted by the BBSE class weights.",
         examples: ["s = load(\"digits/mlp-test\"); c = load(\"digits/mlp-test-covariate\"); harm(softmax(select(s, \"logit_*\")), s.label, softmax(select(c, \"logit_*\")), c.label, seed=1)"]
     ) { args, context in
         let (ps, _) = try args.probabilities("p_source")
@@ -244,9 +244,10 @@ enum LabelShiftBuiltins {
         }
         if let d = deltas["accuracy"], !(d >= 0 && d < 1) { throw args.invalid("delta", "harm(): the tolerated accuracy drop must be in [0, 1), got \(NumberFormat.short(d))") }
         let topS = TopLabel(probabilities: ps, labels: ys)
-        let shiftTest = try ShiftBuiltins.ks.call([(Value.numbers(topS.confidence), args.callRange), (Value.numbers(Monitors.confidence(pt)), args.callRange)],
-                                    named: [("labels", args.callRange, Value.strings(["source", "target"]), args.callRange)], at: args.callRange, context: context)
-        guard case .object(let so) = shiftTest, let shift = so as? TestResultValue else { throw Diagnostic("internal", "harm(): no shift test") }
+        let alpha = 0.05
+        let columns = (0..<ps.cols).map { ("class \($0)", DriftBuiltins.ColumnData.numbers(ps.column($0), pt.column($0))) }
+        let shift = try DriftBuiltins.report(title: "black-box shift detection (KS on \(ps.cols) softmax outputs)", columns: columns, test: "ks",
+                                             correction: "bonferroni", alpha: alpha, subject: "output dimension")
         var seedGenerator: Xoshiro256? = try args.optionalSeed().map { Xoshiro256(seed: $0) }
 
         func resample(_ groups: [Int], _ statistic: @escaping @Sendable ([[Int]]) -> [Double]?) throws -> [[Double]?] {
@@ -256,8 +257,10 @@ enum LabelShiftBuiltins {
             }
             return try Bootstrap.replicates(groups: groups, count: replicates, random: &context.random, progress: context.progress, statistic: statistic)
         }
-        let shifted = shift.reject
-        let moved = shifted ? "The data moved (the model's confidence differs: KS D = \(NumberFormat.short(shift.statistic, digits: 3)), p = \(NumberFormat.short(shift.pvalue ?? .nan, digits: 3)))" : "No sign that the data moved (KS on the model's confidence: p = \(NumberFormat.short(shift.pvalue ?? .nan, digits: 3)))"
+        let flagged = shift.rows.filter(\.flagged).count
+        let moved = flagged > 0
+            ? "The data moved (the model's outputs shifted in \(flagged) of \(ps.cols) classes, KS with Bonferroni at α = \(NumberFormat.short(alpha)))"
+            : "No sign that the data moved (KS on each of the model's \(ps.cols) outputs, Bonferroni at α = \(NumberFormat.short(alpha)))"
 
         if args.value("y_target").map({ !$0.isNull }) == true {
             let yt = try args.classLabels("y_target", rows: pt.rows, classes: pt.cols, counted: "p_target has \(pt.rows) rows")
@@ -276,18 +279,21 @@ enum LabelShiftBuiltins {
             }
             let (lower, upper, _) = Bootstrap.componentIntervals(reps, confidence: level)
             let names = ["accuracy", "nll", "ece"]
-            var rows: [(metric: String, source: Double, target: Double, change: Double, lower: Double, upper: Double, delta: Double?, exceeds: Bool?)] = []
+            var rows: [HarmValue.Row] = []
             for k in 0..<3 {
                 let d = deltas[names[k]]
                 // Harmful direction: accuracy down, NLL and ECE up.
-                let exceeds = d.map { k == 0 ? upper[k] < -$0 : lower[k] > $0 }
-                rows.append((names[k], a[k], b[k], b[k] - a[k], lower[k], upper[k], d, exceeds))
+                let verdict = d.map { k == 0 ? HarmValue.verdict(worst: -lower[k], best: -upper[k], delta: $0) : HarmValue.verdict(worst: upper[k], best: lower[k], delta: $0) }
+                rows.append((names[k], a[k], b[k], b[k] - a[k], lower[k], upper[k], d, verdict))
             }
-            let worse = rows.filter { $0.exceeds == true }.map(\.metric)
+            let worse = rows.filter { $0.verdict == "exceeded" }.map(\.metric)
+            let open = rows.filter { $0.verdict == "inconclusive" }.map(\.metric)
             let accText = "accuracy \(rows[0].change < 0 ? "fell" : "rose") by \(NumberFormat.short(abs(rows[0].change), digits: 3)) (\(NumberFormat.short(rows[0].lower, digits: 3)) to \(NumberFormat.short(rows[0].upper, digits: 3)))"
-            let verdict = worse.isEmpty
-                ? "and the model did not get worse beyond the stated tolerance: \(accText)."
-                : "and the model got worse: \(accText); \(worse.joined(separator: ", ")) changed by more than δ across the whole interval."
+            let verdict = !worse.isEmpty
+                ? "and the model got worse: \(accText); \(worse.joined(separator: ", ")) changed by more than δ across the whole interval."
+                : !open.isEmpty
+                    ? "and it is not yet clear whether the model got worse: \(accText); the interval of \(open.joined(separator: ", ")) reaches beyond δ."
+                    : "and the model did not get worse beyond the stated tolerance: \(accText)."
             return .object(HarmValue(rows: rows, level: level, shift: shift, labelled: true, meaning: moved + ", " + verdict))
         }
 
@@ -314,9 +320,9 @@ enum LabelShiftBuiltins {
         }
         let (lower, upper, _) = Bootstrap.componentIntervals(reps, confidence: level)
         let d = deltas["accuracy"]
-        let exceeds = d.map { upper[0] < -$0 }
-        let row = (metric: "accuracy (label-shift corrected)", source: source, target: estimate, change: estimate - source, lower: lower[0], upper: upper[0], delta: d, exceeds: exceeds)
-        let meaning = moved + "; if the shift is a change of class prior only, target accuracy is about \(NumberFormat.short(estimate, digits: 3)) against \(NumberFormat.short(source, digits: 3)) on source (change \(NumberFormat.short(lower[0], digits: 3)) to \(NumberFormat.short(upper[0], digits: 3)))" + (exceeds == true ? ", a drop beyond δ." : ".")
+        let verdict = d.map { HarmValue.verdict(worst: -lower[0], best: -upper[0], delta: $0) }
+        let row = (metric: "accuracy (label-shift corrected)", source: source, target: estimate, change: estimate - source, lower: lower[0], upper: upper[0], delta: d, verdict: verdict)
+        let meaning = moved + "; if the shift is a change of class prior only, target accuracy is about \(NumberFormat.short(estimate, digits: 3)) against \(NumberFormat.short(source, digits: 3)) on source (change \(NumberFormat.short(lower[0], digits: 3)) to \(NumberFormat.short(upper[0], digits: 3)))" + (verdict == "exceeded" ? ", a drop beyond δ." : ".")
         return .object(HarmValue(rows: [row], level: level, shift: shift, labelled: false, meaning: meaning))
     }
 }

@@ -74,9 +74,11 @@ public struct PriorShiftValue: ObjectValue, Plottable {
 
 /// Did the model get worse on the target, not only the data move?
 public struct HarmValue: ObjectValue {
-    let rows: [(metric: String, source: Double, target: Double, change: Double, lower: Double, upper: Double, delta: Double?, exceeds: Bool?)]
+    typealias Row = (metric: String, source: Double, target: Double, change: Double, lower: Double, upper: Double, delta: Double?, verdict: String?)
+    let rows: [Row]
     let level: Double
-    let shift: TestResultValue
+    /// Black-box shift detection on the model's outputs: did the data move?
+    let shift: DriftValue
     let labelled: Bool
     let meaning: String
 
@@ -88,17 +90,25 @@ public struct HarmValue: ObjectValue {
         Table([
             ("metric", .strings(rows.map(\.metric))), ("source", .numbers(rows.map(\.source))), ("target", .numbers(rows.map(\.target))),
             ("change", .numbers(rows.map(\.change))), ("lower", .numbers(rows.map(\.lower))), ("upper", .numbers(rows.map(\.upper))),
-            ("delta", .numbers(rows.map { $0.delta ?? .nan })), ("exceeds", .strings(rows.map { $0.exceeds.map { $0 ? "yes" : "no" } ?? "" })),
+            ("delta", .numbers(rows.map { $0.delta ?? .nan })), ("verdict", .strings(rows.map { $0.verdict ?? "" })),
         ])
     }
 
-    var harmful: Bool { rows.contains { $0.exceeds == true } }
+    var harmful: Bool { rows.contains { $0.verdict == "exceeded" } }
+
+    /// Against a tolerance δ on a harm measured so that larger is worse: "exceeded" when even
+    /// the best case is beyond δ, "within" when even the worst case is not, else "inconclusive".
+    static func verdict(worst: Double, best: Double, delta: Double) -> String {
+        if best > delta { return "exceeded" }
+        if worst <= delta { return "within" }
+        return "inconclusive"
+    }
 
     public func field(_ name: String) -> Value? {
         switch name {
         case "table": return .table(table)
         case "harmful": return .bool(harmful)
-        case "shifted": return .bool(shift.reject)
+        case "shifted": return .bool(shift.rows.contains { $0.flagged })
         case "shift_test": return .object(shift)
         case "meaning": return .string(meaning)
         default: return nil
@@ -106,11 +116,21 @@ public struct HarmValue: ObjectValue {
     }
 
     public func renderText(_ options: RenderOptions) -> String {
-        let title = labelled ? "harm: source against target (\(Int((level * 100).rounded()))% intervals)" : "harm without target labels: label-shift-corrected estimate (\(Int((level * 100).rounded()))% interval)"
-        return title + "\n" + Value.table(table).renderText(options) + "\n" + meaning
+        func n(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }
+        func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + n(x) }
+        let percent = Int((level * 100).rounded())
+        var lines = [labelled ? "harm: source → target (\(percent)% intervals)" : "harm without target labels: label-shift-corrected estimate (\(percent)% interval)"]
+        let width = rows.map(\.metric.count).max() ?? 0
+        for r in rows {
+            var line = "  " + r.metric.padding(toLength: width, withPad: " ", startingAt: 0)
+            line += "  \(n(r.source)) → \(n(r.target))  change \(signed(r.change)) (\(signed(r.lower)) to \(signed(r.upper)))"
+            if let d = r.delta, let v = r.verdict { line += "  δ \(n(d)): \(v)" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n" + meaning
     }
 
     public func json() -> JSONValue {
-        .object([("table", Value.table(table).json()), ("harmful", .bool(harmful)), ("shifted", .bool(shift.reject)), ("meaning", .string(meaning))])
+        .object([("table", Value.table(table).json()), ("harmful", .bool(harmful)), ("shifted", .bool(shift.rows.contains { $0.flagged })), ("meaning", .string(meaning))])
     }
 }
