@@ -39,7 +39,7 @@ enum ShiftBuiltins {
         let detectable = (-log(alpha / 2) / 2).squareRoot() * ((m + n) / (m * n)).squareRoot()
         let above = r.sign > 0 ? labels[0] : labels[1]
         let meaning = reject
-            ? "The samples come from different distributions (\(pText(r.pvalue, alpha))): their CDFs differ by up to \(short(r.statistic)), at \(short(r.location)), where \(above) has more of its values below."
+            ? "The samples come from different distributions (\(pText(r.pvalue, alpha))): their CDFs differ by up to \(short(r.statistic)), at \(short(r.location)), where \(above) has more of its values at or below it."
             : "No evidence that the distributions differ (\(pText(r.pvalue, alpha))): the CDFs differ by at most \(short(r.statistic)); with these sizes a gap above about \(short(min(1, detectable))) would have been detected."
         return .object(TestResultValue(
             test: "ks", title: "Kolmogorov–Smirnov two-sample test", statisticName: "D", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
@@ -194,11 +194,11 @@ enum ShiftBuiltins {
             throw args.invalid("Y", "\(args.builtin.name)(): X has \(x.cols) column\(x.cols == 1 ? "" : "s") but Y has \(y.cols); both samples need the same features")
         }
         let total = Double(x.rows + y.rows)
-        try context.checkSize(total * total, at: args.callRange, what: "pairwise distances")
-        guard x.rows + y.rows <= 20_000 else {
-            throw Diagnostic("argument.value", "\(args.builtin.name)() compares every pair of rows, and \(x.rows + y.rows) rows make \(NumberFormat.short(total * total / 2, digits: 3)) pairs; take up to 20 000 in all", at: args.callRange,
+        guard x.rows + y.rows <= 16_000 else {
+            throw Diagnostic("argument.value", "\(args.builtin.name)() compares every pair of rows, and \(x.rows + y.rows) rows make \(NumberFormat.short(total * (total - 1) / 2, digits: 3)) pairs, more than it keeps in memory; take at most 16 000 rows in all", at: args.callRange,
                              notes: ["sample(X, 5000, seed=1) draws a random subset of rows"])
         }
+        try context.checkSize(total * total, at: args.callRange, what: "pairwise distances")
         return (x, y)
     }
 
