@@ -135,6 +135,49 @@ def _bootstrap(scratch):
     return {**paths, "script": script}
 
 
+def _ks(scratch):
+    import numpy as np
+    rng = np.random.default_rng(3)
+    a, b = scratch / "ks-a.npy", scratch / "ks-b.npy"
+    np.save(a, rng.normal(size=1_000_000))
+    np.save(b, rng.normal(0.003, 1.0, size=1_000_000))
+    script = scratch / "ks.py"
+    script.write_text(
+        "import numpy as np\nfrom scipy.stats import ks_2samp\n"
+        f"r = ks_2samp(np.load({str(a)!r}), np.load({str(b)!r}))\nprint(r.statistic, r.pvalue)\n")
+    return {"a": a, "b": b, "script": script}
+
+
+def _mmd(scratch):
+    """1500 + 1500 points in 16 dimensions, 200 permutations. The numpy side computes the
+    kernel once and scores every permutation with one matrix product, as the issue asks."""
+    import numpy as np
+    rng = np.random.default_rng(4)
+    x, y = scratch / "mmd-x.npy", scratch / "mmd-y.npy"
+    np.save(x, rng.normal(size=(1500, 16)))
+    np.save(y, rng.normal(0.05, 1.0, size=(1500, 16)))
+    script = scratch / "mmd.py"
+    script.write_text(
+        "import numpy as np\n"
+        f"X = np.load({str(x)!r}); Y = np.load({str(y)!r})\n"
+        "Z = np.vstack([X, Y]); m, n = len(X), len(Y); N = m + n\n"
+        "sq = (Z * Z).sum(1)\n"
+        "D2 = np.maximum(sq[:, None] + sq[None, :] - 2 * Z @ Z.T, 0)\n"
+        "iu = np.triu_indices(N, 1)\n"
+        "sigma = np.median(np.sqrt(D2[iu]))\n"
+        "K = np.exp(-D2 / (2 * sigma * sigma)); np.fill_diagonal(K, 0)\n"
+        "rng = np.random.default_rng(1)\n"
+        "P = 200\n"
+        "A = np.zeros((N, P + 1)); A[:m, 0] = 1\n"
+        "for j in range(P): A[rng.permutation(N)[:m], j + 1] = 1\n"
+        "KA = K @ A\n"
+        "R = K.sum(1); T = R.sum(); rx = R @ A\n"
+        "sxx = (A * KA).sum(0); sxy = rx - sxx; syy = T - 2 * rx + sxx\n"
+        "stat = sxx / (m * (m - 1)) + syy / (n * (n - 1)) - 2 * sxy / (m * n)\n"
+        "print(stat[0], (1 + (stat[1:] >= stat[0]).sum()) / (P + 1))\n")
+    return {"x": x, "y": y, "script": script}
+
+
 ALL = [
     Workload(
         name="startup: -e '1 + 1'",
@@ -190,6 +233,20 @@ ALL = [
         target="under 1 s wall (numpy bootstrap loop for scale)",
         setup=_bootstrap,
         fathom=lambda b, i: ([b, "-e", f"p = load({str(i['p'])!r}); y = load({str(i['y'])!r}); ece(p, y, ci=0.95, seed=1)"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="ks on 1M vs 1M from .npy",
+        target="at least as fast as scipy.stats.ks_2samp, whole process",
+        setup=_ks,
+        fathom=lambda b, i: ([b, "-e", f"ks(load({str(i['a'])!r}), load({str(i['b'])!r})).pvalue"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="mmd 1500+1500 x 16, 200 perms",
+        target="at least as fast as numpy with the kernel once and one matrix product for all permutations",
+        setup=_mmd,
+        fathom=lambda b, i: ([b, "-e", f"mmd(load({str(i['x'])!r}), load({str(i['y'])!r}), perms=200, seed=1).pvalue"], None),
         python=lambda py, i: ([py, str(i["script"])], None),
     ),
 ]
