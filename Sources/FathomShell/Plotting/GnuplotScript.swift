@@ -155,7 +155,9 @@ enum GnuplotScript {
         if let step = panel.yticStep { s.append("set ytics \(number(step))") }
         if let tics = panel.xtics {
             // Named positions (categories, bins): each name quoted like any user string.
-            let rotate = tics.count > 12 ? " rotate by 90 right" : tics.count > 6 || tics.contains { $0.1.count > 8 } ? " rotate by -30" : ""
+            // Short names side by side; longer ones slanted; many long ones upright.
+            let longest = tics.map(\.1.count).max() ?? 0
+            let rotate = longest <= 3 && tics.count <= 20 ? "" : tics.count > 12 ? " rotate by 90 right" : tics.count > 6 || longest > 8 ? " rotate by -30" : ""
             s.append("set xtics (" + tics.map { "\(quote($0.1)) \(number($0.0))" }.joined(separator: ", ") + ")\(rotate) noenhanced")
         }
         return s
