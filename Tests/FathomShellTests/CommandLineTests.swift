@@ -185,6 +185,17 @@ struct CommandLineTests {
         #expect(!r.stderr.contains("Fatal error"))
     }
 
+    @Test("interrupting a permutation test stops it with status 130")
+    func interruptPermutations() throws {
+        let child = try Child(["-e", "mmd(randn(3000, 8, seed=1), randn(3000, 8, seed=2), perms=1000000, seed=1)"])
+        close(child.stdin)
+        usleep(1_500_000)
+        kill(child.pid, SIGINT)
+        let r = child.communicate("")
+        #expect(r.status == 130)
+        #expect(r.stderr.contains("interrupted"))
+    }
+
     @Test("interrupting a script stops it with status 130")
     func interrupt() throws {
         let child = try Child(["-e", "x = sum(randn(2e8))"])
