@@ -13,6 +13,8 @@ public enum BuiltinArea: String, Sendable, CaseIterable {
     case failures = "Failures, thresholds and checks"
     case shift = "Shift: two-sample tests and drift"
     case labelShift = "Label shift and harm"
+    case tails = "Rare failures: tail forecasts and backtests"
+    case extremes = "Extreme values"
     case plots = "Plots"
     case session = "Session"
 }

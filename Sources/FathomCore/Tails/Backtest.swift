@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// Backtesting tail forecasts on a pool of per-query failure probabilities: repeatedly draw a
+/// disjoint evaluation set (m) and deployment set (n), forecast the deployment's worst query
+/// from the evaluation set, and compare with the realised deployment maximum.
+public enum Backtest {
+    public struct Repetition: Sendable {
+        /// One forecast per method, in the order asked.
+        public var forecasts: [Double]
+        public var truth: Double
+    }
+
+    public struct Summary: Sendable {
+        public var meanAbsLog10Error: Double
+        public var withinOrder: Double
+        public var underRate: Double
+        public var meanLog10Error: Double
+        public var sdLog10Error: Double
+        /// Repetitions whose forecast failed (for example a rising fitted tail).
+        public var failed: Int
+    }
+
+    /// e = log10 forecast − log10 truth over the repetitions where both exist.
+    public static func errors(_ reps: [Repetition], method: Int) -> [Double] {
+        reps.compactMap { r in
+            let f = r.forecasts[method]
+            guard f.isFinite, f > 0, r.truth > 0 else { return nil }
+            return log10(f) - log10(r.truth)
+        }
+    }
+
+    public static func summary(_ reps: [Repetition], method: Int) -> Summary {
+        let e = errors(reps, method: method)
+        let n = Double(e.count)
+        guard n > 0 else { return Summary(meanAbsLog10Error: .nan, withinOrder: .nan, underRate: .nan, meanLog10Error: .nan, sdLog10Error: .nan, failed: reps.count) }
+        let mean = e.reduce(0, +) / n
+        let sd = n > 1 ? (e.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : .nan
+        return Summary(meanAbsLog10Error: e.reduce(0) { $0 + abs($1) } / n, withinOrder: Double(e.filter { abs($0) <= 1 }.count) / n,
+                       underRate: Double(e.filter { $0 < 0 }.count) / n, meanLog10Error: mean, sdLog10Error: sd, failed: reps.count - e.count)
+    }
+
+    /// The forecasts and the truth for one partition, given as evaluation and deployment
+    /// indices into the pool's scores.
+    public static func evaluate(scores: [Double], evaluation: [Int], deployment: [Int], k: Int, methods: [GumbelTail.Method]) -> Repetition {
+        let evalScores = evaluation.map { scores[$0] }
+        var truthScore = -Double.infinity
+        for i in deployment where scores[i] > truthScore { truthScore = scores[i] }
+        let n = Double(deployment.count)
+        let forecasts = methods.map { method -> Double in
+            (try? GumbelTail.forecast(scores: evalScores, n: n, k: k, method: method).estimate) ?? .nan
+        }
+        return Repetition(forecasts: forecasts, truth: GumbelTail.probability(truthScore))
+    }
+
+    /// `reps` repetitions on both cores, each worker with its own generator split off
+    /// `random`, so a seed gives the same repetitions however the threads run.
+    public static func run(pool: [Double], m: Int, n: Int, k: Int, repetitions reps: Int, methods: [GumbelTail.Method],
+                           random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress()) throws -> [Repetition] {
+        let scores = try GumbelTail.scores(pool)
+        let total = pool.count
+        precondition(m + n <= total && k < m)
+        let workers = 2
+        let generators = (0..<workers).map { _ in random.split() }
+        final class Shared: @unchecked Sendable {
+            var results: [Repetition?]
+            var done = 0
+            var stopped = false
+            let lock = PthreadMutex()
+            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        }
+        let shared = Shared(reps)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var g = generators[w]
+            var order = Array(0..<total)
+            var r = w
+            while r < reps {
+                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
+                // A uniformly random ordered choice of m + n queries: a partial Fisher–Yates shuffle.
+                for i in 0..<(m + n) { order.swapAt(i, i + g.nextInt(below: total - i)) }
+                let result = evaluate(scores: scores, evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)]), k: k, methods: methods)
+                shared.lock.lock()
+                shared.results[r] = result
+                shared.done += 1
+                let done = shared.done
+                shared.lock.unlock()
+                if done % 4 == 0 { progress.report("backtest", fraction: Double(done) / Double(reps)) }
+                r += workers
+            }
+        }
+        progress.finish()
+        if shared.stopped { throw Interrupted() }
+        return shared.results.map { $0! }
+    }
+
+    public struct Decomposition: Sendable {
+        /// mean(e_gumbel − e_unbiased): what the log(j/m) plotting positions add.
+        public var plottingPositionBias: Double
+        /// sd(e_gumbel): the spread from one evaluation set to the next.
+        public var noise: Double
+        /// mean(e_unbiased): the bias that remains, from a tail that is not Gumbel or a mode the
+        /// evaluation set missed.
+        public var misspecification: Double
+        /// mean(e_gumbel) = plotting-position bias + misspecification.
+        public var meanError: Double
+        public var underRate: Double
+    }
+
+    /// Splits the gumbel forecast's error over repetitions that ran both gumbel methods
+    /// (methods 0 and 1 of `reps`).
+    public static func decompose(_ reps: [Repetition]) -> Decomposition {
+        var diff: [Double] = [], unbiased: [Double] = [], plain: [Double] = []
+        for r in reps {
+            let f = r.forecasts[0], u = r.forecasts[1]
+            guard f.isFinite, u.isFinite, f > 0, u > 0, r.truth > 0 else { continue }
+            let e = log10(f) - log10(r.truth), eu = log10(u) - log10(r.truth)
+            plain.append(e); unbiased.append(eu); diff.append(e - eu)
+        }
+        let n = Double(plain.count)
+        func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(max(1, x.count)) }
+        let m = mean(plain)
+        let sd = n > 1 ? (plain.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot() : .nan
+        return Decomposition(plottingPositionBias: mean(diff), noise: sd, misspecification: mean(unbiased), meanError: m,
+                             underRate: Double(plain.filter { $0 < 0 }.count) / max(1, n))
+    }
+}

@@ -1,0 +1,410 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+
+private func short(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }
+
+/// A Gumbel-tail fit or forecast: the top k evaluation scores on the log-survival axis, the
+/// fitted line, and (for a forecast) where it is read off at log(1/n).
+public struct ForecastValue: ObjectValue, Plottable {
+    let method: GumbelTail.Method
+    let fit: GumbelTail.Fit?
+    let normal: (mu: Double, sigma: Double)?
+    let m: Int
+    let k: Int
+    /// nil for a bare gumbel_tail fit.
+    let n: Double?
+    let estimate: Double?
+    let scoreQuantile: Double?
+    /// All evaluation scores (for the log-normal picture), sorted descending, at most 2000.
+    let scores: [Double]
+    /// A backtest's realised deployment maximum, drawn when known.
+    var truth: Double?
+
+    public var typeName: String { n == nil ? "tail_fit" : "forecast" }
+    public var described: String { n == nil ? "a Gumbel-tail fit" : "a worst-query forecast (\(method.rawValue))" }
+
+    public var fieldNames: [String] {
+        var names = ["method", "k", "m"]
+        if fit != nil { names += ["a", "b", "r2", "top", "positions"] }
+        if normal != nil { names += ["mu", "sigma"] }
+        if n != nil { names += ["n", "estimate", "score"] }
+        return names
+    }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "method": return .string(method.rawValue)
+        case "k": return .number(Double(k))
+        case "m": return .number(Double(m))
+        case "a": return fit.map { .number($0.a) }
+        case "b": return fit.map { .number($0.b) }
+        case "r2": return fit.map { .number($0.r2) }
+        case "top": return fit.map { .numbers($0.top) }
+        case "positions": return fit.map { .numbers($0.y) }
+        case "mu": return normal.map { .number($0.mu) }
+        case "sigma": return normal.map { .number($0.sigma) }
+        case "n": return n.map { .number($0) }
+        case "estimate": return estimate.map { .number($0) }
+        case "score": return scoreQuantile.map { .number($0) }
+        default: return nil
+        }
+    }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        func num(_ x: Double) -> String { NumberFormat.short(x, digits: options.digits) }
+        var lines: [String] = []
+        if let n, let estimate {
+            lines.append("forecast (\(method.rawValue)): worst-query risk among \(NumberFormat.short(n, digits: 6)) queries = \(num(estimate))")
+        } else {
+            lines.append("Gumbel-tail fit (\(method.rawValue) positions)")
+        }
+        if let f = fit {
+            lines.append("  from the top \(k) of \(m) scores: log-survival = \(num(f.a))·ψ \(f.b < 0 ? "−" : "+") \(num(abs(f.b))), R² = \(num(f.r2))")
+        }
+        if let nrm = normal { lines.append("  from all \(m) scores: ψ ~ Normal(\(num(nrm.mu)), \(num(nrm.sigma)))") }
+        if let n, let q = scoreQuantile {
+            lines.append("  the 1 − 1/n score quantile ψ = \(num(q)) (n = \(NumberFormat.short(n, digits: 6)))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func json() -> JSONValue {
+        var members: [(String, JSONValue)] = [("method", .string(method.rawValue)), ("k", .number(Double(k))), ("m", .number(Double(m)))]
+        if let f = fit { members += [("a", .number(f.a)), ("b", .number(f.b)), ("r2", .number(f.r2))] }
+        if let nrm = normal { members += [("mu", .number(nrm.mu)), ("sigma", .number(nrm.sigma))] }
+        if let n { members.append(("n", .number(n))) }
+        if let e = estimate { members.append(("estimate", .number(e))) }
+        return .object(members)
+    }
+
+    public func figure() throws -> Figure {
+        var series: [Series] = []
+        // The evaluation scores on the log-survival axis: the j-th largest at log(j/m).
+        let shown = Array(scores.prefix(2000))
+        let positions = shown.indices.map { log(Double($0 + 1) / Double(m)) }
+        var points = Series(.points, x: shown, y: positions, label: "evaluation scores (log share above)")
+        points.color = 0
+        series.append(points)
+        var lo = shown.last ?? 0, hi = shown.first ?? 1
+        if let q = scoreQuantile { hi = max(hi, q) }
+        if let t = truth, t > 0, t < 1 { hi = max(hi, GumbelTail.score(t)) }
+        if let f = fit {
+            lo = min(lo, f.top.last ?? lo)
+            let start = f.top.last ?? lo
+            let end = max(hi, f.top.first ?? hi)
+            var line = Series(.lines, x: [start, end], y: [f.a * start + f.b, f.a * end + f.b], label: "fitted tail (top \(k), \(method.rawValue))")
+            line.color = 1
+            series.append(line)
+            var top = Series(.points, x: f.top, y: f.y, label: "top \(k)")
+            top.color = 1
+            series.append(top)
+        }
+        if let nrm = normal {
+            let grid = (0...100).map { lo + (hi - lo) * Double($0) / 100 }
+            var curve = Series(.lines, x: grid, y: grid.map { log(max(1e-300, 0.5 * erfc(($0 - nrm.mu) / (nrm.sigma * 2.0.squareRoot())))) }, label: "fitted normal")
+            curve.color = 1
+            series.append(curve)
+        }
+        if let n, let q = scoreQuantile, let e = estimate {
+            var mark = Series(.linespoints, x: [q], y: [-log(n)], label: "forecast at n = \(NumberFormat.short(n, digits: 6)): p = \(short(e))")
+            mark.color = 3
+            series.append(mark)
+            var level = Series(.lines, x: [lo, hi], y: [-log(n), -log(n)], label: nil)
+            level.reference = true
+            series.append(level)
+        }
+        if let t = truth, t > 0, t < 1, let n {
+            var real = Series(.linespoints, x: [GumbelTail.score(t)], y: [-log(n)], label: "realised deployment maximum: p = \(short(t))")
+            real.color = 6
+            series.append(real)
+        }
+        var panel = Panel(xlabel: "score ψ = −log(−log p)", ylabel: "log share of queries scoring higher", series: series)
+        panel.legend = "top right"
+        let title = estimate.map { "tail forecast (\(method.rawValue)): worst-query risk \(short($0))" } ?? "Gumbel-tail fit"
+        return Figure(kind: "tail plot", title: title, panels: [panel])
+    }
+}
+
+/// A backtest: forecasts against the realised deployment maximum over many repetitions.
+public struct BacktestValue: ObjectValue, Plottable {
+    let methods: [GumbelTail.Method]
+    let repetitions: [Backtest.Repetition]
+    let m: Int
+    let n: Int
+    let k: Int
+    let pool: Int
+
+    public var typeName: String { "backtest" }
+    public var described: String { "a backtest (\(repetitions.count) repetitions)" }
+    public var fieldNames: [String] {
+        ["summary", "repetitions", "mean_abs_log10_error", "within_order", "under_rate", "mean_log10_error", "sd_log10_error", "methods"]
+    }
+
+    var summaries: [Backtest.Summary] { methods.indices.map { Backtest.summary(repetitions, method: $0) } }
+
+    var summaryTable: Table {
+        let s = summaries
+        return Table([
+            ("method", .strings(methods.map(\.rawValue))),
+            ("mean_abs_log10_error", .numbers(s.map(\.meanAbsLog10Error))), ("within_order", .numbers(s.map(\.withinOrder))),
+            ("under_rate", .numbers(s.map(\.underRate))), ("mean_log10_error", .numbers(s.map(\.meanLog10Error))),
+            ("sd_log10_error", .numbers(s.map(\.sdLog10Error))), ("failed", .numbers(s.map { Double($0.failed) })),
+        ])
+    }
+
+    var repetitionTable: Table {
+        var pairs: [(String, Column)] = [("truth", .numbers(repetitions.map(\.truth)))]
+        for (j, method) in methods.enumerated() {
+            pairs.append((method.rawValue, .numbers(repetitions.map { $0.forecasts[j] })))
+        }
+        return Table(pairs)
+    }
+
+    public func field(_ name: String) -> Value? {
+        let first = summaries[0]
+        func one(_ f: (Backtest.Summary) -> Double) -> Value { methods.count == 1 ? .number(f(first)) : .numbers(summaries.map(f)) }
+        switch name {
+        case "summary": return .table(summaryTable)
+        case "repetitions": return .table(repetitionTable)
+        case "mean_abs_log10_error": return one(\.meanAbsLog10Error)
+        case "within_order": return one(\.withinOrder)
+        case "under_rate": return one(\.underRate)
+        case "mean_log10_error": return one(\.meanLog10Error)
+        case "sd_log10_error": return one(\.sdLog10Error)
+        case "methods": return .strings(methods.map(\.rawValue))
+        default: return nil
+        }
+    }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        var text = "backtest: \(repetitions.count) repetitions, evaluation m = \(m), deployment n = \(n), k = \(k), from a pool of \(pool)\n"
+        text += Value.table(summaryTable.selectingColumns(Array(0..<5))).renderText(options)
+        let s = summaries
+        let lines = methods.indices.map { j -> String in
+            let verdict = s[j].underRate < 0.4 ? "mostly over-predicts" : s[j].underRate > 0.6 ? "mostly under-predicts" : "errs both ways"
+            return "\(methods[j].rawValue) \(verdict): under-predicted in \(NumberFormat.short(s[j].underRate * 100, digits: 3))% of repetitions, mean log10 error \(NumberFormat.short(s[j].meanLog10Error, digits: 3)), \(NumberFormat.short(s[j].withinOrder * 100, digits: 3))% within one order of magnitude."
+        }
+        return text + "\n" + lines.joined(separator: "\n")
+    }
+
+    public func json() -> JSONValue {
+        .object([("m", .number(Double(m))), ("n", .number(Double(n))), ("k", .number(Double(k))),
+                 ("summary", Value.table(summaryTable).json()), ("repetitions", Value.table(repetitionTable).json())])
+    }
+
+    public func figure() throws -> Figure {
+        var series: [Series] = []
+        var lo = Double.infinity, hi = -Double.infinity
+        for (j, method) in methods.enumerated() {
+            let pairs = repetitions.compactMap { r -> (Double, Double)? in
+                let f = r.forecasts[j]
+                return f > 0 && f.isFinite && r.truth > 0 ? (r.truth, f) : nil
+            }
+            for (t, f) in pairs { lo = min(lo, t, f); hi = max(hi, t, f) }
+            var s = Series(.points, x: pairs.map(\.0), y: pairs.map(\.1), label: method.rawValue)
+            s.color = j
+            series.append(s)
+        }
+        guard lo.isFinite, hi.isFinite else { throw Diagnostic("plot.empty", "the backtest has no forecast to draw") }
+        lo /= 3; hi = min(1, hi * 3)
+        var diagonal = Series(.lines, x: [lo, hi], y: [lo, hi], label: "forecast = truth")
+        diagonal.reference = true
+        var upper = Series(.lines, x: [lo, hi], y: [lo * 10, hi * 10], label: "one order of magnitude either way")
+        upper.reference = true
+        var lower = Series(.lines, x: [lo, hi], y: [lo / 10, hi / 10], label: nil)
+        lower.reference = true
+        series += [diagonal, upper, lower]
+        var panel = Panel(xlabel: "realised worst query in deployment (p)", ylabel: "forecast", series: series)
+        panel.logx = true
+        panel.logy = true
+        panel.xrange = lo...hi
+        panel.yrange = lo...hi
+        panel.legend = "top left"
+        return Figure(kind: "backtest scatter", title: "backtest: m = \(m), n = \(n), \(repetitions.count) repetitions", panels: [panel])
+    }
+}
+
+/// Where a Gumbel-tail forecast's error comes from.
+public struct DecompositionValue: ObjectValue, Plottable {
+    let parts: Backtest.Decomposition
+    let backtest: BacktestValue
+    let meaning: String
+
+    public var typeName: String { "decomposition" }
+    public var described: String { "a forecast-error decomposition" }
+    public var fieldNames: [String] { ["plotting_position_bias", "noise", "misspecification", "mean_error", "under_rate", "backtest", "meaning"] }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "plotting_position_bias": return .number(parts.plottingPositionBias)
+        case "noise": return .number(parts.noise)
+        case "misspecification": return .number(parts.misspecification)
+        case "mean_error": return .number(parts.meanError)
+        case "under_rate": return .number(parts.underRate)
+        case "backtest": return .object(backtest)
+        case "meaning": return .string(meaning)
+        default: return nil
+        }
+    }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        func num(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.short(x, digits: 3) }
+        return """
+        forecast error of the gumbel method (log10 forecast − log10 truth), \(backtest.repetitions.count) repetitions
+          mean error              \(num(parts.meanError))  (under-predicted in \(NumberFormat.short(parts.underRate * 100, digits: 3))%)
+          = plotting positions    \(num(parts.plottingPositionBias))  (gumbel − gumbel-unbiased)
+          + tail misspecification \(num(parts.misspecification))  (the error that remains with unbiased positions)
+          estimation noise (sd)   \(NumberFormat.short(parts.noise, digits: 3))
+        \(meaning)
+        """
+    }
+
+    public func json() -> JSONValue {
+        .object([("plotting_position_bias", .number(parts.plottingPositionBias)), ("noise", .number(parts.noise)),
+                 ("misspecification", .number(parts.misspecification)), ("mean_error", .number(parts.meanError)),
+                 ("under_rate", .number(parts.underRate)), ("meaning", .string(meaning))])
+    }
+
+    public func figure() throws -> Figure { try backtest.figure() }
+}
+
+/// A classical extreme-value fit (GEV, Gumbel, GPD).
+public struct ExtremeFitValue: ObjectValue, Plottable {
+    let fit: ExtremeValue.Fit
+    /// GEV only: the Gumbel fit of the same data, for the likelihood-ratio comparison.
+    let gumbel: ExtremeValue.Fit?
+
+    public var typeName: String { fit.model.rawValue + "_fit" }
+    public var described: String { "a \(fit.model == .gpd ? "GPD" : fit.model == .gev ? "GEV" : "Gumbel") fit" }
+    public var fieldNames: [String] {
+        fit.names + ["se", "covariance", "nll", "n", "model"] + (fit.model == .gpd ? ["threshold", "rate"] : []) + (gumbel != nil ? ["gumbel_deviance", "gumbel_pvalue"] : [])
+    }
+
+    var deviance: Double? { gumbel.map { 2 * ($0.nll - fit.nll) } }
+
+    public func field(_ name: String) -> Value? {
+        if let i = fit.names.firstIndex(of: name) { return .number(fit.parameters[i]) }
+        switch name {
+        case "se": return .record(Record(zip(fit.names, fit.standardErrors).map { ($0, .number($1)) }))
+        case "covariance": return .matrix(Matrix(rowArrays: fit.covariance))
+        case "nll": return .number(fit.nll)
+        case "n": return .number(Double(fit.n))
+        case "model": return .string(fit.model.rawValue)
+        case "threshold": return fit.threshold.map { .number($0) }
+        case "rate": return fit.rate.map { .number($0) }
+        case "gumbel_deviance": return deviance.map { .number($0) }
+        case "gumbel_pvalue": return deviance.map { .number(Distribution.chiSquareSurvival(max(0, $0), degrees: 1)) }
+        default: return nil
+        }
+    }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        func num(_ x: Double) -> String { NumberFormat.short(x, digits: options.digits) }
+        let name = fit.model == .gpd ? "GPD fit to \(fit.n) excesses over \(num(fit.threshold ?? 0)) (rate \(num(fit.rate ?? 0)))" : fit.model == .gev ? "GEV fit to \(fit.n) maxima" : "Gumbel fit to \(fit.n) maxima"
+        var lines = [name + ", maximum likelihood (Coles' parameterisation)"]
+        let se = fit.standardErrors
+        for (i, p) in fit.names.enumerated() {
+            let symbol = ["mu": "μ", "sigma": "σ", "xi": "ξ"][p] ?? p
+            lines.append("  \(symbol) = \(num(fit.parameters[i]))  (se \(num(se[i])))")
+        }
+        lines.append("  negative log-likelihood \(num(fit.nll))")
+        if let d = deviance {
+            let p = Distribution.chiSquareSurvival(max(0, d), degrees: 1)
+            lines.append("  against the Gumbel (ξ = 0): deviance \(num(d)), p = \(num(p)): " + (p < 0.05 ? "the shape parameter is needed" : "the simpler Gumbel fits as well"))
+        }
+        if fit.model != .gpd, fit.names.contains("xi") {
+            let xi = fit.parameters[2]
+            lines.append("  ξ \(xi > 0 ? "> 0: a heavy upper tail, no upper bound" : "< 0: a bounded upper tail, endpoint \(num(fit.parameters[0] - fit.parameters[1] / xi))")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public func json() -> JSONValue {
+        var members: [(String, JSONValue)] = [("model", .string(fit.model.rawValue))]
+        for (i, p) in fit.names.enumerated() { members.append((p, .number(fit.parameters[i]))) }
+        members.append(("se", .array(fit.standardErrors.map { .number($0) })))
+        members.append(("nll", .number(fit.nll)))
+        return .object(members)
+    }
+
+    /// Return-level plot with its delta-method band, QQ and PP plots.
+    public func figure() throws -> Figure {
+        let data = fit.model == .gpd ? fit.data.filter { $0 > (fit.threshold ?? 0) } : fit.data
+        let sorted = data.sorted()
+        let n = Double(sorted.count)
+        let plotting = sorted.indices.map { (Double($0) + 1) / (n + 1) }
+        // Return levels against the period on a log axis.
+        let periods = (0...60).map { pow(10, 0.05 + Double($0) * 0.05) }
+        func period(forProbability q: Double) -> Double {
+            fit.model == .gpd ? 1 / ((1 - q) * (fit.rate ?? 1)) : 1 / (1 - q)
+        }
+        let bands = periods.map { ExtremeValue.deltaInterval(fit, period: $0, confidence: 0.95) }
+        var band = Series(.band, x: periods, y: bands.map(\.lower), label: "95% interval (delta method)")
+        band.y2 = bands.map(\.upper)
+        band.color = 5
+        var curve = Series(.lines, x: periods, y: bands.map(\.level), label: "return level")
+        curve.color = 0
+        var observed = Series(.points, x: plotting.map(period(forProbability:)), y: sorted, label: "observed")
+        observed.color = 1
+        var returnPanel = Panel(xlabel: fit.model == .gpd ? "return period (observations)" : "return period (blocks)", ylabel: "return level", series: [band, curve, observed])
+        returnPanel.logx = true
+        returnPanel.xrange = 1...(periods.last ?? 1000)
+        returnPanel.heightShare = 0.5
+        // QQ: model quantiles against the data; PP: model CDF against plotting positions.
+        let model = plotting.map { ExtremeValue.quantile(fit, fit.model == .gpd ? $0 : $0) }
+        var qq = Series(.points, x: model, y: sorted, label: "quantiles")
+        qq.color = 0
+        let lo = min(model.first ?? 0, sorted.first ?? 0), hi = max(model.last ?? 1, sorted.last ?? 1)
+        var qqLine = Series(.lines, x: [lo, hi], y: [lo, hi], label: nil)
+        qqLine.reference = true
+        var qqPanel = Panel(xlabel: "model quantile", ylabel: "observed", series: [qq, qqLine])
+        qqPanel.heightShare = 0.25
+        var pp = Series(.points, x: sorted.map { ExtremeValue.cdf(fit, $0) }, y: plotting, label: "probabilities")
+        pp.color = 2
+        var ppLine = Series(.lines, x: [0, 1], y: [0, 1], label: nil)
+        ppLine.reference = true
+        var ppPanel = Panel(xlabel: "model probability", ylabel: "empirical", series: [pp, ppLine])
+        ppPanel.heightShare = 0.25
+        ppPanel.xrange = 0...1
+        ppPanel.yrange = 0...1
+        let name = fit.model == .gpd ? "GPD fit" : fit.model == .gev ? "GEV fit" : "Gumbel fit"
+        var figure = Figure(kind: "extreme-value diagnostics", title: name + ": return levels, QQ and PP", panels: [returnPanel, qqPanel, ppPanel])
+        figure.height = 900
+        return figure
+    }
+}
+
+/// The mean residual life: mean excess over a range of thresholds, with its interval.
+public struct MeanExcessValue: ObjectValue, Plottable {
+    let rows: [(threshold: Double, mean: Double, se: Double, count: Int)]
+
+    public var typeName: String { "mean_excess" }
+    public var described: String { "a mean-excess table (\(rows.count) thresholds)" }
+    public var fieldNames: [String] { ["table"] }
+
+    var table: Table {
+        Table([("threshold", .numbers(rows.map(\.threshold))), ("mean_excess", .numbers(rows.map(\.mean))),
+               ("se", .numbers(rows.map(\.se))), ("count", .numbers(rows.map { Double($0.count) }))])
+    }
+
+    public func field(_ name: String) -> Value? { name == "table" ? .table(table) : nil }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        "mean excess over \(rows.count) thresholds (a straight, rising or falling line above a threshold suggests a GPD tail there; its slope is ξ/(1 − ξ))\n" + Value.table(table).renderText(options)
+    }
+
+    public func json() -> JSONValue { Value.table(table).json() }
+
+    public func figure() throws -> Figure {
+        let usable = rows.filter { $0.mean.isFinite && $0.se.isFinite }
+        var band = Series(.band, x: usable.map(\.threshold), y: usable.map { $0.mean - 1.959963984540054 * $0.se }, label: "95% interval")
+        band.y2 = usable.map { $0.mean + 1.959963984540054 * $0.se }
+        band.color = 5
+        var line = Series(.lines, x: usable.map(\.threshold), y: usable.map(\.mean), label: "mean excess")
+        line.color = 0
+        let panel = Panel(xlabel: "threshold u", ylabel: "mean of x − u over x > u", series: [band, line])
+        return Figure(kind: "mean residual life plot", title: "mean residual life", panels: [panel])
+    }
+}
