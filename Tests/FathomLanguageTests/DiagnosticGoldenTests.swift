@@ -112,6 +112,41 @@ struct DiagnosticGoldenTests {
         "harm([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.5, 0.5]], [1], delta={recall: 0.1})",
     ]
 
+    /// Bad input to the tail forecasts and extreme-value fits.
+    static let tailInputs = [
+        "scores([0.1, 1])",
+        "scores([0.1, -0.2])",
+        "scores([0.1, nan])",
+        "forecast([0.1, 0.2, 0.3], n=10, k=5)",
+        "forecast([0, 0, 0, 0.1, 0.2], n=100, k=3)",
+        "forecast(runif(100, seed=1), n=50)",
+        "forecast(runif(100, seed=1), n=1e6, k=1)",
+        "forecast(runif(100, seed=1), n=1e6, method=\"weibull\")",
+        "forecast([0.5, 0.5, 0.5, 0.5, 0.1, 0.2], n=100, k=3)",
+        "forecast([0, 0.1, 0.2, 0.3, 0.4], n=100, k=2, method=\"lognormal\")",
+        "forecast_frequency(runif(100, seed=1), tau=1.5)",
+        "elicitation([1, 2], [10])",
+        "elicitation([11], [10])",
+        "elicitation([10], [10], estimator=\"mle\")",
+        "elicitation([1], [0])",
+        "backtest(runif(1000, seed=1), m=100, n=50)",
+        "backtest(runif(1000, seed=1), m=100, n=5000)",
+        "backtest(runif(1000, seed=1), m=100, n=500, k=100)",
+        "backtest(runif(1000, seed=1), m=100, n=500, method=[\"gumbel\", \"pareto\"])",
+        "gev_fit([1, 2, nan, 4, 5])",
+        "gev_fit([1, 2, 3])",
+        "gev_fit([2, 2, 2, 2, 2])",
+        "gpd_fit(randn(100, seed=1), threshold=10)",
+        "gpd_fit(randn(100, seed=1), threshold=2.3)",
+        "return_level(gumbel_fit([1, 3, 2, 5, 4, 2]), 0.5)",
+        "return_level(3, 10)",
+        "return_level(gpd_fit(randn(500, seed=1), threshold=1), 5)",
+        "return_level(gpd_fit(randn(500, seed=1), threshold=1), 1000, ci=\"profile\")",
+        "block_maxima([1, 2, 3], 5)",
+        "block_maxima([1, 2, 3], 0)",
+        "mean_excess([1, 2, 3], thresholds=[inf])",
+    ]
+
     static func goldenPath(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }
@@ -134,7 +169,7 @@ struct DiagnosticGoldenTests {
     }
 
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
-          arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs)])
+          arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

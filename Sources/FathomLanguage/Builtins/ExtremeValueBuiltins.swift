@@ -32,7 +32,7 @@ enum ExtremeValueBuiltins {
             return Diagnostic("argument.value", "\(args.builtin.name)(): the likelihood maximisation did not converge on these data", at: args.callRange,
                               notes: ["few or heavily tied values make the shape parameter ill-determined; gumbel_fit() has one parameter fewer"])
         case .noExcesses: return args.invalid("threshold", "\(args.builtin.name)(): no value lies above the threshold")
-        case .tooFew(let have, let need): return args.invalid("threshold", "\(args.builtin.name)(): \(have) values lie above the threshold; the fit needs at least \(need)", notes: ["a lower threshold keeps more excesses"])
+        case .tooFew(let have, let need): return args.invalid("threshold", "\(args.builtin.name)(): only \(have) value\(have == 1 ? " lies" : "s lie") above the threshold; the fit needs at least \(need)", notes: ["a lower threshold keeps more excesses"])
         case .constant: return args.invalid("x", "\(args.builtin.name)(): the values to fit are all equal")
         case .notFinite(let i): return args.invalid("x", "\(args.builtin.name)(): a value at position \(i) is not finite")
         }

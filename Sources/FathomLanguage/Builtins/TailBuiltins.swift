@@ -182,7 +182,7 @@ enum TailBuiltins {
         default: throw args.mismatch("trials", expected: "a vector of sample counts, or one count for every query")
         }
         guard !s.isEmpty else { throw args.invalid("successes", "elicitation(): successes is empty") }
-        guard t.count == s.count else { throw args.invalid("trials", "elicitation(): \(t.count) trial counts for \(s.count) queries") }
+        guard t.count == s.count else { throw args.invalid("trials", "elicitation(): \(t.count) trial count\(t.count == 1 ? "" : "s") for \(s.count) quer\(s.count == 1 ? "y" : "ies"); give one per query, or a single number for all") }
         if let i = t.firstIndex(where: { !($0 >= 1 && $0 == $0.rounded()) }) {
             throw args.invalid("trials", "elicitation(): trials at position \(i) is \(NumberFormat.short(t[i])); each query needs a whole number of samples, at least 1")
         }
