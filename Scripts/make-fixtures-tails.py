@@ -40,11 +40,9 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy import integrate, optimize, special, stats  # noqa: E402
 
-try:
-    import mpmath  # noqa: E402
-    mp = mpmath.mp
-except ImportError:  # pragma: no cover - mpmath is in .venv-reliability
-    mpmath = None
+import mpmath  # noqa: E402  (high-precision cross-checks only; 1.3.0 is in .venv-reliability)
+
+mp = mpmath.mp
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "Tests" / "FathomCoreTests" / "Fixtures" / "tails"
@@ -303,7 +301,7 @@ def tails_case(name, description, p, k, pool_desc, notes=()):
         "sigma": ref(fnull(sd), "numpy.std(psi, ddof=0) over all m scores"),
     }
     if not finite:
-        out["lognormal_fit"]["note"] = ("the pool has p = 0 (psi = -inf): mean is -inf and std is NaN, "
+        out["lognormal_fit"]["note"] = ("the pool has p = 0 (psi = -inf): mean is -inf and std is undefined (numpy: nan), "
                                         "written as null; the lognormal forecast is undefined (Fathom "
                                         "should refuse it)")
     fc = []
@@ -531,6 +529,17 @@ def build_tails():
         {"name": "zeros-in-top-k", "p": [0.2, 0.1, 0.0, 0.0, 0.0, 0.0], "k": 3,
          "why": "p = 0 (psi = -inf) reaches the top k"},
         {"name": "k-equals-m", "p": [0.2, 0.1, 0.05], "k": 3, "why": "k must be below m (the body would be empty)"},
+    ]
+    notes_global += [
+        "top-k selection: order = numpy.argsort(-psi, kind='stable'); top = psi[order[:k]]; body = p[order[k:]]",
+        "polyfit and closed-form OLS agree to ~1e-14 relative; compare a, b with rel ~1e-12",
+        "forecast_frequency is exp(a psi_tau + b) unclipped; it exceeds 1 where tau lies far below the top-k "
+        "scores (estimate_exceeds_one)",
+        "forecast_aggregate: for n >= 1e5 every case gives exactly 1.0 in double; log_prob_no_failure "
+        "= n log1p(-e_p) carries the information",
+        "REFERENCES.md describes forecast_aggregate as seeded Monte Carlo; these fixtures (and Fathom) compute "
+        "the expectation exactly by quadrature",
+        "null means: -inf (p = 0 scores), undefined (p = 1), or lognormal forecasts of a pool containing p = 0",
     ]
     doc["notes"] = notes_global
     log("tails.json built in %.1fs" % (time.time() - t0))

@@ -57,6 +57,53 @@ public enum ExtremeValue {
         return total
     }
 
+    /// The NLL and its gradient in one pass over the data, split between the cores for large
+    /// samples; the same formulas as gevNLL and gevGradient.
+    static func gevValueAndGradient(_ x: [Double], _ mu: Double, _ sigma: Double, _ xi: Double) -> (Double, [Double]) {
+        guard sigma > 0 else { return (.infinity, [0, 0, 0]) }
+        if abs(xi) < 1e-4 { return (gevNLL(x, mu, sigma, xi), gevGradient(x, mu, sigma, xi)) }
+        let parts = Parallel.chunks(x.count, threshold: 4000) { range -> [Double] in
+            var f = 0.0, gm = 0.0, gs = 0.0, gx = 0.0
+            for i in range {
+                let z = (x[i] - mu) / sigma
+                let t = 1 + xi * z
+                guard t > 0 else { return [.infinity, 0, 0, 0] }
+                let lt = log(t)
+                let w = exp(-lt / xi)
+                f += (1 + 1 / xi) * lt + w
+                let common = (w - 1 - xi) / t
+                gm += common
+                gs += z * common
+                gx += lt / (xi * xi) * (w - 1) + (z / t) * (1 + (1 - w) / xi)
+            }
+            return [f, gm, gs, gx]
+        }
+        var total = [0.0, 0, 0, 0]
+        for p in parts { for j in 0..<4 { total[j] += p[j] } }
+        let n = Double(x.count)
+        return (n * log(sigma) + total[0], [total[1] / sigma, n / sigma + total[2] / sigma, total[3]])
+    }
+
+    /// The Gumbel NLL and its gradient in (μ, σ), in one pass split between the cores.
+    static func gumbelValueAndGradient(_ x: [Double], _ mu: Double, _ sigma: Double) -> (Double, [Double]) {
+        guard sigma > 0 else { return (.infinity, [0, 0]) }
+        let parts = Parallel.chunks(x.count, threshold: 4000) { range -> [Double] in
+            var f = 0.0, gm = 0.0, gs = 0.0
+            for i in range {
+                let z = (x[i] - mu) / sigma
+                let w = exp(-z)
+                f += z + w
+                gm += w - 1
+                gs += z * (w - 1)
+            }
+            return [f, gm, gs]
+        }
+        var total = [0.0, 0, 0]
+        for p in parts { for j in 0..<3 { total[j] += p[j] } }
+        let n = Double(x.count)
+        return (n * log(sigma) + total[0], [total[1] / sigma, n / sigma + total[2] / sigma])
+    }
+
     /// Its gradient in (μ, σ, ξ): analytic in μ and σ; in ξ analytic away from 0 and a central
     /// difference near it, where the analytic form cancels.
     static func gevGradient(_ x: [Double], _ mu: Double, _ sigma: Double, _ xi: Double) -> [Double] {
@@ -121,15 +168,15 @@ public enum ExtremeValue {
 
     /// Minimises `nll` over parameters, some on the log scale, by L-BFGS and then Newton steps
     /// on a finite-difference Hessian of the gradient; returns the optimum and that Hessian.
-    static func optimise(start: [Double], logScale: [Bool], nll: @escaping ([Double]) -> Double, gradient: @escaping ([Double]) -> [Double]) throws -> (theta: [Double], hessian: [[Double]], iterations: Int) {
+    static func optimise(start: [Double], logScale: [Bool], nll: @escaping ([Double]) -> Double, gradient: @escaping ([Double]) -> [Double],
+                         both: (([Double]) -> (Double, [Double]))? = nil) throws -> (theta: [Double], hessian: [[Double]], iterations: Int) {
         let p = start.count
         func natural(_ u: [Double]) -> [Double] { (0..<p).map { logScale[$0] ? exp(u[$0]) : u[$0] } }
         let u0 = (0..<p).map { logScale[$0] ? log(start[$0]) : start[$0] }
         let result = try LBFGS(maxIterations: 3000, gradientTolerance: 1e-12).minimize(u0) { u, g in
             let theta = natural(u)
-            let f = nll(theta)
+            let (f, gt) = both?(theta) ?? { let v = nll(theta); return (v, v.isFinite ? gradient(theta) : []) }()
             guard f.isFinite else { for i in 0..<p { g[i] = 0 }; return .infinity }
-            let gt = gradient(theta)
             for i in 0..<p { g[i] = logScale[i] ? gt[i] * theta[i] : gt[i] }
             return f
         }
@@ -192,21 +239,26 @@ public enum ExtremeValue {
         let s = gumbelStart(x)
         let r = try optimise(start: [s.mu, s.sigma], logScale: [false, true],
                              nll: { gevNLL(x, $0[0], $0[1], 0) },
-                             gradient: { Array(gevGradient(x, $0[0], $0[1], 0)[0..<2]) })
+                             gradient: { gumbelValueAndGradient(x, $0[0], $0[1]).1 },
+                             both: { gumbelValueAndGradient(x, $0[0], $0[1]) })
         return Fit(model: .gumbel, parameters: r.theta, names: ["mu", "sigma"], covariance: invert(r.hessian),
                    nll: gevNLL(x, r.theta[0], r.theta[1], 0), n: x.count, iterations: r.iterations, data: x)
     }
 
-    public static func fitGEV(_ x: [Double]) throws -> Fit {
+    public static func fitGEV(_ x: [Double], gumbel: Fit? = nil) throws -> Fit {
         try check(x, need: 4)
-        let g = try fitGumbel(x)
+        let g = try gumbel ?? fitGumbel(x)
         var best: (theta: [Double], hessian: [[Double]], iterations: Int)?
-        // From the Gumbel fit, nudged both ways in ξ; keep the better optimum.
+        // From the Gumbel fit, nudged in ξ; the other way too if that fails or stalls.
         for xi0 in [0.05, -0.05] {
             guard let r = try? optimise(start: [g.parameters[0], g.parameters[1], xi0], logScale: [false, true, false],
                                         nll: { gevNLL(x, $0[0], $0[1], $0[2]) },
-                                        gradient: { gevGradient(x, $0[0], $0[1], $0[2]) }) else { continue }
+                                        gradient: { gevGradient(x, $0[0], $0[1], $0[2]) },
+                                        both: { gevValueAndGradient(x, $0[0], $0[1], $0[2]) }) else { continue }
             if best == nil || gevNLL(x, r.theta[0], r.theta[1], r.theta[2]) < gevNLL(x, best!.theta[0], best!.theta[1], best!.theta[2]) { best = r }
+            // A converged optimum with a small gradient needs no second start.
+            let grad = gevGradient(x, r.theta[0], r.theta[1], r.theta[2])
+            if grad.map(abs).max()! <= 1e-6 * max(1, abs(gevNLL(x, r.theta[0], r.theta[1], r.theta[2]))) { break }
         }
         guard let r = best else { throw Problem.notConverged }
         return Fit(model: .gev, parameters: r.theta, names: ["mu", "sigma", "xi"], covariance: invert(r.hessian),

@@ -47,7 +47,8 @@ enum ExtremeValueBuiltins {
     ) { args, _ in
         let x = try data(args, need: 4)
         do {
-            return .object(ExtremeFitValue(fit: try ExtremeValue.fitGEV(x), gumbel: try? ExtremeValue.fitGumbel(x)))
+            let gumbel = try ExtremeValue.fitGumbel(x)
+            return .object(ExtremeFitValue(fit: try ExtremeValue.fitGEV(x, gumbel: gumbel), gumbel: gumbel))
         } catch { throw failed(error, args) }
     }
 
