@@ -143,7 +143,8 @@ public enum GumbelTail {
             let m = Double(s.count)
             let mu = s.reduce(0, +) / m
             let sigma = (s.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / m).squareRoot()
-            let q = mu + sigma * SpecialFunctions.normalQuantile(1 - 1 / n)
+            // Φ⁻¹(1 − 1/n) evaluated as −Φ⁻¹(1/n): the same number, without rounding 1 − 1/n first.
+            let q = mu - sigma * SpecialFunctions.normalQuantile(1 / n)
             return Forecast(estimate: probability(q), scoreQuantile: q, fit: nil, normal: (mu, sigma))
         }
     }
@@ -156,12 +157,15 @@ public enum GumbelTail {
     /// The chance that at least one of n deployment queries fails, each query's p drawn from
     /// the evaluation set: its m − k smaller probabilities as they are (weight (m − k)/m), and
     /// above the k-th largest score the fitted tail, ψ = ψ_(k) + E/λ with E ~ Exp(1) and λ = −a
-    /// (weight k/m). With independent queries that chance is exactly 1 − (1 − E[p])ⁿ; the tail's
-    /// E[p] is an integral over E, computed by adaptive Simpson quadrature.
-    public static func aggregate(p: [Double], fit: Fit, n: Double) -> (estimate: Double, meanP: Double, naive: Double) {
+    /// (weight k/m). With independent queries that chance is exactly 1 − (1 − E[p])ⁿ. The
+    /// tail's E[p] = ∫₀^∞ e^(−e) exp(−exp(−ψ_(k) − e/λ)) de has the closed form
+    /// Γ(λ + 1)·c^(−λ)·P(λ, c) with c = exp(−ψ_(k)) and P the regularised incomplete gamma
+    /// function. Also returns log P(no failure) = n·log(1 − E[p]), which keeps its precision
+    /// when the chance itself rounds to 1.
+    public static func aggregate(p: [Double], fit: Fit, n: Double) -> (estimate: Double, meanP: Double, naive: Double, logNone: Double) {
         let m = p.count, k = fit.k
-        // The body: every p whose score is below the k-th largest (ties at it count once each
-        // up to k in the top).
+        // The body: the m − k probabilities outside the top k (ties at the k-th score split as
+        // a stable order would).
         let threshold = fit.top[k - 1]
         var bodySum = 0.0, bodyCount = 0, tiesAllowed = fit.top.filter { $0 == threshold }.count
         for v in p {
@@ -173,25 +177,11 @@ public enum GumbelTail {
         }
         let bodyMean = bodyCount > 0 ? bodySum / Double(bodyCount) : 0
         let lambda = -fit.a
-        let tailMean = simpson(0, 1, tolerance: 1e-14) { u in
-            u >= 1 ? 1 : probability(threshold - log1p(-u) / lambda)
-        }
+        let c = exp(-threshold)
+        let tailMean = exp(SpecialFunctions.logGamma(lambda + 1) - lambda * log(c)) * SpecialFunctions.regularizedGammaP(lambda, c)
         let mean = Double(m - k) / Double(m) * bodyMean + Double(k) / Double(m) * tailMean
         let naiveMean = p.reduce(0, +) / Double(m)
-        return (-expm1(n * log1p(-mean)), mean, -expm1(n * log1p(-naiveMean)))
-    }
-
-    /// Adaptive Simpson quadrature of a smooth function on [a, b].
-    static func simpson(_ a: Double, _ b: Double, tolerance: Double, _ f: (Double) -> Double) -> Double {
-        func step(_ a: Double, _ b: Double, _ fa: Double, _ fm: Double, _ fb: Double, _ whole: Double, _ tol: Double, _ depth: Int) -> Double {
-            let m = (a + b) / 2, lm = (a + m) / 2, rm = (m + b) / 2
-            let flm = f(lm), frm = f(rm)
-            let left = (m - a) / 6 * (fa + 4 * flm + fm), right = (b - m) / 6 * (fm + 4 * frm + fb)
-            let delta = left + right - whole
-            if depth <= 0 || abs(delta) <= 15 * tol { return left + right + delta / 15 }
-            return step(a, m, fa, flm, fm, left, tol / 2, depth - 1) + step(m, b, fm, frm, fb, right, tol / 2, depth - 1)
-        }
-        let fa = f(a), fb = f(b), fm = f((a + b) / 2)
-        return step(a, b, fa, fm, fb, (b - a) / 6 * (fa + 4 * fm + fb), tolerance, 50)
+        let logNone = n * log1p(-mean)
+        return (-expm1(logNone), mean, -expm1(n * log1p(-naiveMean)), logNone)
     }
 }

@@ -129,7 +129,7 @@ enum TailBuiltins {
         parameters: [poolParameter, Parameter("tau", "number", doc: "the failure-probability level τ in (0, 1)"), kParameter],
         returns: "a record: estimate (the share of queries with p > τ), tau, k, m",
         summary: "the share of queries whose failure probability exceeds τ",
-        doc: "forecast_frequency(p, tau=) reads the share of queries with p > τ off the fitted Gumbel tail: exp(a·ψ_τ + b) with ψ_τ = −log(−log τ). It extrapolates below the evaluation set's resolution of 1/m, which a direct count cannot.",
+        doc: "forecast_frequency(p, tau=) reads the share of queries with p > τ off the fitted Gumbel tail: exp(a·ψ_τ + b) with ψ_τ = −log(−log τ). It extrapolates below the evaluation set's resolution of 1/m, which a direct count cannot. τ must lie in the tail, at or above the k-th largest p: below it the line is not fitted (and can exceed 1), and the evaluation set counts those failures itself.",
         examples: ["p = load(\"elicitation/clean\"); forecast_frequency(p[0:1000], tau=0.3)"]
     ) { args, _ in
         let p = try probabilities(args, "p")
@@ -138,6 +138,11 @@ enum TailBuiltins {
         let k = try kValue(args, m: p.count, positive: positiveCount(p))
         do {
             let f = try GumbelTail.fit(scores: p.map(GumbelTail.score), k: k)
+            let lowest = GumbelTail.probability(f.top[k - 1])
+            guard tau >= lowest else {
+                throw args.invalid("tau", "forecast_frequency(): τ = \(NumberFormat.short(tau)) lies below the fitted tail, which starts at the k-th largest p (\(NumberFormat.short(lowest))); the line describes only rarer failures",
+                                   notes: ["the evaluation set counts such common failures directly: mean(p > \(NumberFormat.short(tau)))"])
+            }
             return .record(Record([("estimate", .number(GumbelTail.frequency(f, tau: tau))), ("tau", .number(tau)), ("k", .number(Double(k))),
                                    ("m", .number(Double(p.count))), ("empirical", .number(Double(p.filter { $0 > tau }.count) / Double(p.count)))]))
         } catch let e as GumbelTail.Problem { throw problem(e, args) }
@@ -146,9 +151,9 @@ enum TailBuiltins {
     static let forecastAggregate = Builtin(
         "forecast_aggregate", area: .tails,
         parameters: [poolParameter, Parameter("n", "whole number", doc: "the number of deployment queries"), kParameter],
-        returns: "a record: estimate (the chance that at least one of n queries fails), mean_p, naive, n",
+        returns: "a record: estimate (the chance that at least one of n queries fails), log_none (log of the chance that none fails), mean_p, naive, n",
         summary: "the chance that any of n deployment queries fails",
-        doc: "forecast_aggregate(p, n=) is 1 − Π(1 − p_i) over n deployment queries, each query's p drawn from the evaluation set's body below its top k and, above ψ_(k), from the fitted Gumbel tail (an exponential in ψ with rate −a). With independent queries this is exactly 1 − (1 − E[p])ⁿ; Fathom computes E[p] by quadrature rather than by Monte Carlo, so there is no seed. naive uses the evaluation mean of p alone.",
+        doc: "forecast_aggregate(p, n=) is 1 − Π(1 − p_i) over n deployment queries, each query's p drawn from the evaluation set's body below its top k and, above ψ_(k), from the fitted Gumbel tail (an exponential in ψ with rate −a). With independent queries this is exactly 1 − (1 − E[p])ⁿ, and the tail's E[p] has a closed form (an incomplete gamma function), so Fathom needs no Monte Carlo and no seed. log_none = n·log(1 − E[p]) keeps its precision when the chance rounds to 1. naive uses the evaluation mean of p alone.",
         examples: ["p = load(\"elicitation/clean\"); forecast_aggregate(p[0:1000], n=1e4)"]
     ) { args, _ in
         let p = try probabilities(args, "p")
@@ -157,7 +162,7 @@ enum TailBuiltins {
         do {
             let f = try GumbelTail.fit(scores: p.map(GumbelTail.score), k: k)
             let r = GumbelTail.aggregate(p: p, fit: f, n: n)
-            return .record(Record([("estimate", .number(r.estimate)), ("mean_p", .number(r.meanP)), ("naive", .number(r.naive)), ("n", .number(n))]))
+            return .record(Record([("estimate", .number(r.estimate)), ("log_none", .number(r.logNone)), ("mean_p", .number(r.meanP)), ("naive", .number(r.naive)), ("n", .number(n))]))
         } catch let e as GumbelTail.Problem { throw problem(e, args) }
     }
 
