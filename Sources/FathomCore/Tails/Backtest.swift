@@ -11,6 +11,8 @@ public enum Backtest {
         /// One forecast per method, in the order asked.
         public var forecasts: [Double]
         public var truth: Double
+        /// The evaluation set's scores, kept for the first repetition only (for its picture).
+        public var evaluationScores: [Double]?
     }
 
     public struct Summary: Sendable {
@@ -52,7 +54,7 @@ public enum Backtest {
         let forecasts = methods.map { method -> Double in
             (try? GumbelTail.forecast(scores: evalScores, n: n, k: k, method: method).estimate) ?? .nan
         }
-        return Repetition(forecasts: forecasts, truth: GumbelTail.probability(truthScore))
+        return Repetition(forecasts: forecasts, truth: GumbelTail.probability(truthScore), evaluationScores: nil)
     }
 
     /// `reps` repetitions on both cores, each worker with its own generator split off
@@ -80,7 +82,8 @@ public enum Backtest {
                 if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
                 // A uniformly random ordered choice of m + n queries: a partial Fisher–Yates shuffle.
                 for i in 0..<(m + n) { order.swapAt(i, i + g.nextInt(below: total - i)) }
-                let result = evaluate(scores: scores, evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)]), k: k, methods: methods)
+                var result = evaluate(scores: scores, evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)]), k: k, methods: methods)
+                if r == 0 { result.evaluationScores = order[0..<m].map { scores[$0] } }
                 shared.lock.lock()
                 shared.results[r] = result
                 shared.done += 1

@@ -121,7 +121,8 @@ public struct ForecastValue: ObjectValue, Plottable {
             series.append(real)
         }
         var panel = Panel(xlabel: "score ψ = −log(−log p)", ylabel: "log share of queries scoring higher", series: series)
-        panel.legend = "top right"
+        // The scores fall from the top left to the bottom right: the bottom left is empty.
+        panel.legend = "bottom left"
         let title = estimate.map { "tail forecast (\(method.rawValue)): worst-query risk \(short($0))" } ?? "Gumbel-tail fit"
         return Figure(kind: "tail plot", title: title, panels: [panel])
     }
@@ -139,7 +140,7 @@ public struct BacktestValue: ObjectValue, Plottable {
     public var typeName: String { "backtest" }
     public var described: String { "a backtest (\(repetitions.count) repetitions)" }
     public var fieldNames: [String] {
-        ["summary", "repetitions", "mean_abs_log10_error", "within_order", "under_rate", "mean_log10_error", "sd_log10_error", "methods"]
+        ["summary", "repetitions", "mean_abs_log10_error", "within_order", "under_rate", "mean_log10_error", "sd_log10_error", "methods", "example"]
     }
 
     var summaries: [Backtest.Summary] { methods.indices.map { Backtest.summary(repetitions, method: $0) } }
@@ -174,8 +175,18 @@ public struct BacktestValue: ObjectValue, Plottable {
         case "mean_log10_error": return one(\.meanLog10Error)
         case "sd_log10_error": return one(\.sdLog10Error)
         case "methods": return .strings(methods.map(\.rawValue))
+        case "example": return example.map { .object($0) }
         default: return nil
         }
+    }
+
+    /// The first repetition's forecast (first method) with its realised deployment maximum:
+    /// plot(b.example) shows what one forecast rested on and where the truth fell.
+    var example: ForecastValue? {
+        guard let first = repetitions.first, let s = first.evaluationScores,
+              let f = try? GumbelTail.forecast(scores: s, n: Double(n), k: k, method: methods[0]) else { return nil }
+        return ForecastValue(method: methods[0], fit: f.fit, normal: f.normal, m: m, k: k, n: Double(n), estimate: f.estimate,
+                             scoreQuantile: f.scoreQuantile, scores: GumbelTail.largest(s, min(m, 2000)), truth: first.truth)
     }
 
     public func renderText(_ options: RenderOptions) -> String {
