@@ -6,15 +6,18 @@ import Foundation
 struct CompletionTests {
     static func session() -> RecordingSession {
         let s = RecordingSession()
-        s.run("scores_val = [1]\nrec = {alpha: 1, beta: {gamma: 2}}")
+        s.run("val_scores = [1]\nrec = {alpha: 1, beta: {gamma: 2}}")
         return s
     }
 
     @Test("builtins, variables and keywords; a unique builtin gets its bracket")
     func names() {
         let s = CompletionTests.session().session
-        #expect(s.completions(for: "x = mea").insertion == "n(")
-        #expect(s.completions(for: "sco").candidates == ["scores_val"])
+        #expect(s.completions(for: "x = sqr").insertion == "t(")
+        #expect(s.completions(for: "val_").candidates == ["val_scores"])
+        // A prefix shared by a builtin and more: the common part only.
+        #expect(s.completions(for: "mea").candidates == ["mean", "mean_excess"])
+        #expect(s.completions(for: "mea").insertion == "n")
         #expect(s.completions(for: "s").candidates.contains("sqrt"))
         #expect(s.completions(for: "s").insertion == "")
         #expect(s.completions(for: "tr").candidates == ["transpose", "true"])

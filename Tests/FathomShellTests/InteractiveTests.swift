@@ -26,8 +26,8 @@ struct InteractiveTests {
         #expect(tty.expect("[2]>"))
 
         // Tab completes the builtin name and its bracket.
-        tty.type("mea\t")
-        #expect(tty.expect("mean("))
+        tty.type("roun\t")
+        #expect(tty.expect("round("))
         tty.type("x) + 1\r")
         #expect(tty.expect("Out[2]: 42"), "\(tty.transcript)")
 

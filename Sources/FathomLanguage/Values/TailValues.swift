@@ -191,13 +191,22 @@ public struct BacktestValue: ObjectValue, Plottable {
 
     public func renderText(_ options: RenderOptions) -> String {
         var text = "backtest: \(repetitions.count) repetitions, evaluation m = \(m), deployment n = \(n), k = \(k), from a pool of \(pool)\n"
-        text += Value.table(summaryTable.selectingColumns(Array(0..<5))).renderText(options)
+        text += "errors in orders of magnitude, log10 forecast − log10 truth\n"
         let s = summaries
+        let width = max(6, methods.map(\.rawValue.count).max() ?? 6)
+        func pad(_ x: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - x.count)) + x }
+        func pct(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
+        func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.short(x, digits: 3) }
+        text += "  " + "method".padding(toLength: width, withPad: " ", startingAt: 0) + "  mean |error|  within one order  under-predicted  mean error\n"
+        for (j, method) in methods.enumerated() {
+            text += "  " + method.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            text += pad(NumberFormat.short(s[j].meanAbsLog10Error, digits: 3), 14) + pad(pct(s[j].withinOrder), 18) + pad(pct(s[j].underRate), 17) + pad(signed(s[j].meanLog10Error), 12) + "\n"
+        }
         let lines = methods.indices.map { j -> String in
             let verdict = s[j].underRate < 0.4 ? "mostly over-predicts" : s[j].underRate > 0.6 ? "mostly under-predicts" : "errs both ways"
-            return "\(methods[j].rawValue) \(verdict): under-predicted in \(NumberFormat.short(s[j].underRate * 100, digits: 3))% of repetitions, mean log10 error \(NumberFormat.short(s[j].meanLog10Error, digits: 3)), \(NumberFormat.short(s[j].withinOrder * 100, digits: 3))% within one order of magnitude."
+            return "\(methods[j].rawValue) \(verdict)" + (s[j].failed > 0 ? " (\(s[j].failed) repetitions gave no forecast)" : "") + "."
         }
-        return text + "\n" + lines.joined(separator: "\n")
+        return text + lines.joined(separator: " ")
     }
 
     public func json() -> JSONValue {
