@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Percentile bootstrap intervals: resample the examples with replacement, recompute the
 /// statistic, take the α/2 and 1 − α/2 quantiles (numpy's linear method) of the replicates.
 /// Replicates are split between two threads, each with its own generator split off the
@@ -17,36 +15,12 @@ public enum Bootstrap {
     public static func interval(n: Int, replicates: Int, confidence: Double, random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress(),
                                 statistic: @escaping @Sendable ([Int]) -> Double) throws -> Interval {
         precondition(n > 0 && replicates > 0)
-        let workers = 2
-        let generators = (0..<workers).map { _ in random.split() }
-        final class Shared: @unchecked Sendable {
-            var values: [Double]
-            var done = 0
-            var stopped = false
-            let lock = PthreadMutex()
-            init(_ n: Int) { values = [Double](repeating: .nan, count: n) }
+        let values = try Parallel.replicates(replicates, random: &random, progress: progress, label: "bootstrap",
+                                             state: { [Int](repeating: 0, count: n) }) { indices, g, _ -> Double in
+            for i in 0..<n { indices[i] = g.nextInt(below: n) }
+            return statistic(indices)
         }
-        let shared = Shared(replicates)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var g = generators[w]
-            var indices = [Int](repeating: 0, count: n)
-            var r = w
-            while r < replicates {
-                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
-                for i in 0..<n { indices[i] = g.nextInt(below: n) }
-                let v = statistic(indices)
-                shared.lock.lock()
-                shared.values[r] = v
-                shared.done += 1
-                let done = shared.done
-                shared.lock.unlock()
-                if done % 16 == 0 { progress.report("bootstrap", fraction: Double(done) / Double(replicates)) }
-                r += workers
-            }
-        }
-        progress.finish()
-        if shared.stopped { throw Interrupted() }
-        let finite = shared.values.filter(\.isFinite)
+        let finite = values.filter(\.isFinite)
         guard !finite.isEmpty else { return Interval(lower: .nan, upper: .nan, replicates: 0) }
         let alpha = 1 - confidence
         let q = Descriptive.quantiles(finite, [alpha / 2, 1 - alpha / 2])
@@ -59,35 +33,9 @@ public enum Bootstrap {
     /// `interval`, so a seed gives the same replicates however they are scheduled.
     public static func replicates(groups: [Int], count: Int, random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress(),
                                   statistic: @escaping @Sendable ([[Int]]) -> [Double]?) throws -> [[Double]?] {
-        let workers = 2
-        let generators = (0..<workers).map { _ in random.split() }
-        final class Shared: @unchecked Sendable {
-            var values: [[Double]?]
-            var done = 0
-            var stopped = false
-            let lock = PthreadMutex()
-            init(_ n: Int) { values = Array(repeating: nil, count: n) }
+        try Parallel.replicates(count, random: &random, progress: progress, label: "bootstrap", state: { () }) { _, g, _ in
+            statistic(groups.map { n in (0..<n).map { _ in g.nextInt(below: n) } })
         }
-        let shared = Shared(count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var g = generators[w]
-            var r = w
-            while r < count {
-                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
-                let indices = groups.map { n in (0..<n).map { _ in g.nextInt(below: n) } }
-                let v = statistic(indices)
-                shared.lock.lock()
-                shared.values[r] = v
-                shared.done += 1
-                let done = shared.done
-                shared.lock.unlock()
-                if done % 8 == 0 { progress.report("bootstrap", fraction: Double(done) / Double(count)) }
-                r += workers
-            }
-        }
-        progress.finish()
-        if shared.stopped { throw Interrupted() }
-        return shared.values
     }
 
     /// Percentile intervals of each component over the replicates that succeeded.

@@ -35,3 +35,46 @@ final class ResultSlots<T>: @unchecked Sendable {
         slots.deallocate()
     }
 }
+
+extension Parallel {
+    /// Runs `count` random replicates (bootstrap resamples, permutations, backtest splits) on
+    /// both cores. Each worker gets its own generator split off `random`, in order, and takes
+    /// replicates w, w + workers, …, so a seed gives the same results however the threads are
+    /// scheduled. `state` makes each worker's scratch space, kept across its replicates.
+    /// Reports progress and stops on Ctrl-C (throwing ``Interrupted``).
+    public static func replicates<State, T>(_ count: Int, random: inout Xoshiro256, progress: any ProgressReporter, label: String,
+                                            state: @escaping @Sendable () -> State,
+                                            _ body: @escaping @Sendable (inout State, inout Xoshiro256, Int) -> T) throws -> [T] {
+        let generators = (0..<workers).map { _ in random.split() }
+        let shared = ReplicateResults<T>(count)
+        let every = max(1, count / 100)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var g = generators[w]
+            var scratch = state()
+            var r = w
+            while r < count {
+                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
+                let result = body(&scratch, &g, r)
+                shared.lock.lock()
+                shared.results[r] = result
+                shared.done += 1
+                let done = shared.done
+                shared.lock.unlock()
+                if done % every == 0 { progress.report(label, fraction: Double(done) / Double(count)) }
+                r += workers
+            }
+        }
+        progress.finish()
+        if shared.stopped { throw Interrupted() }
+        return shared.results.map { $0! }
+    }
+}
+
+/// Where the replicate workers leave their results, under a lock.
+final class ReplicateResults<T>: @unchecked Sendable {
+    var results: [T?]
+    var done = 0
+    var stopped = false
+    let lock = PthreadMutex()
+    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+}

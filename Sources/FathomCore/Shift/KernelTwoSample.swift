@@ -190,44 +190,16 @@ public enum KernelTwoSample {
         }
         let observed = score(smallIsX ? Array(0..<m) : Array(m..<total))
 
-        let workers = 2
-        let generators = (0..<workers).map { _ in random.split() }
-        final class Shared: @unchecked Sendable {
-            var values: [Double]
-            var done = 0
-            var stopped = false
-            let lock = PthreadMutex()
-            init(_ n: Int) { values = [Double](repeating: .nan, count: n) }
+        let null = try Parallel.replicates(permutations, random: &random, progress: progress, label: "permutations",
+                                           state: { Array(0..<total) }) { indices, g, _ -> Double in
+            // A uniformly random group of `small` indices: a partial Fisher–Yates shuffle.
+            for k in 0..<small { indices.swapAt(k, k + g.nextInt(below: total - k)) }
+            return score(indices[0..<small].sorted())
         }
-        let shared = Shared(permutations)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var g = generators[w]
-            var indices = Array(0..<total)
-            var r = w
-            while r < permutations {
-                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
-                // A uniformly random group of `small` indices: a partial Fisher–Yates shuffle.
-                for k in 0..<small {
-                    let pick = k + g.nextInt(below: total - k)
-                    indices.swapAt(k, pick)
-                }
-                let group = indices[0..<small].sorted()
-                let v = score(group)
-                shared.lock.lock()
-                shared.values[r] = v
-                shared.done += 1
-                let done = shared.done
-                shared.lock.unlock()
-                if done % 8 == 0 { progress.report("permutations", fraction: Double(done) / Double(permutations)) }
-                r += workers
-            }
-        }
-        progress.finish()
-        if shared.stopped { throw Interrupted() }
         let tolerance = 1e-12 * max(1, abs(observed))
-        let exceed = shared.values.filter { $0 >= observed - tolerance }.count
+        let exceed = null.filter { $0 >= observed - tolerance }.count
         let p = Double(1 + exceed) / Double(1 + permutations)
-        return Result(statistic: observed, pvalue: p, sigma: sigma, null: shared.values)
+        return Result(statistic: observed, pvalue: p, sigma: sigma, null: null)
     }
 }
 

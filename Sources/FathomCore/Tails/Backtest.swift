@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 
 /// Backtesting tail forecasts on a pool of per-query failure probabilities: repeatedly draw a
 /// disjoint evaluation set (m) and deployment set (n), forecast the deployment's worst query
@@ -64,38 +63,14 @@ public enum Backtest {
         let scores = try GumbelTail.scores(pool)
         let total = pool.count
         precondition(m + n <= total && k < m)
-        let workers = 2
-        let generators = (0..<workers).map { _ in random.split() }
-        final class Shared: @unchecked Sendable {
-            var results: [Repetition?]
-            var done = 0
-            var stopped = false
-            let lock = PthreadMutex()
-            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        return try Parallel.replicates(reps, random: &random, progress: progress, label: "backtest",
+                                       state: { Array(0..<total) }) { order, g, r in
+            // A uniformly random ordered choice of m + n queries: a partial Fisher–Yates shuffle.
+            for i in 0..<(m + n) { order.swapAt(i, i + g.nextInt(below: total - i)) }
+            var result = evaluate(scores: scores, evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)]), k: k, methods: methods)
+            if r == 0 { result.evaluationScores = order[0..<m].map { scores[$0] } }
+            return result
         }
-        let shared = Shared(reps)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var g = generators[w]
-            var order = Array(0..<total)
-            var r = w
-            while r < reps {
-                if Interruption.isRequested { shared.lock.lock(); shared.stopped = true; shared.lock.unlock(); return }
-                // A uniformly random ordered choice of m + n queries: a partial Fisher–Yates shuffle.
-                for i in 0..<(m + n) { order.swapAt(i, i + g.nextInt(below: total - i)) }
-                var result = evaluate(scores: scores, evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)]), k: k, methods: methods)
-                if r == 0 { result.evaluationScores = order[0..<m].map { scores[$0] } }
-                shared.lock.lock()
-                shared.results[r] = result
-                shared.done += 1
-                let done = shared.done
-                shared.lock.unlock()
-                if done % 4 == 0 { progress.report("backtest", fraction: Double(done) / Double(reps)) }
-                r += workers
-            }
-        }
-        progress.finish()
-        if shared.stopped { throw Interrupted() }
-        return shared.results.map { $0! }
     }
 
     public struct Decomposition: Sendable {
