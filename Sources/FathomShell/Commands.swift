@@ -21,6 +21,15 @@ struct Commands {
         Command(names: ["save"], usage: ":save FILE", summary: "write this session as a script with its outputs") { s, words, src in
             try s.save(try single(words, "a file name, as in :save audit.fathom", src))
         },
+        Command(names: ["report"], usage: ":report FILE", summary: "write this session as a report: .md (plots beside it) or .html") { s, words, src in
+            let (file, range) = try single(words, "a report file, as in :report audit.md or :report audit.html", src)
+            do {
+                s.onEvent(.info(try s.writeReport(to: file, defaultTitle: "Fathom session", origin: "interactive session", includeFailures: false)))
+            } catch var d as Diagnostic {
+                if d.range == nil { d.range = range; d.source = src }
+                throw d
+            }
+        },
         Command(names: ["load"], usage: ":load FILE", summary: "run a script in this session") { s, words, src in
             try s.load(try single(words, "a script file, as in :load audit.fathom", src))
         },
@@ -185,7 +194,8 @@ extension Session {
 
     func save(_ file: (String, SourceRange)) throws {
         var text = ""
-        for cell in log {
+        let kept = log.filter { $0.error == nil }
+        for cell in kept {
             text += cell.input + "\n"
             for line in Transcript.outputLines(cell.output) { text += line.isEmpty ? "#>\n" : "#> " + line + "\n" }
         }
@@ -194,7 +204,7 @@ extension Session {
         } catch let e as FileError {
             throw Diagnostic("command.save", "cannot save: \(e.reason)", at: file.1)
         }
-        onEvent(.info("saved \(log.count) cell\(log.count == 1 ? "" : "s") to \(file.0)"))
+        onEvent(.info("saved \(kept.count) cell\(kept.count == 1 ? "" : "s") to \(file.0)"))
     }
 
     func load(_ file: (String, SourceRange)) throws {

@@ -123,9 +123,14 @@ public enum Frontends {
     }
 
     /// `fathom run FILE...`: each file in turn in one session; stops at the first failing
-    /// statement unless `keepGoing`.
-    public static func run(_ files: [String], keepGoing: Bool, _ options: ShellOptions) -> Int32 {
+    /// statement unless `keepGoing`. With `report`, the session is also written as a report
+    /// (Markdown or HTML), errors included.
+    public static func run(_ files: [String], keepGoing: Bool, report: String? = nil, _ options: ShellOptions) -> Int32 {
         let console = Console()
+        if let report, ReportFormat(path: report) == nil {
+            console.error("fathom: --report writes .md or .html, not '\(report)'\n")
+            return ExitStatus.usage
+        }
         let session = makeSession(options, console: console, style: options.json ? .json : .plain)
         defer { session.close() }
         Signals.installInterruptHandler()
@@ -141,17 +146,60 @@ public enum Frontends {
                 return ExitStatus.usage
             }
         }
+        session.logsFailures = report != nil
         var status = ExitStatus.ok
+        var stopNote: String?
         for (name, text) in texts {
-            let s = runText(text, name: name, session: session, stopAtError: !keepGoing)
+            let s = report == nil
+                ? runText(text, name: name, session: session, stopAtError: !keepGoing)
+                : runNotebook(text, name: name, session: session, stopAtError: !keepGoing)
             if s == ExitStatus.interrupted { console.flush(); return s }
             if s != ExitStatus.ok {
                 status = s
-                if !keepGoing { break }
+                if !keepGoing {
+                    stopNote = "The script stopped at this error; fathom run --keep-going runs the statements after it."
+                    break
+                }
             }
             if session.quitRequested { break }
         }
+        if let report {
+            do {
+                let title = FileSystem.baseName(files[0])
+                let line = try session.writeReport(to: report, defaultTitle: title, origin: files.map(FileSystem.baseName).joined(separator: ", "), includeFailures: true, stopNote: stopNote)
+                console.flush()
+                console.error(line + "\n")
+            } catch let d as Diagnostic {
+                console.flush()
+                console.error("fathom: " + d.message + "\n")
+                return ExitStatus.failed
+            } catch {
+                console.flush()
+                return ExitStatus.interrupted
+            }
+        }
         console.flush()
         return finalStatus(status, session, console)
+    }
+
+    /// Runs a script as a notebook: its prose, comments and blank lines enter the session's
+    /// log between the statements (for a report); recorded `#>` outputs are skipped.
+    static func runNotebook(_ text: String, name: String, session: Session, stopAtError: Bool) -> Int32 {
+        var failed = false
+        for segment in Transcript(parsing: text).segments {
+            switch segment {
+            case .other(let lines):
+                for line in lines where !line.trimmingSpaces.hasPrefix("#>") { session.logOther(line) }
+            case .code(let code, let firstLine, _):
+                let outcome = session.run(code, sourceName: name, firstLine: firstLine, stopAtError: stopAtError)
+                if outcome.interrupted { return ExitStatus.interrupted }
+                if outcome.failed {
+                    failed = true
+                    if stopAtError { return ExitStatus.failed }
+                }
+                if session.quitRequested { return failed ? ExitStatus.failed : ExitStatus.ok }
+            }
+        }
+        return failed ? ExitStatus.failed : ExitStatus.ok
     }
 }

@@ -10,6 +10,12 @@ extension Frontends {
         let session = makeSession(options, console: console, style: .interactive, terminal: true)
         defer { session.close() }
         Signals.installInterruptHandler()
+        return shell(session, console: console, options: options,
+                     banner: "Fathom \(FathomVersion.string): how models fail. ?name explains a builtin, :help lists everything, Ctrl-D leaves.")
+    }
+
+    /// The prompt loop on an open session (a new one, or a lesson's at the end of the tour).
+    static func shell(_ session: Session, console: Console, options: ShellOptions, banner: String) -> Int32 {
         guard let editor = LineEditor(program: "fathom") else {
             console.error("fathom: the line editor could not start; reading input without editing\n")
             return batch(options)
@@ -24,7 +30,7 @@ extension Frontends {
         func paint(_ s: String, _ code: String) -> String {
             color ? "\u{1}\u{1B}[\(code)m\u{1}\(s)\u{1}\u{1B}[0m\u{1}" : s
         }
-        console.write("Fathom \(FathomVersion.string): how models fail. ?name explains a builtin, :help lists everything, Ctrl-D leaves.\n")
+        console.write(banner + "\n")
         var reader = ChunkReader()
         var lineNumber = 0
         while !session.quitRequested {

@@ -16,10 +16,41 @@ public enum SessionEvent {
     case interrupted(cell: Int)
 }
 
-/// A statement that ran, as `:save` writes it back: its text and what it printed.
+/// One entry of a session's log, as `:save` writes it back and a report shows it: a
+/// statement with what it printed, or a line of prose or comment.
 public struct LoggedCell: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// A statement, or a `:set` command.
+        case code
+        /// A `#'` line: Markdown text of the notebook.
+        case prose
+        /// A `#` comment between statements.
+        case comment
+        /// A blank line between statements (it ends a paragraph of prose).
+        case blank
+    }
+
+    public var kind: Kind = .code
     public var input: String
     public var output: String
+    /// The cell number of a statement.
+    public var cell: Int?
+    /// The plot the statement showed, if it showed one.
+    public var figure: Figure?
+    /// What the statement printed before its value (a report shows this above a plot instead
+    /// of the plot's one-line description).
+    public var printed = ""
+    /// The checks the statement recorded, in order.
+    public var checks: [(name: String, passed: Bool)] = []
+    /// The rendered error of a statement that failed (kept only when the log records failures).
+    public var error: String?
+
+    public init(kind: Kind = .code, input: String, output: String = "", cell: Int? = nil) {
+        self.kind = kind
+        self.input = input
+        self.output = output
+        self.cell = cell
+    }
 }
 
 /// One analysis session: the interpreter and its variables, numbered cells with `_` and `_N`,
@@ -33,8 +64,11 @@ public final class Session {
     public private(set) var nextCell = 1
     private var cellValues: [Int: Value] = [:]
     private var lastValue: Value?
-    /// Successful statements and commands worth keeping, for `:save`.
+    /// Successful statements and commands worth keeping, for `:save` and `:report`; failed
+    /// statements too when ``logsFailures`` is set (a script run for a report).
     public private(set) var log: [LoggedCell] = []
+    /// Whether failed statements enter the log, with their error.
+    public var logsFailures = false
     /// Every line the user entered, for `:history`.
     public private(set) var inputHistory: [String] = []
     /// Set by `:quit`.
@@ -104,6 +138,7 @@ public final class Session {
             case .failure(let d):
                 let input = d.range.map { source.lineText(at: source.lineIndex(of: $0.start)) } ?? text
                 onEvent(.failed(cell: cell, input: input, diagnostic: d))
+                logFailure(input, cell: cell, d)
                 outcome.failed = true
             case .success(let statement):
                 let result = execute(statement, cell: cell)
@@ -120,6 +155,11 @@ public final class Session {
         currentCell = cell
         currentOutput = ""
         defer { Interruption.clear() }
+        let checksBefore = interpreter.context.checks.count
+        var entry = LoggedCell(input: statement.text, cell: cell)
+        func recordChecks() {
+            entry.checks = Array(interpreter.context.checks[min(checksBefore, interpreter.context.checks.count)...])
+        }
         do {
             switch try interpreter.run(statement) {
             case .value(let v):
@@ -129,33 +169,55 @@ public final class Session {
                     lastValue = v
                     shown = v.renderText(settings.renderOptions)
                     onEvent(.value(cell: cell, input: statement.text, value: v))
+                    if case .object(let o) = v, let f = o as? FigureValue { entry.figure = f.content }
                 }
-                log.append(LoggedCell(input: statement.text, output: currentOutput + (shown.isEmpty ? "" : shown + "\n")))
+                entry.printed = currentOutput
+                entry.output = currentOutput + (shown.isEmpty ? "" : shown + "\n")
             case .assigned(_, let v):
                 cellValues[cell] = v
-                log.append(LoggedCell(input: statement.text, output: currentOutput))
+                entry.output = currentOutput
             }
+            recordChecks()
+            log.append(entry)
             return Outcome()
         } catch is Interrupted {
             onEvent(.interrupted(cell: cell))
+            if logsFailures {
+                entry.output = currentOutput
+                entry.error = "interrupted"
+                log.append(entry)
+            }
             return Outcome(failed: true, interrupted: true)
-        } catch let d as Diagnostic {
-            onEvent(.failed(cell: cell, input: statement.text, diagnostic: d))
-            return Outcome(failed: true)
         } catch {
-            let d = Diagnostic("internal", "\(error)", at: statement.range, source: statement.source)
+            let d = error as? Diagnostic ?? Diagnostic("internal", "\(error)", at: statement.range, source: statement.source)
             onEvent(.failed(cell: cell, input: statement.text, diagnostic: d))
+            recordChecks()
+            logFailure(statement.text, cell: cell, d, output: currentOutput, checks: entry.checks)
             return Outcome(failed: true)
         }
     }
 
+    private func logFailure(_ input: String, cell: Int, _ d: Diagnostic, output: String = "", checks: [(name: String, passed: Bool)] = []) {
+        guard logsFailures else { return }
+        var entry = LoggedCell(input: input, output: output, cell: cell)
+        entry.checks = checks
+        entry.error = DiagnosticRenderer(color: false).render(d)
+        log.append(entry)
+    }
+
     /// Appends a line to the log as it is (prose typed as `#'` lines).
     public func logProse(_ line: String) {
-        log.append(LoggedCell(input: line, output: ""))
+        log.append(LoggedCell(kind: .prose, input: line))
+    }
+
+    /// Appends a comment or blank line of a script (kept for reports).
+    public func logOther(_ line: String) {
+        let trimmed = line.trimmingSpaces
+        log.append(LoggedCell(kind: trimmed.isEmpty ? .blank : trimmed.hasPrefix("#'") ? .prose : .comment, input: trimmed))
     }
 
     func logCommand(_ text: String) {
-        log.append(LoggedCell(input: text, output: ""))
+        log.append(LoggedCell(input: text))
     }
 
     /// Ends the session at the next prompt.

@@ -39,4 +39,28 @@ public enum Terminal {
         if ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_row > 0 { return Int(w.ws_row) }
         return 24
     }
+
+    /// One key from the terminal on standard input, without echo and without waiting for
+    /// Enter (Ctrl-C arrives as 3, Ctrl-D as 4); nil at the end of input.
+    public static func readKey() -> UInt8? {
+        var saved = termios()
+        let raw = tcgetattr(0, &saved) == 0
+        if raw {
+            var t = saved
+            t.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG)
+            withUnsafeMutableBytes(of: &t.c_cc) { cc in
+                cc[Int(VMIN)] = 1
+                cc[Int(VTIME)] = 0
+            }
+            tcsetattr(0, TCSANOW, &t)
+        }
+        defer { if raw { tcsetattr(0, TCSANOW, &saved) } }
+        var byte: UInt8 = 0
+        while true {
+            let n = read(0, &byte, 1)
+            if n == 1 { return byte }
+            if n < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
 }

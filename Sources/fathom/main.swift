@@ -39,7 +39,7 @@ struct Fathom: ParsableCommand {
         a changed output.
         """,
         version: FathomVersion.string,
-        subcommands: [Run.self, Replay.self, Docs.self]
+        subcommands: [Run.self, Replay.self, Tour.self, Docs.self]
     )
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate EXPR, print its values, and exit (may repeat).", valueName: "EXPR"))
@@ -76,6 +76,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Print one JSON object per output cell.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write the session as a report: Markdown (plots in NAME_files/ beside it) or one self-contained HTML file.", valueName: "out.md|out.html"))
+    var report: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -83,7 +86,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        throw ExitCode(Frontends.run(files, keepGoing: keepGoing, common.shellOptions(json: json)))
+        throw ExitCode(Frontends.run(files, keepGoing: keepGoing, report: report, common.shellOptions(json: json)))
     }
 }
 
@@ -110,6 +113,21 @@ struct Replay: ParsableCommand {
     func run() throws {
         let mode: Frontends.ReplayMode = check ? .check : update ? .update : .show
         throw ExitCode(Frontends.replay(file, mode: mode, common.shellOptions(json: false)))
+    }
+}
+
+struct Tour: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Lessons on bundled data: list them, or take one step by step.",
+        discussion: "In a terminal a lesson runs one step at a time (Enter: next step, s: stop and explore, q: leave) and the shell stays open at the end with the lesson's variables; otherwise it runs straight through.")
+
+    @Argument(help: "The lesson (its name or number); without it, the list.")
+    var lesson: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        throw ExitCode(Frontends.tour(lesson, common.shellOptions(json: false)))
     }
 }
 

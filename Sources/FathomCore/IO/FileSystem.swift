@@ -171,6 +171,20 @@ public enum FileSystem {
         return String(path[path.index(after: slash)...])
     }
 
+    /// The names in a folder (without "." and ".."), unsorted; empty when it cannot be read.
+    public static func folderEntries(_ folder: String) -> [String] {
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// The environment variable `name`, if set.
     public static func environment(_ name: String) -> String? {
         guard let v = getenv(name) else { return nil }

@@ -90,6 +90,11 @@ final class GnuplotDriver: PlotRenderer {
         try scratch(figure, terminal: .sixel(width: width, height: height), suffix: "six")
     }
 
+    /// The plot as an SVG document (for reports).
+    func svg(_ figure: Figure) throws -> [UInt8] {
+        try scratch(figure, terminal: .svg(width: figure.width, height: figure.height), suffix: "svg")
+    }
+
     private func scratch(_ figure: Figure, terminal: GnuplotScript.Terminal, suffix: String) throws -> [UInt8] {
         let folder = FileSystem.environment("TMPDIR").flatMap { FileSystem.isDirectory($0) ? $0 : nil } ?? "/tmp"
         let path = folder + "/fathom-preview-\(getpid())-" + GnuplotScript.randomHex() + "." + suffix
