@@ -42,10 +42,10 @@ public enum Help {
             "Fathom: type an expression and press Enter. ?name or :help name explains a builtin.",
             "",
             "Topics (:help TOPIC)",
-            "  " + topics.map(\.name).joined(separator: "  "),
-            "",
-            "Commands",
         ]
+        let tw = topics.map(\.name.count).max() ?? 0
+        for t in topics { lines.append("  " + t.name.padding(tw) + "  " + t.summary) }
+        lines += ["", "Commands"]
         for c in Commands.all { lines.append("  " + c.usage.padding(22) + c.summary) }
         for area in BuiltinArea.allCases {
             let bs = registry.builtins.filter { $0.area == area }
@@ -61,12 +61,22 @@ public enum Help {
         return lines.joined(separator: "\n")
     }
 
-    /// Help topics: concepts and parts of the shell, each a page of text.
-    public static let topics: [(name: String, text: String)] = [
-        ("language", LanguageReference.text),
-        ("commands", commandsText),
-        ("keys", keysText),
-    ]
+    /// A page of `:help TOPIC`.
+    struct Topic {
+        let name: String
+        let summary: String
+        let text: String
+    }
+
+    /// Help topics: the concepts (with their builtins and lesson), then the parts of the
+    /// shell, each a page of text.
+    static var topics: [Topic] {
+        conceptTopics + [
+            Topic(name: "language", summary: "expressions, vectors, tables, indexing, functions", text: LanguageReference.text),
+            Topic(name: "commands", summary: "the : commands of the shell", text: commandsText),
+            Topic(name: "keys", summary: "editing keys, history and completion", text: keysText),
+        ]
+    }
 
     static var commandsText: String {
         (["Commands start with ':' at the beginning of a line.", ""] + Commands.all.map { "  " + $0.usage.padding(22) + $0.summary }

@@ -123,3 +123,47 @@ struct SessionTests {
         #expect(s.session.quitRequested)
     }
 }
+
+/// `:help TOPIC` pages: the form a test can hold them to, the builtins they name, the lesson
+/// they point to, and a worked example that runs.
+@Suite("Help topics")
+struct HelpTopicTests {
+    @Test("every concept page fits 78 columns, names real builtins and a real lesson, and its example runs", arguments: Help.conceptTopics.map(\.name))
+    func page(_ name: String) throws {
+        let topic = try #require(Help.conceptTopics.first { $0.name == name })
+        let lines = topic.text.split(separator: "\n", omittingEmptySubsequences: false)
+        for l in lines { #expect(l.count <= 78, "\(name): \(l)") }
+        #expect(topic.summary.count <= 60)
+        let parts = topic.text.components(separatedBy: "\n\nBuiltins: ")
+        #expect(parts.count == 2, "\(name) ends with a Builtins: line")
+        let tail = parts.last ?? ""
+        let lessonLine = tail.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lessonLine.hasPrefix("Lesson:   fathom tour"))
+        let names = tail.split(separator: "\n").dropLast().joined(separator: " ").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let registry = BuiltinRegistry.standard
+        for n in names { #expect(registry.builtin(named: n) != nil, "\(name) names '\(n)', which is no builtin") }
+        let lesson = lessonLine.dropFirst("Lesson:   fathom tour".count).trimmingCharacters(in: .whitespaces)
+        if !lesson.isEmpty {
+            let files = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Lessons").path)
+            #expect(files.contains { $0.hasSuffix("-\(lesson).fathom") }, "\(name) points to lesson '\(lesson)'")
+        }
+        // The worked example: the indented lines of the last paragraph before Builtins:.
+        let example = (parts.first ?? "").components(separatedBy: "\n\n").last ?? ""
+        let code = example.split(separator: "\n").dropFirst().filter { $0.hasPrefix("  ") }.map { String($0.dropFirst(2)) }
+        #expect(!code.isEmpty, "\(name) has a worked example")
+        let s = RecordingSession()
+        let out = s.run(code.joined(separator: "\n"))
+        #expect(s.errors.isEmpty, "\(name)'s example: \(out)")
+    }
+
+    @Test(":help TOPIC shows the page; :help lists the topics with a line each")
+    func routing() {
+        let s = RecordingSession()
+        #expect(s.run(":help calibration").hasPrefix("Calibration: do the probabilities mean what they say?"))
+        #expect(s.run("?label-shift").contains("Lesson:   fathom tour label-shift"))
+        let overview = s.run(":help")
+        #expect(overview.contains("  calibration    ECE and its variants"))
+        #expect(overview.contains("  rare-failures  "))
+        #expect(s.run(":help calibratoin").contains("did you mean 'calibration'"))
+    }
+}
