@@ -105,7 +105,8 @@ public enum Help {
             for b in bs {
                 out.append("#### `\(b.signature)`")
                 out.append("")
-                out.append(b.summary.prefix(1).uppercased() + b.summary.dropFirst() + ". " + b.doc)
+                let summary = b.summary.prefix(1).uppercased() + b.summary.dropFirst()
+                out.append(summary + (summary.hasSuffix("?") || summary.hasSuffix(".") ? " " : ". ") + b.doc)
                 out.append("")
                 for p in b.parameters {
                     out.append("- `\(p.signatureText)` — \(p.type)" + (p.doc.isEmpty ? "" : ": \(p.doc)") + defaultNote(p))

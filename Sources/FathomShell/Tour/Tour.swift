@@ -132,7 +132,8 @@ extension Frontends {
     }
 }
 
-/// Prose of a lesson for a terminal: headings bold, `code` in colour, `**strong**` bold;
+/// Prose of a lesson for a terminal: the title in capitals, sections marked, `code` in colour,
+/// `**strong**` bold and `*emphasis*` in italics;
 /// without colour, the text as written.
 struct ProseStyle {
     var color: Bool
@@ -144,7 +145,7 @@ struct ProseStyle {
         lines.map { line in
             if line.hasPrefix("#") {
                 let text = String(line.drop { $0 == "#" }).trimmingSpaces
-                return paint(line.hasPrefix("# ") ? text.uppercased() : text, "1")
+                return paint(line.hasPrefix("# ") ? text.uppercased() : "── " + text, "1")
             }
             return "  " + (color ? spans(line) : line)
         }
@@ -161,6 +162,9 @@ struct ProseStyle {
             } else if rest.hasPrefix("**"), let end = rest.dropFirst(2).firstRange(of: "**") {
                 out += paint(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound]), "1")
                 rest = rest[end.upperBound...]
+            } else if ch == "*", let next = rest.dropFirst().first, next != " ", let end = rest.dropFirst().firstIndex(of: "*") {
+                out += paint(String(rest[rest.index(after: rest.startIndex)..<end]), "3")
+                rest = rest[rest.index(after: end)...]
             } else {
                 out.append(ch)
                 rest = rest.dropFirst()
