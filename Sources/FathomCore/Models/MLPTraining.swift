@@ -79,21 +79,9 @@ public enum MLPTraining {
 
     /// The batch loss and each layer's gradient (weights, bias).
     static func lossAndGradients(_ layers: [Model.Layer], _ x: Matrix, _ y: [Int], l2: Double) -> (Double, [([Double], [Double])]) {
-        var inputs: [Matrix] = [x]
-        var outputs: [Matrix] = []
-        var h = x
-        for layer in layers {
-            var z = h.multipliedTransposed(layer.weights)
-            let m = z.cols
-            z.storage.withUnsafeMutableBufferPointer { p in
-                for i in 0..<z.rows { for j in 0..<m { p[i * m + j] = layer.activation.apply(p[i * m + j] + layer.bias[j]) } }
-            }
-            outputs.append(z)
-            h = z
-            inputs.append(z)
-        }
+        let inputs = forward(layers, x)
         let b = Double(x.rows)
-        let probabilities = RowOperations.softmax(h)
+        let probabilities = RowOperations.softmax(inputs[inputs.count - 1])
         var delta = probabilities
         var loss = 0.0
         for i in 0..<x.rows {
@@ -102,6 +90,31 @@ public enum MLPTraining {
         }
         loss /= b
         delta.storage = delta.storage.map { $0 / b }
+        let (gradients, penalty) = backward(layers, inputs, delta, l2: l2)
+        return (loss + penalty, gradients)
+    }
+
+    /// Every layer's input, then the logits: `[x, h1, …, logits]`.
+    static func forward(_ layers: [Model.Layer], _ x: Matrix) -> [Matrix] {
+        var inputs: [Matrix] = [x]
+        var h = x
+        for layer in layers {
+            var z = h.multipliedTransposed(layer.weights)
+            let m = z.cols
+            z.storage.withUnsafeMutableBufferPointer { p in
+                for i in 0..<z.rows { for j in 0..<m { p[i * m + j] = layer.activation.apply(p[i * m + j] + layer.bias[j]) } }
+            }
+            h = z
+            inputs.append(z)
+        }
+        return inputs
+    }
+
+    /// Each layer's gradient (weights, bias) from dLoss/dlogits, by backpropagation through
+    /// the activations `forward` kept, plus the penalty (l2/2)·Σ‖W‖² and its gradient.
+    static func backward(_ layers: [Model.Layer], _ inputs: [Matrix], _ logitDelta: Matrix, l2: Double) -> ([([Double], [Double])], Double) {
+        var delta = logitDelta
+        var penalty = 0.0
         var gradients: [([Double], [Double])] = Array(repeating: ([], []), count: layers.count)
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let a = inputs[l]
@@ -119,7 +132,7 @@ public enum MLPTraining {
             }
             for k in 0..<gw.count {
                 gw[k] += l2 * layer.weights.storage[k]
-                loss += 0.5 * l2 * layer.weights.storage[k] * layer.weights.storage[k]
+                penalty += 0.5 * l2 * layer.weights.storage[k] * layer.weights.storage[k]
             }
             gradients[l] = (gw, gb)
             if l > 0 {
@@ -138,7 +151,7 @@ public enum MLPTraining {
                 delta = back
             }
         }
-        return (loss, gradients)
+        return (gradients, penalty)
     }
 }
 

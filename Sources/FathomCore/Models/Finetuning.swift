@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Fine-tuning a classifier for predictable failures: full-batch Adam on the mean
+/// cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability loss (``Forecastability``), with fresh
+/// random partitions of the pool at every step, from a seeded generator.
+public enum Finetuning {
+    public struct Options: Sendable {
+        /// λ, the weight of the forecastability loss (0: cross-entropy alone).
+        public var lambda = 1.0
+        public var steps = 100
+        public var learningRate = 0.01
+        public var l2 = 0.0
+        /// Evaluation and deployment sizes of each partition, and the tail size k.
+        public var m = 1000
+        public var n = 10_000
+        public var k = 10
+        public var partitions = 32
+        public var positions: GumbelTail.Positions = .empirical
+        public var seed: UInt64 = 0
+
+        public init() {}
+    }
+
+    public struct Result: Sendable {
+        public var model: Model
+        /// Per step, before its update: the mean cross-entropy and the forecastability loss
+        /// (NaN at a step where no partition had a forecast).
+        public var primary: [Double]
+        public var forecastability: [Double]
+    }
+
+    public static func finetune(_ model: Model, x: Matrix, labels: [Int], options: Options, progress: any ProgressReporter = SilentProgress()) throws -> Result {
+        precondition(x.rows == labels.count && x.cols == model.inputCount)
+        var data = x
+        if let s = model.standardize { data = Standardization(mean: s.mean, scale: s.scale).apply(x) }
+        var layers = model.layers
+        var adam = layers.map { AdamState(weights: $0.weights.count, bias: $0.bias.count) }
+        var random = Xoshiro256(seed: options.seed)
+        var order = Array(0..<x.rows)
+        var primary: [Double] = [], forecast: [Double] = []
+        defer { progress.finish() }
+        for step in 1...options.steps {
+            try Interruption.check()
+            let (ce, f, grads) = try objective(layers, data, labels, options, order: &order, random: &random)
+            primary.append(ce)
+            forecast.append(f)
+            for l in layers.indices { adam[l].update(&layers[l], grads[l], step: step, rate: options.learningRate) }
+            progress.report("fine-tuning", fraction: Double(step) / Double(options.steps))
+        }
+        var tuned = model
+        tuned.layers = layers
+        var info: [(String, JSONValue)] = []
+        if case .object(let members)? = model.training { info = members.filter { $0.0 != "finetune" } }
+        info.append(("finetune", .object([
+            ("forecastability", .number(options.lambda)), ("steps", .number(Double(options.steps))),
+            ("lr", .number(options.learningRate)), ("m", .number(Double(options.m))), ("n", .number(Double(options.n))),
+            ("k", .number(Double(options.k))), ("partitions", .number(Double(options.partitions))),
+            ("method", .string(options.positions.rawValue)), ("seed", .number(Double(options.seed))),
+            ("primary", .array(primary.map { .number($0) })), ("forecastability_loss", .array(forecast.map { $0.isFinite ? .number($0) : .null })),
+        ])))
+        tuned.training = .object(info)
+        return Result(model: tuned, primary: primary, forecastability: forecast)
+    }
+
+    /// One step's cross-entropy, forecastability loss and parameter gradients of the whole
+    /// objective, on data already standardised.
+    static func objective(_ layers: [Model.Layer], _ data: Matrix, _ labels: [Int], _ options: Options, order: inout [Int], random: inout Xoshiro256) throws -> (Double, Double, [([Double], [Double])]) {
+        let inputs = MLPTraining.forward(layers, data)
+        let logits = inputs[inputs.count - 1]
+        let n = Double(data.rows)
+        let q = RowOperations.softmax(logits)
+        var delta = q
+        var ce = 0.0
+        for i in 0..<data.rows {
+            ce -= log(max(q[i, labels[i]], 1e-300))
+            delta[i, labels[i]] -= 1
+        }
+        ce /= n
+        delta.storage.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] /= n } }
+        var fLoss = Double.nan
+        if options.lambda != 0 {
+            let l = Forecastability.logFailure(logits: logits, labels: labels)
+            let parts = try Forecastability.partitions(pool: data.rows, m: options.m, n: options.n, count: options.partitions, order: &order, random: &random)
+            if let e = try? Forecastability.evaluate(logFailure: l, partitions: parts, k: options.k, positions: options.positions, gradient: true),
+               let g = e.gradient {
+                fLoss = e.loss
+                let gz = Forecastability.logitGradient(logits: logits, labels: labels, g)
+                let lambda = options.lambda
+                delta.storage.withUnsafeMutableBufferPointer { p in
+                    gz.storage.withUnsafeBufferPointer { z in for i in p.indices { p[i] += lambda * z[i] } }
+                }
+            }
+        }
+        let (grads, _) = MLPTraining.backward(layers, inputs, delta, l2: options.l2)
+        return (ce, fLoss, grads)
+    }
+}

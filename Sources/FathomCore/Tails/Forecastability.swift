@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The forecastability loss (after Schwarzer & Niekum 2026, in Fathom's own formulation; the
+/// paper gives no code): how badly the Gumbel-tail forecast from an evaluation set of m
+/// queries misses the realised worst query among n deployment queries, averaged over random
+/// disjoint partitions of a pool, and its gradient with respect to the pool's logits.
+///
+/// For a classifier the per-query failure probability is p_i = 1 − softmax(z_i)[y_i]; Fathom
+/// works with ℓ_i = log p_i = LSE_{c≠y}(z_i) − LSE(z_i), which keeps full precision when p_i
+/// is tiny. Per partition r with evaluation set E and deployment set D:
+///
+///   scores ψ_i = −log(−ℓ_i); top k of E, least squares y_j ≈ a·ψ_(j) + b (GumbelTail.fit);
+///   Q = −(log n + b)/a; forecast F_r = log10 p̂ = −exp(−Q)/ln 10;
+///   realised T_r = max_{i∈D} ℓ_i / ln 10;  loss = mean_r (F_r − T_r)².
+///
+/// The gradient is exact through the scores, the top-k selection (a fixed set almost
+/// everywhere), the least-squares fit and the forecast; the deployment maximum takes its
+/// subgradient (all of it on the arg max). A partition whose fit has no falling tail (a ≥ 0)
+/// or whose top scores are all equal has no forecast and is left out of the mean.
+public enum Forecastability {
+    public struct Partition: Sendable {
+        public var evaluation: [Int]
+        public var deployment: [Int]
+        public init(evaluation: [Int], deployment: [Int]) {
+            self.evaluation = evaluation
+            self.deployment = deployment
+        }
+    }
+
+    public enum Problem: Error, Equatable, Sendable {
+        /// m + n is more than the pool holds.
+        case poolTooSmall(pool: Int, need: Int)
+        /// No partition had a forecast (every fitted tail rose or was flat).
+        case noForecast(partitions: Int)
+    }
+
+    /// `count` random disjoint (evaluation m, deployment n) partitions of 0..<pool: a partial
+    /// Fisher–Yates shuffle of `order` (any permutation; it is left permuted) per partition.
+    public static func partitions(pool: Int, m: Int, n: Int, count: Int, order: inout [Int], random: inout Xoshiro256) throws -> [Partition] {
+        guard m + n <= pool else { throw Problem.poolTooSmall(pool: pool, need: m + n) }
+        if order.count != pool { order = Array(0..<pool) }
+        var out: [Partition] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            for i in 0..<(m + n) { order.swapAt(i, i + random.nextInt(below: pool - i)) }
+            out.append(Partition(evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)])))
+        }
+        return out
+    }
+
+    /// ℓ_i = log(1 − softmax(z_i)[y_i]) for each row of the logits.
+    public static func logFailure(logits z: Matrix, labels y: [Int]) -> [Double] {
+        let k = z.cols
+        var out = [Double](repeating: 0, count: z.rows)
+        z.storage.withUnsafeBufferPointer { p in
+            for i in 0..<z.rows {
+                let row = i * k
+                var top = -Double.infinity, topOther = -Double.infinity
+                for c in 0..<k {
+                    top = max(top, p[row + c])
+                    if c != y[i] { topOther = max(topOther, p[row + c]) }
+                }
+                var all = 0.0, other = 0.0
+                for c in 0..<k {
+                    all += exp(p[row + c] - top)
+                    if c != y[i] { other += exp(p[row + c] - topOther) }
+                }
+                out[i] = (topOther + log(other)) - (top + log(all))
+            }
+        }
+        return out
+    }
+
+    /// dL/dz from dL/dℓ: dℓ_i/dz_ic = [c ≠ y_i]·r_ic − q_ic, with q the softmax of the row and
+    /// r the softmax over the classes other than y_i.
+    public static func logitGradient(logits z: Matrix, labels y: [Int], _ dl: [Double]) -> Matrix {
+        let k = z.cols
+        var g = Matrix(rows: z.rows, cols: k, storage: [Double](repeating: 0, count: z.count))
+        z.storage.withUnsafeBufferPointer { p in
+            g.storage.withUnsafeMutableBufferPointer { out in
+                for i in 0..<z.rows where dl[i] != 0 {
+                    let row = i * k
+                    var top = -Double.infinity, topOther = -Double.infinity
+                    for c in 0..<k {
+                        top = max(top, p[row + c])
+                        if c != y[i] { topOther = max(topOther, p[row + c]) }
+                    }
+                    var all = 0.0, other = 0.0
+                    for c in 0..<k {
+                        all += exp(p[row + c] - top)
+                        if c != y[i] { other += exp(p[row + c] - topOther) }
+                    }
+                    for c in 0..<k {
+                        let q = exp(p[row + c] - top) / all
+                        let r = c == y[i] ? 0 : exp(p[row + c] - topOther) / other
+                        out[row + c] = dl[i] * (r - q)
+                    }
+                }
+            }
+        }
+        return g
+    }
+
+    public struct Evaluation: Sendable {
+        /// mean over the partitions with a forecast of (F − T)².
+        public var loss: Double
+        /// Per partition: log10 forecast and log10 realised maximum (NaN forecast when none).
+        public var forecasts: [Double]
+        public var realised: [Double]
+        /// Partitions left out (no falling tail).
+        public var skipped: Int
+        /// dL/dℓ, when asked for.
+        public var gradient: [Double]?
+
+        /// Mean |F − T| over the partitions with a forecast.
+        public var meanAbsoluteError: Double {
+            let pairs = zip(forecasts, realised).filter { $0.0.isFinite }
+            return pairs.reduce(0) { $0 + abs($1.0 - $1.1) } / Double(max(1, pairs.count))
+        }
+
+        /// Share of partitions with a forecast below the realised maximum.
+        public var underPrediction: Double {
+            let pairs = zip(forecasts, realised).filter { $0.0.isFinite }
+            return Double(pairs.filter { $0.0 < $0.1 }.count) / Double(max(1, pairs.count))
+        }
+    }
+
+    /// The loss over `partitions` of the pool's ℓ, with dL/dℓ when `gradient`.
+    public static func evaluate(logFailure l: [Double], partitions: [Partition], k: Int, positions: GumbelTail.Positions, gradient: Bool) throws -> Evaluation {
+        let ln10 = log(10.0)
+        var forecasts = [Double](repeating: .nan, count: partitions.count)
+        var realised = [Double](repeating: .nan, count: partitions.count)
+        // Per partition: the top-k indices and the derivative of F with respect to their ℓ,
+        // and the arg max of the deployment set.
+        var parts: [(top: [Int], dF: [Double], argmax: Int)?] = Array(repeating: nil, count: partitions.count)
+        var skipped = 0
+        for (r, part) in partitions.enumerated() {
+            precondition(k >= 2 && k < part.evaluation.count, "k must be at least 2 and below m")
+            var best = part.deployment[0]
+            for i in part.deployment where l[i] > l[best] { best = i }
+            realised[r] = l[best] / ln10
+            // The top k of the evaluation set by ℓ (the same order as by ψ), largest first.
+            let top = topIndices(part.evaluation, by: l, k)
+            let s = top.map { -log(-l[$0]) }
+            guard let fit = try? GumbelTail.fit(top: s, m: part.evaluation.count, positions: positions), fit.a < 0 else {
+                skipped += 1
+                continue
+            }
+            let n = Double(part.deployment.count)
+            let q = GumbelTail.quantile(fit, n: n)
+            let f = -exp(-q) / ln10
+            forecasts[r] = f
+            guard gradient else { continue }
+            let kd = Double(k)
+            let mx = s.reduce(0, +) / kd, my = fit.y.reduce(0, +) / kd
+            var sxx = 0.0
+            for v in s { sxx += (v - mx) * (v - mx) }
+            let dFdQ = exp(-q) / ln10
+            let dQda = (log(n) + fit.b) / (fit.a * fit.a)
+            let dQdb = -1 / fit.a
+            var dF = [Double](repeating: 0, count: k)
+            for j in 0..<k {
+                let da = ((fit.y[j] - my) - 2 * fit.a * (s[j] - mx)) / sxx
+                let db = -mx * da - fit.a / kd
+                let dQds = dQda * da + dQdb * db
+                // dψ/dℓ = −1/ℓ.
+                dF[j] = dFdQ * dQds * (-1 / l[top[j]])
+            }
+            parts[r] = (top, dF, best)
+        }
+        let used = partitions.count - skipped
+        guard used > 0 else { throw Problem.noForecast(partitions: partitions.count) }
+        var loss = 0.0
+        for r in partitions.indices where forecasts[r].isFinite {
+            let e = forecasts[r] - realised[r]
+            loss += e * e
+        }
+        loss /= Double(used)
+        var grad: [Double]?
+        if gradient {
+            var g = [Double](repeating: 0, count: l.count)
+            for r in partitions.indices {
+                guard let p = parts[r] else { continue }
+                let e2 = 2 * (forecasts[r] - realised[r]) / Double(used)
+                for j in 0..<p.top.count { g[p.top[j]] += e2 * p.dF[j] }
+                g[p.argmax] -= e2 / ln10
+            }
+            grad = g
+        }
+        return Evaluation(loss: loss, forecasts: forecasts, realised: realised, skipped: skipped, gradient: grad)
+    }
+
+    /// The `k` indices of `set` with the largest values, largest first (ties by position).
+    static func topIndices(_ set: [Int], by value: [Double], _ k: Int) -> [Int] {
+        // A running top-k by insertion: k is small (10–50) against m.
+        var top: [Int] = []
+        top.reserveCapacity(k + 1)
+        for i in set {
+            let v = value[i]
+            if top.count == k, v <= value[top[k - 1]] { continue }
+            var at = top.count
+            while at > 0, value[top[at - 1]] < v { at -= 1 }
+            top.insert(i, at: at)
+            if top.count > k { top.removeLast() }
+        }
+        return top
+    }
+}
