@@ -2,7 +2,9 @@ import FathomCore
 
 /// Fitting and applying classifiers.
 enum ModelBuiltins {
-    static var all: [Builtin] { [fitLogistic, fitMLP, predict, logits] }
+    static var all: [Builtin] { [fitLogistic, fitMLP, finetune, predict, logits] }
+
+    static var finetune: Builtin { ForecastabilityBuiltins.finetune }
 
     /// Refuses NaN and infinities in features, naming the first.
     static func checkFinite(_ x: Matrix, _ names: [String]?, _ args: Arguments, _ name: String) throws {
@@ -21,7 +23,7 @@ enum ModelBuiltins {
             Parameter("y", "vector", doc: "class labels: whole numbers 0…K−1, or text"),
             Parameter("l2", "number", .value(.number(1e-4)), doc: "L2 penalty λ on the weights (not the intercepts)"),
             Parameter("standardize", "bool", .value(.bool(false)), doc: "scale each feature to mean 0 and sd 1 first (kept in the model)"),
-        ],
+        ] + ForecastabilityBuiltins.fitParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the fine-tuning partitions")],
         returns: "a model",
         summary: "softmax (multinomial logistic) regression",
         doc: "fit_logistic(X, y, l2=λ) minimises (1/N)·Σ −log p(yᵢ|xᵢ) + (λ/2)·‖W‖² by L-BFGS to a gradient below 1e-10: multinomial softmax regression for K > 2 classes, binary logistic regression for two. This is scikit-learn's LogisticRegression(C = 1/(λ·N)): its predicted probabilities agree to 1e-6 in Fathom's tests. Text labels become classes in sorted order.",
@@ -39,7 +41,8 @@ enum ModelBuiltins {
         if !fit.converged {
             context.emit("note: fit_logistic() stopped after \(fit.iterations) iterations before converging; a larger l2 helps when classes are separable\n")
         }
-        return .object(ModelValue(fit.model))
+        let model = try ForecastabilityBuiltins.afterFit(fit.model, x, y, l2: l2, seed: UInt64(try args.wholeNumber("seed", atLeast: 0)), args, context)
+        return .object(ModelValue(model))
     }
 
     static let fitMLP = Builtin(
@@ -54,8 +57,8 @@ enum ModelBuiltins {
             Parameter("l2", "number", .value(.number(1e-4)), doc: "L2 penalty on the weights"),
             Parameter("activation", "string", .value(.string("relu")), doc: "\"relu\", \"tanh\" or \"logistic\""),
             Parameter("standardize", "bool", .value(.bool(true)), doc: "scale each feature to mean 0 and sd 1 first"),
-            Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the initial weights and the minibatch order"),
-        ],
+            Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the initial weights, the minibatch order and the fine-tuning partitions"),
+        ] + ForecastabilityBuiltins.fitParameters,
         returns: "a model",
         summary: "a small dense neural network",
         doc: "fit_mlp(X, y) trains a dense network (hidden layers with relu, tanh or logistic units, a softmax output) by minibatch Adam on the mean cross-entropy plus (l2/2)·Σ‖W‖². The same seed gives the same network. Shows progress on a terminal; Ctrl-C stops it.",
@@ -85,7 +88,7 @@ enum ModelBuiltins {
         var fit = try MLPTraining.fit(x, labels: y, classes: classes.count, options: options, progress: context.progress)
         fit.model.classes = classes
         fit.model.features = names
-        return .object(ModelValue(fit.model))
+        return .object(ModelValue(try ForecastabilityBuiltins.afterFit(fit.model, x, y, l2: options.l2, seed: options.seed, args, context)))
     }
 
     /// The model argument and the feature matrix for it (a table's columns picked by the

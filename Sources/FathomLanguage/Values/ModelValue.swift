@@ -2,7 +2,7 @@ import FathomCore
 
 /// A classifier as a value of the language: prints a summary, has fields, saves as Fathom's
 /// JSON model format.
-public struct ModelValue: ObjectValue {
+public struct ModelValue: ObjectValue, Plottable {
     public let model: Model
 
     public init(_ model: Model) { self.model = model }
@@ -49,6 +49,30 @@ public struct ModelValue: ObjectValue {
     }
 
     public func json() -> JSONValue { model.json() }
+
+    /// The training curves of a fine-tuned model: the cross-entropy and the forecastability
+    /// loss at each step.
+    public func figure() throws -> Figure {
+        guard case .object(let members)? = model.training, let tune = members.first(where: { $0.0 == "finetune" })?.1,
+              case .object(let fields) = tune,
+              case .array(let primary)? = fields.first(where: { $0.0 == "primary" })?.1,
+              case .array(let forecast)? = fields.first(where: { $0.0 == "forecastability_loss" })?.1 else {
+            throw Diagnostic("plot.model", "a model has a plot only once fine-tuned: finetune() or forecastability= in fit_logistic and fit_mlp record its training curves")
+        }
+        func numbers(_ a: [JSONValue]) -> [Double] { a.map { if case .number(let x) = $0 { return x }; return .nan } }
+        let steps = (1...max(1, primary.count)).map(Double.init)
+        var ce = Series(.lines, x: steps, y: numbers(primary), label: "cross-entropy")
+        ce.color = 0
+        var top = Panel(ylabel: "cross-entropy", series: [ce])
+        top.heightShare = 0.5
+        var f = Series(.lines, x: steps, y: numbers(forecast), label: "forecastability loss")
+        f.color = 1
+        var bottom = Panel(xlabel: "step", ylabel: "forecast loss", series: [f])
+        bottom.heightShare = 0.5
+        bottom.logy = numbers(forecast).allSatisfy { !$0.isFinite || $0 > 0 }
+        return Figure(kind: "training curves", title: "fine-tuning", panels: [top, bottom])
+    }
+
 }
 
 extension Value {

@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FathomCore
+
+/// Training for predictable failures: per-query failure probabilities of a model and the
+/// forecastability loss (listed with the tail builtins), and fine-tuning with it (listed with
+/// the models).
+enum ForecastabilityBuiltins {
+    /// The partition settings every forecastability builtin takes.
+    static let partitionParameters: [Parameter] = [
+        Parameter("m", "whole number", .absent("min(1000, ⌊N/10⌋)"), doc: "evaluation queries per partition"),
+        Parameter("n", "whole number", .absent("N − m"), doc: "deployment queries per partition"),
+        Parameter("k", "whole number", .value(.number(10)), doc: "top evaluation scores the tail is fitted to"),
+        Parameter("partitions", "whole number", .value(.number(32)), doc: "random disjoint (m, n) partitions of the pool per step"),
+        Parameter("method", "string", .value(.string("gumbel")), doc: "\"gumbel\" (positions log(j/m)) or \"gumbel-unbiased\""),
+    ]
+
+    /// Fine-tuning settings from the arguments; `lambda`, `steps` and `lr` name the
+    /// builtin's own parameters for λ, the number of steps and the learning rate.
+    static func options(_ args: Arguments, rows: Int, lambda: String?, steps: String?, lr: String?, seed: UInt64) throws -> Finetuning.Options {
+        var o = Finetuning.Options()
+        let name = args.builtin.name
+        if let lambda {
+            o.lambda = try args.number(lambda)
+            guard o.lambda >= 0, o.lambda.isFinite else { throw args.invalid(lambda, "\(name)(): \(lambda) must be a finite number ≥ 0") }
+        }
+        o.k = try args.wholeNumber("k", atLeast: 2, atMost: 10_000)
+        o.m = try args.optionalWholeNumber("m", atLeast: o.k + 1, atMost: Int(Int32.max)) ?? min(1000, rows / 10)
+        guard o.m > o.k else {
+            throw args.invalid("X", "\(name)(): the pool has \(rows) rows; a partition needs an evaluation set of more than k = \(o.k) (m defaults to a tenth of the pool)")
+        }
+        guard o.m < rows else {
+            throw args.invalid("m", "\(name)(): m = \(o.m) leaves no deployment queries in a pool of \(rows) rows")
+        }
+        o.n = try args.optionalWholeNumber("n", atLeast: 1, atMost: Int(Int32.max)) ?? (rows - o.m)
+        guard o.m + o.n <= rows else {
+            throw args.invalid(args.has("n") ? "n" : "m", "\(name)(): m + n = \(o.m + o.n) is more than the \(rows) rows of the pool; each partition takes disjoint sets")
+        }
+        o.partitions = try args.wholeNumber("partitions", atLeast: 1, atMost: 100_000)
+        o.positions = try args.choice("method", ["gumbel", "gumbel-unbiased"]) == "gumbel" ? .empirical : .unbiased
+        if let steps { o.steps = try args.wholeNumber(steps, atLeast: 1, atMost: 1_000_000) }
+        if let lr {
+            o.learningRate = try args.number(lr)
+            guard o.learningRate > 0, o.learningRate.isFinite else { throw args.invalid(lr, "\(name)(): \(lr) must be a positive number") }
+        }
+        o.seed = seed
+        return o
+    }
+
+    /// The model, its inputs and the labels as class indices of the model.
+    static func modelData(_ args: Arguments) throws -> (Model, Matrix, [Int]) {
+        let (model, x) = try ModelBuiltins.modelAndInputs(args)
+        let y = try args.classLabels("y", rows: x.rows, classes: model.classCount)
+        return (model, x, y)
+    }
+
+    static let failureProbs = Builtin(
+        "failure_probs", area: .tails,
+        parameters: [
+            Parameter("model", "model", doc: "the classifier"),
+            Parameter("X", "matrix, table or vector", doc: "features, one row per query"),
+            Parameter("y", "vector", doc: "the true class of each query"),
+        ],
+        returns: "a vector of per-query failure probabilities",
+        summary: "each query's chance that a sampled prediction is wrong",
+        doc: "failure_probs(model, X, y) is p_fail(x) = 1 − p_model(y | x): the chance that a prediction drawn from the model's distribution is wrong. It is computed as exp(LSE_{c≠y} z − LSE z) from the logits, so a confident right answer keeps its tiny failure probability instead of rounding to 0. The tail builtins (scores, gumbel_tail, forecast, backtest) take these as a pool.",
+        examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "t = load(\"digits/test\"); pf = failure_probs(m, select(t, \"pixel_*\"), t.label); quantile(pf, [0.5, 0.99])"]
+    ) { args, _ in
+        let (model, x, y) = try modelData(args)
+        let l = Forecastability.logFailure(logits: try model.logits(x), labels: y)
+        return .numbers(l.map { exp($0) })
+    }
+
+    static let forecastabilityLoss = Builtin(
+        "forecastability_loss", area: .tails,
+        parameters: [
+            Parameter("model", "model", doc: "the classifier"),
+            Parameter("X", "matrix or table", doc: "the pool of queries"),
+            Parameter("y", "vector", doc: "their true classes"),
+        ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
+        returns: "a record: loss, mean_abs_error, under_prediction, partitions, skipped, forecast, realised",
+        summary: "how well a small evaluation set forecasts the worst deployment query",
+        doc: "forecastability_loss(model, X, y) draws R = partitions random disjoint (evaluation m, deployment n) partitions of the pool and, for each, forecasts the worst query's failure probability among n from the top k of the m evaluation scores (the Gumbel-tail method), then compares it with the realised maximum over the n deployment queries: loss = mean over partitions of (log10 forecast − log10 realised)². This is Fathom's formulation of the forecastability loss of Schwarzer & Niekum (2026): the per-query failure probabilities are computed once and shared by every partition; a partition whose fitted tail does not fall has no forecast and is left out (counted in skipped). forecast and realised hold each partition's log10 values; under_prediction is the share of partitions whose forecast fell below the realised maximum.",
+        examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "forecastability_loss(m, select(d, \"pixel_*\"), d.label, m=200, n=1000, seed=1)"]
+    ) { args, context in
+        let (model, x, y) = try modelData(args)
+        let o = try options(args, rows: x.rows, lambda: nil, steps: nil, lr: nil, seed: UInt64(try args.wholeNumber("seed", atLeast: 0)))
+        try context.checkSize(Double(o.partitions) * Double(o.m + o.n), at: args.range("partitions"), what: "partition indices")
+        let l = Forecastability.logFailure(logits: try model.logits(x), labels: y)
+        var random = Xoshiro256(seed: o.seed)
+        var order: [Int] = []
+        let parts = try Forecastability.partitions(pool: x.rows, m: o.m, n: o.n, count: o.partitions, order: &order, random: &random)
+        let e: Forecastability.Evaluation
+        do {
+            e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: o.k, positions: o.positions, gradient: false)
+        } catch Forecastability.Problem.noForecast(let r) {
+            throw args.invalid("X", "forecastability_loss(): none of the \(r) partitions had a falling tail to forecast from (are the failure probabilities all equal?)")
+        }
+        return .record(Record([
+            ("loss", .number(e.loss)), ("mean_abs_error", .number(e.meanAbsoluteError)), ("under_prediction", .number(e.underPrediction)),
+            ("partitions", .number(Double(o.partitions - e.skipped))), ("skipped", .number(Double(e.skipped))),
+            ("forecast", .numbers(e.forecasts)), ("realised", .numbers(e.realised)),
+        ]))
+    }
+
+    static let finetune = Builtin(
+        "finetune", area: .models,
+        parameters: [
+            Parameter("model", "model", doc: "a trained classifier (fit_logistic, fit_mlp or load)"),
+            Parameter("X", "matrix or table", doc: "the training pool"),
+            Parameter("y", "vector", doc: "its true classes"),
+            Parameter("forecastability", "number", .value(.number(1)), doc: "λ, the weight of the forecastability loss"),
+            Parameter("steps", "whole number", .value(.number(100)), doc: "full-batch Adam steps"),
+            Parameter("lr", "number", .value(.number(0.01)), doc: "Adam learning rate"),
+            Parameter("l2", "number", .absent("the l2 the model was fitted with, else 0"), doc: "L2 penalty on the weights"),
+        ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
+        returns: "a model; its training field keeps the curves (plot(m) draws them)",
+        summary: "fine-tune a model so that its failures are forecastable",
+        doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by full-batch Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step. The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. Progress shows on a terminal; Ctrl-C stops it.",
+        examples: ["d = load(\"digits/train\"); X = select(d, \"pixel_*\"); m = fit_logistic(X, d.label, l2=0.01, standardize=true)", "m2 = finetune(m, X, d.label, forecastability=0.1, steps=20, m=100, n=1000, seed=1)"]
+    ) { args, context in
+        let (model, x, y) = try modelData(args)
+        var o = try options(args, rows: x.rows, lambda: "forecastability", steps: "steps", lr: "lr", seed: UInt64(try args.wholeNumber("seed", atLeast: 0)))
+        var recorded = 0.0
+        if case .object(let info)? = model.training, case .number(let v)? = info.first(where: { $0.0 == "l2" })?.1 { recorded = v }
+        o.l2 = try args.optionalNumber("l2") ?? recorded
+        guard o.l2 >= 0, o.l2.isFinite else { throw args.invalid("l2", "finetune(): l2 must be a finite number ≥ 0") }
+        return .object(ModelValue(try tune(model, x, y, o, args, context)))
+    }
+
+    /// The parameters fit_logistic and fit_mlp take to fine-tune for forecastability after
+    /// their usual fit.
+    static let fitParameters: [Parameter] = [
+        Parameter("forecastability", "number", .value(.number(0)), doc: "λ > 0: after the usual fit, fine-tune with λ·forecastability_loss (see finetune)"),
+        Parameter("tune_steps", "whole number", .value(.number(100)), doc: "fine-tuning steps when forecastability > 0"),
+        Parameter("tune_lr", "number", .value(.number(0.01)), doc: "fine-tuning learning rate"),
+    ] + partitionParameters
+
+    /// Fine-tunes a freshly fitted model when forecastability= asks for it.
+    static func afterFit(_ model: Model, _ x: Matrix, _ y: [Int], l2: Double, seed: UInt64, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
+        guard try args.number("forecastability") != 0 else { return model }
+        var o = try options(args, rows: x.rows, lambda: "forecastability", steps: "tune_steps", lr: "tune_lr", seed: seed)
+        o.l2 = l2
+        return try tune(model, x, y, o, args, context)
+    }
+
+    /// Runs the fine-tuning, turning its problems into messages at the call.
+    static func tune(_ model: Model, _ x: Matrix, _ y: [Int], _ o: Finetuning.Options, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
+        try context.checkSize(Double(o.partitions) * Double(o.m + o.n) + Double(x.count) * 3, at: args.range("partitions"), what: "partitions and activations")
+        let result = try Finetuning.finetune(model, x: x, labels: y, options: o, progress: context.progress)
+        if o.lambda > 0, result.forecastability.allSatisfy({ !$0.isFinite }) {
+            context.emit("note: \(args.builtin.name)(): no partition had a falling tail at any step, so only the cross-entropy was minimised\n")
+        }
+        return result.model
+    }
+}
