@@ -82,7 +82,7 @@ enum ForecastabilityBuiltins {
         returns: "a record: loss, mean_abs_error, under_prediction, partitions, skipped, forecast, realised",
         summary: "how well a small evaluation set forecasts the worst deployment query",
         doc: "forecastability_loss(model, X, y) draws R = partitions random disjoint (evaluation m, deployment n) partitions of the pool and, for each, forecasts the worst query's failure probability among n from the top k of the m evaluation scores (the Gumbel-tail method), then compares it with the realised maximum over the n deployment queries: loss = mean over partitions of (log10 forecast − log10 realised)². This is Fathom's formulation of the forecastability loss of Schwarzer & Niekum (2026): the per-query failure probabilities are computed once and shared by every partition; a partition whose fitted tail does not fall has no forecast and is left out (counted in skipped). forecast and realised hold each partition's log10 values; under_prediction is the share of partitions whose forecast fell below the realised maximum.",
-        examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "forecastability_loss(m, select(d, \"pixel_*\"), d.label, m=200, n=1000, seed=1)"]
+        examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "forecastability_loss(m, select(d, \"pixel_*\"), d.label, m=100, n=900, seed=1)"]
     ) { args, context in
         let (model, x, y) = try modelData(args)
         let o = try options(args, rows: x.rows, lambda: nil, steps: nil, lr: nil, seed: UInt64(try args.wholeNumber("seed", atLeast: 0)))
@@ -118,7 +118,7 @@ enum ForecastabilityBuiltins {
         returns: "a model; its training field keeps the curves (plot(m) draws them)",
         summary: "fine-tune a model so that its failures are forecastable",
         doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by full-batch Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step. The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. Progress shows on a terminal; Ctrl-C stops it.",
-        examples: ["d = load(\"digits/train\"); X = select(d, \"pixel_*\"); m = fit_logistic(X, d.label, l2=0.01, standardize=true)", "m2 = finetune(m, X, d.label, forecastability=0.1, steps=20, m=100, n=1000, seed=1)"]
+        examples: ["d = load(\"digits/train\"); X = select(d, \"pixel_*\"); m = fit_logistic(X, d.label, l2=0.01, standardize=true)", "m2 = finetune(m, X, d.label, forecastability=0.1, steps=20, m=100, n=900, seed=1)"]
     ) { args, context in
         let (model, x, y) = try modelData(args)
         var o = try options(args, rows: x.rows, lambda: "forecastability", steps: "steps", lr: "lr", seed: UInt64(try args.wholeNumber("seed", atLeast: 0)))
