@@ -53,15 +53,17 @@ struct ForecastabilityTests {
         #expect(abs(l[1] - (-40 + log(2.0))) < 1e-12)
     }
 
-    @Test("dL/dℓ and dL/dz agree with central differences", arguments: [GumbelTail.Positions.empirical, .unbiased])
-    func gradients(_ positions: GumbelTail.Positions) throws {
+    @Test("dL/dℓ and dL/dz agree with central differences", arguments: [
+        (GumbelTail.Positions.empirical, Forecastability.Scale.log10), (.unbiased, .log10), (.empirical, .score),
+    ])
+    func gradients(_ positions: GumbelTail.Positions, _ scale: Forecastability.Scale) throws {
         let (z, y) = ForecastabilityTests.pool(600, classes: 4, seed: 11)
         let parts = ForecastabilityTests.parts(600, m: 80, n: 400, count: 6, seed: 5)
         func loss(_ z: Matrix) throws -> Double {
-            try Forecastability.evaluate(logFailure: Forecastability.logFailure(logits: z, labels: y), partitions: parts, k: 10, positions: positions, gradient: false).loss
+            try Forecastability.evaluate(logFailure: Forecastability.logFailure(logits: z, labels: y), partitions: parts, k: 10, positions: positions, scale: scale, gradient: false).loss
         }
         let l = Forecastability.logFailure(logits: z, labels: y)
-        let e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: 10, positions: positions, gradient: true)
+        let e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: 10, positions: positions, scale: scale, gradient: true)
         #expect(e.skipped == 0 && e.loss > 0)
         let g = try #require(e.gradient)
         let touched = g.indices.filter { g[$0] != 0 }
@@ -71,8 +73,8 @@ struct ForecastabilityTests {
             let h = 1e-6 * max(1, abs(l[i]))
             var up = l, down = l
             up[i] += h; down[i] -= h
-            let fd = (try Forecastability.evaluate(logFailure: up, partitions: parts, k: 10, positions: positions, gradient: false).loss
-                      - Forecastability.evaluate(logFailure: down, partitions: parts, k: 10, positions: positions, gradient: false).loss) / (2 * h)
+            let fd = (try Forecastability.evaluate(logFailure: up, partitions: parts, k: 10, positions: positions, scale: scale, gradient: false).loss
+                      - Forecastability.evaluate(logFailure: down, partitions: parts, k: 10, positions: positions, scale: scale, gradient: false).loss) / (2 * h)
             #expect(abs(fd - g[i]) <= 1e-5 * max(1, abs(g[i])), "ℓ[\(i)]: analytic \(g[i]), differences \(fd)")
         }
         let gz = Forecastability.logitGradient(logits: z, labels: y, g)

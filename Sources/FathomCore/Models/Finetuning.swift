@@ -18,6 +18,7 @@ public enum Finetuning {
         public var k = 10
         public var partitions = 32
         public var positions: GumbelTail.Positions = .empirical
+        public var scale: Forecastability.Scale = .log10
         public var seed: UInt64 = 0
 
         public init() {}
@@ -57,7 +58,7 @@ public enum Finetuning {
             ("forecastability", .number(options.lambda)), ("steps", .number(Double(options.steps))),
             ("lr", .number(options.learningRate)), ("m", .number(Double(options.m))), ("n", .number(Double(options.n))),
             ("k", .number(Double(options.k))), ("partitions", .number(Double(options.partitions))),
-            ("method", .string(options.positions.rawValue)), ("seed", .number(Double(options.seed))),
+            ("method", .string(options.positions.rawValue)), ("scale", .string(options.scale.rawValue)), ("seed", .number(Double(options.seed))),
             ("primary", .array(primary.map { .number($0) })), ("forecastability_loss", .array(forecast.map { $0.isFinite ? .number($0) : .null })),
         ])))
         tuned.training = .object(info)
@@ -83,7 +84,7 @@ public enum Finetuning {
         if options.lambda != 0 {
             let l = Forecastability.logFailure(logits: logits, labels: labels)
             let parts = try Forecastability.partitions(pool: data.rows, m: options.m, n: options.n, count: options.partitions, order: &order, random: &random)
-            if let e = try? Forecastability.evaluate(logFailure: l, partitions: parts, k: options.k, positions: options.positions, gradient: true),
+            if let e = try? Forecastability.evaluate(logFailure: l, partitions: parts, k: options.k, positions: options.positions, scale: options.scale, gradient: true),
                let g = e.gradient {
                 fLoss = e.loss
                 let gz = Forecastability.logitGradient(logits: logits, labels: labels, g)

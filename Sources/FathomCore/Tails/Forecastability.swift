@@ -15,6 +15,10 @@ import Glibc
 ///   Q = −(log n + b)/a; forecast F_r = log10 p̂ = −exp(−Q)/ln 10;
 ///   realised T_r = max_{i∈D} ℓ_i / ln 10;  loss = mean_r (F_r − T_r)².
 ///
+/// With `scale: .score` (Fathom's extension) F_r = Q and T_r = max_{i∈D} ψ_i instead: the
+/// same comparison on the score axis, which stays informative when the worst failure
+/// probabilities approach 1 (where log10 p ≈ −(1 − p)/ln 10 flattens every error).
+///
 /// The gradient is exact through the scores, the top-k selection (a fixed set almost
 /// everywhere), the least-squares fit and the forecast; the deployment maximum takes its
 /// subgradient (all of it on the arg max). A partition whose fit has no falling tail (a ≥ 0)
@@ -103,6 +107,16 @@ public enum Forecastability {
         return g
     }
 
+    /// The scale on which forecast and realised maximum are compared.
+    public enum Scale: String, Sendable, CaseIterable {
+        /// log10 of the failure probability (the paper's choice): informative when the worst
+        /// probabilities are small, nearly flat when they approach 1.
+        case log10
+        /// The Gumbel score ψ = −log(−log p) (Fathom's extension): stays informative when
+        /// the worst probabilities approach 1, where log10 p saturates at 0.
+        case score
+    }
+
     public struct Evaluation: Sendable {
         /// mean over the partitions with a forecast of (F − T)².
         public var loss: Double
@@ -128,7 +142,7 @@ public enum Forecastability {
     }
 
     /// The loss over `partitions` of the pool's ℓ, with dL/dℓ when `gradient`.
-    public static func evaluate(logFailure l: [Double], partitions: [Partition], k: Int, positions: GumbelTail.Positions, gradient: Bool) throws -> Evaluation {
+    public static func evaluate(logFailure l: [Double], partitions: [Partition], k: Int, positions: GumbelTail.Positions, scale: Scale = .log10, gradient: Bool) throws -> Evaluation {
         let ln10 = log(10.0)
         var forecasts = [Double](repeating: .nan, count: partitions.count)
         var realised = [Double](repeating: .nan, count: partitions.count)
@@ -140,7 +154,7 @@ public enum Forecastability {
             precondition(k >= 2 && k < part.evaluation.count, "k must be at least 2 and below m")
             var best = part.deployment[0]
             for i in part.deployment where l[i] > l[best] { best = i }
-            realised[r] = l[best] / ln10
+            realised[r] = scale == .log10 ? l[best] / ln10 : -log(-l[best])
             // The top k of the evaluation set by ℓ (the same order as by ψ), largest first.
             let top = topIndices(part.evaluation, by: l, k)
             let s = top.map { -log(-l[$0]) }
@@ -150,14 +164,14 @@ public enum Forecastability {
             }
             let n = Double(part.deployment.count)
             let q = GumbelTail.quantile(fit, n: n)
-            let f = -exp(-q) / ln10
+            let f = scale == .log10 ? -exp(-q) / ln10 : q
             forecasts[r] = f
             guard gradient else { continue }
             let kd = Double(k)
             let mx = s.reduce(0, +) / kd, my = fit.y.reduce(0, +) / kd
             var sxx = 0.0
             for v in s { sxx += (v - mx) * (v - mx) }
-            let dFdQ = exp(-q) / ln10
+            let dFdQ = scale == .log10 ? exp(-q) / ln10 : 1
             let dQda = (log(n) + fit.b) / (fit.a * fit.a)
             let dQdb = -1 / fit.a
             var dF = [Double](repeating: 0, count: k)
@@ -185,7 +199,8 @@ public enum Forecastability {
                 guard let p = parts[r] else { continue }
                 let e2 = 2 * (forecasts[r] - realised[r]) / Double(used)
                 for j in 0..<p.top.count { g[p.top[j]] += e2 * p.dF[j] }
-                g[p.argmax] -= e2 / ln10
+                // dT/dℓ: 1/ln 10 on the log10 scale, dψ/dℓ = −1/ℓ on the score scale.
+                g[p.argmax] -= e2 * (scale == .log10 ? 1 / ln10 : -1 / l[p.argmax])
             }
             grad = g
         }

@@ -14,6 +14,7 @@ enum ForecastabilityBuiltins {
         Parameter("k", "whole number", .value(.number(10)), doc: "top evaluation scores the tail is fitted to"),
         Parameter("partitions", "whole number", .value(.number(32)), doc: "random disjoint (m, n) partitions of the pool per step"),
         Parameter("method", "string", .value(.string("gumbel")), doc: "\"gumbel\" (positions log(j/m)) or \"gumbel-unbiased\""),
+        Parameter("scale", "string", .value(.string("log10")), doc: "compare forecast and realised maximum as \"log10\" probabilities (the paper) or on the \"score\" axis ψ = −log(−log p) (informative when the worst probabilities are near 1)"),
     ]
 
     /// Fine-tuning settings from the arguments; `lambda`, `steps` and `lr` name the
@@ -39,6 +40,7 @@ enum ForecastabilityBuiltins {
         }
         o.partitions = try args.wholeNumber("partitions", atLeast: 1, atMost: 100_000)
         o.positions = try args.choice("method", ["gumbel", "gumbel-unbiased"]) == "gumbel" ? .empirical : .unbiased
+        o.scale = Forecastability.Scale(rawValue: try args.choice("scale", ["log10", "score"]))!
         if let steps { o.steps = try args.wholeNumber(steps, atLeast: 1, atMost: 1_000_000) }
         if let lr {
             o.learningRate = try args.number(lr)
@@ -81,7 +83,7 @@ enum ForecastabilityBuiltins {
         ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
         returns: "a record: loss, mean_abs_error, under_prediction, partitions, skipped, forecast, realised",
         summary: "how well a small evaluation set forecasts the worst deployment query",
-        doc: "forecastability_loss(model, X, y) draws R = partitions random disjoint (evaluation m, deployment n) partitions of the pool and, for each, forecasts the worst query's failure probability among n from the top k of the m evaluation scores (the Gumbel-tail method), then compares it with the realised maximum over the n deployment queries: loss = mean over partitions of (log10 forecast − log10 realised)². This is Fathom's formulation of the forecastability loss of Schwarzer & Niekum (2026): the per-query failure probabilities are computed once and shared by every partition; a partition whose fitted tail does not fall has no forecast and is left out (counted in skipped). forecast and realised hold each partition's log10 values; under_prediction is the share of partitions whose forecast fell below the realised maximum.",
+        doc: "forecastability_loss(model, X, y) draws R = partitions random disjoint (evaluation m, deployment n) partitions of the pool and, for each, forecasts the worst query's failure probability among n from the top k of the m evaluation scores (the Gumbel-tail method), then compares it with the realised maximum over the n deployment queries: loss = mean over partitions of (log10 forecast − log10 realised)²; with scale=\"score\" the comparison is made on the score axis ψ = −log(−log p) instead (Fathom's extension: log10 p flattens every error once the worst probabilities approach 1). This is Fathom's formulation of the forecastability loss of Schwarzer & Niekum (2026): the per-query failure probabilities are computed once and shared by every partition; a partition whose fitted tail does not fall has no forecast and is left out (counted in skipped). forecast and realised hold each partition's values on that scale; under_prediction is the share of partitions whose forecast fell below the realised maximum.",
         examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "forecastability_loss(m, select(d, \"pixel_*\"), d.label, m=100, n=900, seed=1)"]
     ) { args, context in
         let (model, x, y) = try modelData(args)
@@ -93,7 +95,7 @@ enum ForecastabilityBuiltins {
         let parts = try Forecastability.partitions(pool: x.rows, m: o.m, n: o.n, count: o.partitions, order: &order, random: &random)
         let e: Forecastability.Evaluation
         do {
-            e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: o.k, positions: o.positions, gradient: false)
+            e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: o.k, positions: o.positions, scale: o.scale, gradient: false)
         } catch Forecastability.Problem.noForecast(let r) {
             throw args.invalid("X", "forecastability_loss(): none of the \(r) partitions had a falling tail to forecast from (are the failure probabilities all equal?)")
         }
