@@ -44,17 +44,8 @@ public struct DatasetCatalog: Sendable {
         if let env = FileSystem.environment("FATHOM_DATASETS"), !env.isEmpty {
             return DatasetCatalog(directory: env)
         }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, 4095)
-        guard n > 0 else { return nil }
-        var folder = FileSystem.parentFolder(String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        for _ in 0..<6 {
-            if FileSystem.exists(folder + "/Datasets/catalog.json") { return DatasetCatalog(directory: folder + "/Datasets") }
-            let up = FileSystem.parentFolder(folder)
-            if up == folder { break }
-            folder = up
-        }
-        return nil
+        return FileSystem.aboveExecutable { FileSystem.exists($0 + "/Datasets/catalog.json") }
+            .flatMap { DatasetCatalog(directory: $0 + "/Datasets") }
     }
 
     /// The path of the bundled file called `name`, if any.

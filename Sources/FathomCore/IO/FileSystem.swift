@@ -185,6 +185,23 @@ public enum FileSystem {
         return names
     }
 
+    /// The nearest folder at or above the running executable's folder (up to `levels` steps)
+    /// for which `matches` holds: how Fathom finds what ships beside it in the repository it
+    /// was built in (Datasets/, Lessons/).
+    public static func aboveExecutable(levels: Int = 6, where matches: (String) -> Bool) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, 4095)
+        guard n > 0 else { return nil }
+        var folder = parentFolder(String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        for _ in 0..<levels {
+            if matches(folder) { return folder }
+            let up = parentFolder(folder)
+            if up == folder { break }
+            folder = up
+        }
+        return nil
+    }
+
     /// The environment variable `name`, if set.
     public static func environment(_ name: String) -> String? {
         guard let v = getenv(name) else { return nil }

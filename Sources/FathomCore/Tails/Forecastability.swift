@@ -60,18 +60,8 @@ public enum Forecastability {
         var out = [Double](repeating: 0, count: z.rows)
         z.storage.withUnsafeBufferPointer { p in
             for i in 0..<z.rows {
-                let row = i * k
-                var top = -Double.infinity, topOther = -Double.infinity
-                for c in 0..<k {
-                    top = max(top, p[row + c])
-                    if c != y[i] { topOther = max(topOther, p[row + c]) }
-                }
-                var all = 0.0, other = 0.0
-                for c in 0..<k {
-                    all += exp(p[row + c] - top)
-                    if c != y[i] { other += exp(p[row + c] - topOther) }
-                }
-                out[i] = (topOther + log(other)) - (top + log(all))
+                let s = sums(p, row: i * k, classes: k, label: y[i])
+                out[i] = (s.topOther + log(s.other)) - (s.top + log(s.all))
             }
         }
         return out
@@ -86,19 +76,10 @@ public enum Forecastability {
             g.storage.withUnsafeMutableBufferPointer { out in
                 for i in 0..<z.rows where dl[i] != 0 {
                     let row = i * k
-                    var top = -Double.infinity, topOther = -Double.infinity
+                    let s = sums(p, row: row, classes: k, label: y[i])
                     for c in 0..<k {
-                        top = max(top, p[row + c])
-                        if c != y[i] { topOther = max(topOther, p[row + c]) }
-                    }
-                    var all = 0.0, other = 0.0
-                    for c in 0..<k {
-                        all += exp(p[row + c] - top)
-                        if c != y[i] { other += exp(p[row + c] - topOther) }
-                    }
-                    for c in 0..<k {
-                        let q = exp(p[row + c] - top) / all
-                        let r = c == y[i] ? 0 : exp(p[row + c] - topOther) / other
+                        let q = exp(p[row + c] - s.top) / s.all
+                        let r = c == y[i] ? 0 : exp(p[row + c] - s.topOther) / s.other
                         out[row + c] = dl[i] * (r - q)
                     }
                 }
@@ -115,6 +96,23 @@ public enum Forecastability {
         /// The Gumbel score ψ = −log(−log p) (Fathom's extension): stays informative when
         /// the worst probabilities approach 1, where log10 p saturates at 0.
         case score
+    }
+
+    /// A row's largest logit and Σ exp(z − largest), over all classes and over the classes
+    /// other than `label`: the two log-sum-exps of ℓ.
+    @inline(__always)
+    static func sums(_ p: UnsafeBufferPointer<Double>, row: Int, classes k: Int, label: Int) -> (top: Double, all: Double, topOther: Double, other: Double) {
+        var top = -Double.infinity, topOther = -Double.infinity
+        for c in 0..<k {
+            top = max(top, p[row + c])
+            if c != label { topOther = max(topOther, p[row + c]) }
+        }
+        var all = 0.0, other = 0.0
+        for c in 0..<k {
+            all += exp(p[row + c] - top)
+            if c != label { other += exp(p[row + c] - topOther) }
+        }
+        return (top, all, topOther, other)
     }
 
     public struct Evaluation: Sendable {

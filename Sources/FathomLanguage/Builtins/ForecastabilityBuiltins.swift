@@ -53,7 +53,7 @@ enum ForecastabilityBuiltins {
     /// The model, its inputs and the labels as class indices of the model.
     static func modelData(_ args: Arguments) throws -> (Model, Matrix, [Int]) {
         let (model, x) = try ModelBuiltins.modelAndInputs(args)
-        let y = try args.classLabels("y", rows: x.rows, classes: model.classCount)
+        let y = try args.classLabels("y", rows: x.rows, classes: model.classCount, counted: "X has \(x.rows) rows")
         return (model, x, y)
     }
 

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FathomCore
 
 /// One lesson of the tour: a `.fathom` script with prose, on bundled data.
@@ -34,17 +31,7 @@ public struct Lesson: Sendable {
 public enum LessonCatalog {
     public static func locate() -> String? {
         if let env = FileSystem.environment("FATHOM_LESSONS"), !env.isEmpty { return env }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, 4095)
-        guard n > 0 else { return nil }
-        var folder = FileSystem.parentFolder(String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        for _ in 0..<7 {
-            if FileSystem.isDirectory(folder + "/Lessons") { return folder + "/Lessons" }
-            let up = FileSystem.parentFolder(folder)
-            if up == folder { break }
-            folder = up
-        }
-        return nil
+        return FileSystem.aboveExecutable(levels: 7) { FileSystem.isDirectory($0 + "/Lessons") }.map { $0 + "/Lessons" }
     }
 
     /// The lessons in `folder`, by number.
