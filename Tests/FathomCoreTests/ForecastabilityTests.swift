@@ -53,6 +53,21 @@ struct ForecastabilityTests {
         #expect(abs(l[1] - (-40 + log(2.0))) < 1e-12)
     }
 
+    @Test("a confidently wrong row keeps a finite score and an accurate gradient")
+    func confidentlyWrong() {
+        // p_y = σ(−50): p_fail = 1 − e^−50 to double precision, yet ℓ = −softplus(−50)
+        // ≈ −e^−50 is exact and ψ = −log(−ℓ) ≈ 50; a gap of 2000 is held at the cap.
+        let z = Matrix(rows: 2, cols: 2, storage: [0, -50, 0, -2000])
+        let l = Forecastability.logFailure(logits: z, labels: [1, 1])
+        #expect(abs(l[0] / -log1p(exp(-50.0)) - 1) < 1e-14)
+        #expect(abs(-log(-l[0]) - 50) < 1e-12)
+        #expect(l[1] == Forecastability.largestLogFailure && (-log(-l[1])).isFinite)
+        // dψ/dz = (−1/ℓ)·dℓ/dz: ±σ(d)/softplus(d) ≈ ±1, where r − q would cancel to 0.
+        let g = Forecastability.logitGradient(logits: z, labels: [1, 1], [-1 / l[0], 0])
+        #expect(abs(g[0, 0] - 1) < 1e-12 && abs(g[0, 1] + 1) < 1e-12)
+        #expect(g[1, 0] == 0 && g[1, 1] == 0)
+    }
+
     @Test("dL/dℓ and dL/dz agree with central differences", arguments: [
         (GumbelTail.Positions.empirical, Forecastability.Scale.log10), (.unbiased, .log10), (.empirical, .score),
     ])

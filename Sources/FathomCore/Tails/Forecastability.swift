@@ -54,21 +54,31 @@ public enum Forecastability {
         return out
     }
 
-    /// ℓ_i = log(1 − softmax(z_i)[y_i]) for each row of the logits.
+    /// The largest ℓ kept: log p_fail is held at or below −1e-300, so every score
+    /// ψ = −log(−ℓ) stays finite (at most ≈ 690.8) however wrong the model is.
+    public static let largestLogFailure = -1e-300
+
+    /// ℓ_i = log(1 − softmax(z_i)[y_i]) for each row of the logits, computed as −softplus(d_i)
+    /// with the margin d_i = z_iy − LSE_{c≠y}(z_i): exact both when p_fail is tiny (a confident
+    /// right answer) and when it is close to 1 (a confident wrong one, where 1 − p_fail would
+    /// round away), and capped at ``largestLogFailure``.
     public static func logFailure(logits z: Matrix, labels y: [Int]) -> [Double] {
         let k = z.cols
         var out = [Double](repeating: 0, count: z.rows)
         z.storage.withUnsafeBufferPointer { p in
             for i in 0..<z.rows {
                 let s = sums(p, row: i * k, classes: k, label: y[i])
-                out[i] = (s.topOther + log(s.other)) - (s.top + log(s.all))
+                let d = p[i * k + y[i]] - (s.topOther + log(s.other))
+                let softplus = d > 0 ? d + log1p(exp(-d)) : log1p(exp(d))
+                out[i] = min(-softplus, largestLogFailure)
             }
         }
         return out
     }
 
-    /// dL/dz from dL/dℓ: dℓ_i/dz_ic = [c ≠ y_i]·r_ic − q_ic, with q the softmax of the row and
-    /// r the softmax over the classes other than y_i.
+    /// dL/dz from dL/dℓ: dℓ_i/dz_ic = q_iy·r_ic for c ≠ y_i and −q_iy for c = y_i, with q the
+    /// softmax of the row and r the softmax over the classes other than y_i (the same as
+    /// [c ≠ y]·r − q, written without the cancellation of r − q when q_iy is tiny).
     public static func logitGradient(logits z: Matrix, labels y: [Int], _ dl: [Double]) -> Matrix {
         let k = z.cols
         var g = Matrix(rows: z.rows, cols: k, storage: [Double](repeating: 0, count: z.count))
@@ -77,10 +87,12 @@ public enum Forecastability {
                 for i in 0..<z.rows where dl[i] != 0 {
                     let row = i * k
                     let s = sums(p, row: row, classes: k, label: y[i])
+                    // q_y = σ(d) with d = z_y − LSE_{c≠y} z.
+                    let d = p[row + y[i]] - (s.topOther + log(s.other))
+                    let qy = d >= 0 ? 1 / (1 + exp(-d)) : exp(d) / (1 + exp(d))
                     for c in 0..<k {
-                        let q = exp(p[row + c] - s.top) / s.all
-                        let r = c == y[i] ? 0 : exp(p[row + c] - s.topOther) / s.other
-                        out[row + c] = dl[i] * (r - q)
+                        let r = c == y[i] ? -1 : exp(p[row + c] - s.topOther) / s.other
+                        out[row + c] = dl[i] * qy * r
                     }
                 }
             }
