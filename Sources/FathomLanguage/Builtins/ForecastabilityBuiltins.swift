@@ -81,7 +81,7 @@ enum ForecastabilityBuiltins {
             Parameter("X", "matrix or table", doc: "the pool of queries"),
             Parameter("y", "vector", doc: "their true classes"),
         ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
-        returns: "a record: loss, mean_abs_error, under_prediction, partitions, skipped, forecast, realised",
+        returns: "a forecastability result: loss, mean_abs_error, mean_error, under_prediction, partitions, skipped, forecast, realised, scale; plot() draws forecast against realised (a list of results draws together)",
         summary: "how well a small evaluation set forecasts the worst deployment query",
         doc: "forecastability_loss(model, X, y) draws R = partitions random disjoint (evaluation m, deployment n) partitions of the pool and, for each, forecasts the worst query's failure probability among n from the top k of the m evaluation scores (the Gumbel-tail method), then compares it with the realised maximum over the n deployment queries: loss = mean over partitions of (log10 forecast − log10 realised)²; with scale=\"score\" the comparison is made on the score axis ψ = −log(−log p) instead (Fathom's extension: log10 p flattens every error once the worst probabilities approach 1). This is Fathom's formulation of the forecastability loss of Schwarzer & Niekum (2026): the per-query failure probabilities are computed once and shared by every partition; a partition whose fitted tail does not fall has no forecast and is left out (counted in skipped). forecast and realised hold each partition's values on that scale; under_prediction is the share of partitions whose forecast fell below the realised maximum.",
         examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "forecastability_loss(m, select(d, \"pixel_*\"), d.label, m=100, n=900, seed=1)"]
@@ -99,11 +99,7 @@ enum ForecastabilityBuiltins {
         } catch Forecastability.Problem.noForecast(let r) {
             throw args.invalid("X", "forecastability_loss(): none of the \(r) partitions had a falling tail to forecast from (are the failure probabilities all equal?)")
         }
-        return .record(Record([
-            ("loss", .number(e.loss)), ("mean_abs_error", .number(e.meanAbsoluteError)), ("under_prediction", .number(e.underPrediction)),
-            ("partitions", .number(Double(o.partitions - e.skipped))), ("skipped", .number(Double(e.skipped))),
-            ("forecast", .numbers(e.forecasts)), ("realised", .numbers(e.realised)),
-        ]))
+        return .object(ForecastabilityValue(evaluation: e, scale: o.scale, m: o.m, n: o.n, k: o.k))
     }
 
     static let finetune = Builtin(
@@ -112,14 +108,14 @@ enum ForecastabilityBuiltins {
             Parameter("model", "model", doc: "a trained classifier (fit_logistic, fit_mlp or load)"),
             Parameter("X", "matrix or table", doc: "the training pool"),
             Parameter("y", "vector", doc: "its true classes"),
-            Parameter("forecastability", "number", .value(.number(1)), doc: "λ, the weight of the forecastability loss"),
-            Parameter("steps", "whole number", .value(.number(100)), doc: "full-batch Adam steps"),
-            Parameter("lr", "number", .value(.number(0.01)), doc: "Adam learning rate"),
+            Parameter("forecastability", "number", doc: "λ, the weight of the forecastability loss (0: plain fine-tuning)"),
+            Parameter("steps", "whole number", .value(.number(200)), doc: "full-batch Adam steps"),
+            Parameter("lr", "number", .value(.number(0.002)), doc: "Adam learning rate"),
             Parameter("l2", "number", .absent("the l2 the model was fitted with, else 0"), doc: "L2 penalty on the weights"),
         ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
         returns: "a model; its training field keeps the curves (plot(m) draws them)",
         summary: "fine-tune a model so that its failures are forecastable",
-        doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by full-batch Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step. The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. Progress shows on a terminal; Ctrl-C stops it.",
+        doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by full-batch Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step. The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. λ has no default because the two losses live on different scales: on the score axis the forecastability loss is often 100 times the cross-entropy, on the log10 axis it can be 10⁻⁶ of it. Look at both at the start (plot(m) after a few steps), try a few λ, and judge each by a backtest on held-out data that shares nothing with X (the training lesson: on digits-rare λ = 0.03 on the score axis helped, λ = 0.1 overshot). Progress shows on a terminal; Ctrl-C stops it.",
         examples: ["d = load(\"digits/train\"); X = select(d, \"pixel_*\"); m = fit_logistic(X, d.label, l2=0.01, standardize=true)", "m2 = finetune(m, X, d.label, forecastability=0.1, steps=20, m=100, n=900, seed=1)"]
     ) { args, context in
         let (model, x, y) = try modelData(args)
@@ -135,8 +131,8 @@ enum ForecastabilityBuiltins {
     /// their usual fit.
     static let fitParameters: [Parameter] = [
         Parameter("forecastability", "number", .value(.number(0)), doc: "λ > 0: after the usual fit, fine-tune with λ·forecastability_loss (see finetune)"),
-        Parameter("tune_steps", "whole number", .value(.number(100)), doc: "fine-tuning steps when forecastability > 0"),
-        Parameter("tune_lr", "number", .value(.number(0.01)), doc: "fine-tuning learning rate"),
+        Parameter("tune_steps", "whole number", .value(.number(200)), doc: "fine-tuning steps when forecastability > 0"),
+        Parameter("tune_lr", "number", .value(.number(0.002)), doc: "fine-tuning learning rate"),
     ] + partitionParameters
 
     /// Fine-tunes a freshly fitted model when forecastability= asks for it.

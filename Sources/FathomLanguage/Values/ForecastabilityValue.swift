@@ -1,0 +1,104 @@
+import FathomCore
+
+/// The result of `forecastability_loss`: per partition, the Gumbel-tail forecast of the worst
+/// deployment query against the realised one, and how far apart they fell. Plots as a
+/// scatter of forecast against realised; several results draw together (before and after
+/// fine-tuning).
+public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
+    let evaluation: Forecastability.Evaluation
+    let scale: Forecastability.Scale
+    let m: Int
+    let n: Int
+    let k: Int
+
+    public var typeName: String { "forecastability" }
+    public var described: String { "a forecastability result (\(used) partitions)" }
+    public var fieldNames: [String] {
+        ["loss", "mean_abs_error", "mean_error", "under_prediction", "partitions", "skipped", "forecast", "realised", "scale"]
+    }
+
+    var used: Int { evaluation.forecasts.count - evaluation.skipped }
+
+    /// Mean forecast − realised over the partitions with a forecast.
+    var meanError: Double {
+        let pairs = zip(evaluation.forecasts, evaluation.realised).filter { $0.0.isFinite }
+        return pairs.reduce(0) { $0 + ($1.0 - $1.1) } / Double(max(1, pairs.count))
+    }
+
+    public func field(_ name: String) -> Value? {
+        switch name {
+        case "loss": return .number(evaluation.loss)
+        case "mean_abs_error": return .number(evaluation.meanAbsoluteError)
+        case "mean_error": return .number(meanError)
+        case "under_prediction": return .number(evaluation.underPrediction)
+        case "partitions": return .number(Double(used))
+        case "skipped": return .number(Double(evaluation.skipped))
+        case "forecast": return .numbers(evaluation.forecasts)
+        case "realised": return .numbers(evaluation.realised)
+        case "scale": return .string(scale.rawValue)
+        default: return nil
+        }
+    }
+
+    var axis: String { scale == .log10 ? "log10 p" : "score ψ" }
+
+    public func renderText(_ options: RenderOptions) -> String {
+        let d = options.digits
+        func pct(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
+        let signed = (meanError > 0 ? "+" : "") + NumberFormat.short(meanError, digits: d)
+        var text = "forecastability on \(used) partitions (evaluation m = \(m), deployment n = \(n), k = \(k)), errors in \(axis)"
+        if evaluation.skipped > 0 { text += "; \(evaluation.skipped) partitions had no falling tail" }
+        text += "\n  loss (mean squared error) \(NumberFormat.short(evaluation.loss, digits: d)), mean |error| \(NumberFormat.short(evaluation.meanAbsoluteError, digits: d)), mean error \(signed)\n"
+        let u = evaluation.underPrediction
+        let verdict = u > 0.6 ? "mostly under-predicts" : u < 0.4 ? "mostly over-predicts" : "errs both ways"
+        return text + "  the forecast fell below the realised worst query in \(pct(u)) of partitions: it \(verdict)"
+    }
+
+    public func json() -> JSONValue {
+        func numbers(_ v: [Double]) -> JSONValue { .array(v.map { $0.isFinite ? .number($0) : .null }) }
+        return .object([
+            ("scale", .string(scale.rawValue)), ("m", .number(Double(m))), ("n", .number(Double(n))), ("k", .number(Double(k))),
+            ("loss", .number(evaluation.loss)), ("mean_abs_error", .number(evaluation.meanAbsoluteError)),
+            ("mean_error", .number(meanError)), ("under_prediction", .number(evaluation.underPrediction)),
+            ("skipped", .number(Double(evaluation.skipped))), ("forecast", numbers(evaluation.forecasts)), ("realised", numbers(evaluation.realised)),
+        ])
+    }
+
+    public func figure() throws -> Figure { try figure(overlaying: [], labels: ["forecast"]) }
+
+    /// Forecast against realised worst query, one colour per result, with the diagonal.
+    public func figure(overlaying others: [Value], labels: [String]) throws -> Figure {
+        var all = [self]
+        for v in others {
+            guard case .object(let o) = v, let r = o as? ForecastabilityValue else {
+                throw Diagnostic("plot.overlay", "plot() can draw together only forecastability results; got \(v.described)")
+            }
+            guard r.scale == scale else {
+                throw Diagnostic("plot.overlay", "plot() cannot draw a \"\(r.scale.rawValue)\" result with a \"\(scale.rawValue)\" one: compute both with the same scale=")
+            }
+            all.append(r)
+        }
+        var lo = Double.infinity, hi = -Double.infinity
+        var series: [Series] = []
+        for (j, r) in all.enumerated() {
+            let pairs = zip(r.evaluation.realised, r.evaluation.forecasts).filter { $0.0.isFinite && $0.1.isFinite }
+            for (t, f) in pairs { lo = Swift.min(lo, t, f); hi = Swift.max(hi, t, f) }
+            let label = all.count == 1 ? labels[0] : "\(labels[j]) (mean |error| \(NumberFormat.short(r.evaluation.meanAbsoluteError, digits: 3)))"
+            var s = Series(.points, x: pairs.map(\.0), y: pairs.map(\.1), label: label)
+            s.color = j
+            series.append(s)
+        }
+        guard lo.isFinite, hi.isFinite else { throw Diagnostic("plot.empty", "the forecastability result has no forecast to draw") }
+        let pad = Swift.max((hi - lo) * 0.05, 1e-12)
+        lo -= pad
+        hi += pad
+        var diagonal = Series(.lines, x: [lo, hi], y: [lo, hi], label: "forecast = realised")
+        diagonal.reference = true
+        series.append(diagonal)
+        var panel = Panel(xlabel: "realised worst deployment query (\(axis))", ylabel: "forecast from the evaluation set (\(axis))", series: series)
+        panel.xrange = lo...hi
+        panel.yrange = lo...hi
+        panel.legend = "top left"
+        return Figure(kind: "forecastability scatter", title: "forecast against realised worst query: m = \(m), n = \(n), \(used) partitions", panels: [panel])
+    }
+}
