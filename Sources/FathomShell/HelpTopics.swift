@@ -270,6 +270,42 @@ extension Help {
                   forecast_aggregate, elicitation, backtest, decompose
         Lesson:   fathom tour rare-failures
         """),
+        Topic(name: "training", summary: "fine-tuning so that failures are forecastable", text: """
+        Training for predictable failures: the forecastability loss
+
+        A forecast from m evaluation queries under-predicts when deployment
+        holds a rare high-failure mode the evaluation set missed. Schwarzer &
+        Niekum (2026) fine-tune the model against that: cross-entropy plus λ
+        times the forecastability loss, the mean over R random disjoint
+        (evaluation m, deployment n) partitions of a pool of
+        (forecast − realised worst query)², differentiated through the top-k
+        scores, the tail fit and the forecast. Fathom's formulation: for a
+        classifier p_fail(x) = 1 − p(y | x) (failure_probs), computed once a
+        step for every partition; the realised maximum takes a subgradient;
+        a partition whose tail does not fall is left out.
+
+        The axis matters. scale="log10" (the paper's) compares log10 p; when
+        the worst p are near 1 it flattens every error, and scale="score"
+        compares the scores ψ = −log(−log p) instead. λ has no default: the
+        loss can be 100 times the cross-entropy, or a millionth of it. Judge
+        every λ on a held-out pool that shares no source with the tuning pool,
+        against plain fine-tuning (λ = 0) on the same data: fine-tuning alone
+        can move the forecast as much as the loss does.
+
+        Example: a held-out backtest before and after (a short run).
+          d = load("digits-rare/train"); pool = load("digits-rare/pool")
+          m = fit_logistic(select(d, "pixel_*"), d.label, l2=0.01, standardize=true)
+          t = filter(pool, pool.origin == "validation")
+          h = filter(pool, pool.origin == "test"); Xh = select(h, "pixel_*")
+          t2 = finetune(m, select(t, "pixel_*"), t.label, steps=20,
+                        forecastability=0.03, scale="score", m=1000, n=8000)
+          forecastability_loss(m, Xh, h.label, m=1000, n=8000, scale="score")
+          forecastability_loss(t2, Xh, h.label, m=1000, n=8000, scale="score")
+
+        Builtins: failure_probs, forecastability_loss, finetune, fit_logistic,
+                  fit_mlp
+        Lesson:   fathom tour training
+        """),
         Topic(name: "extremes", summary: "block maxima, GEV and GPD fits, return levels", text: """
         Extremes: the largest values, and the level reached once a century
 

@@ -147,6 +147,29 @@ struct DiagnosticGoldenTests {
         "mean_excess([1, 2, 3], thresholds=[inf])",
     ]
 
+    /// Bad input to the forecastability builtins (each after fitting a small model).
+    static let forecastabilityInputs = [
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, X, [0, 1])",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, X, y + 1)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, randn(300, 3, seed=1), y)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X, y, m=200, n=200)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X, y, m=100, n=200, k=100)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X, y, m=300)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X[0:50], y[0:50])",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X, y, m=100, scale=\"log\")",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X * 0, y, m=100)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=-1)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, lr=0)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, steps=0)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nplot(m)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nplot([forecastability_loss(m, X, y, m=100), forecastability_loss(m, X, y, m=100, scale=\"score\")])",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(3, X, y)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, log(X), y)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, X, y / 2)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X, [])",
+    ]
+
     static func goldenPath(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }
@@ -169,7 +192,8 @@ struct DiagnosticGoldenTests {
     }
 
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
-          arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs)])
+          arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
+                     ("forecastability-diagnostics.txt", forecastabilityInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

@@ -6,9 +6,9 @@ import Foundation
 /// terminal (Enter, s to explore, q to leave, the shell open at the end).
 @Suite("Tour", .serialized)
 struct TourTests {
-    static let lessonNames = ["failures", "calibration", "deferral", "covariate-shift", "label-shift", "rare-failures", "extremes"]
+    static let lessonNames = ["failures", "calibration", "deferral", "covariate-shift", "label-shift", "rare-failures", "extremes", "training"]
 
-    @Test("fathom tour lists the seven lessons in order, with titles")
+    @Test("fathom tour lists the eight lessons in order, with titles")
     func listing() throws {
         let r = try runFathom(["tour"])
         #expect(r.status == 0)

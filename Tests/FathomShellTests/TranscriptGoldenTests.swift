@@ -14,7 +14,7 @@ struct TranscriptGoldenTests {
     @Test("there are transcripts to check")
     func present() {
         #expect(TranscriptGoldenTests.files.count >= 4)
-        #expect(TranscriptGoldenTests.lessonFiles.count == 7)
+        #expect(TranscriptGoldenTests.lessonFiles.count == 8)
     }
 
     static let lessons = repositoryRoot.appendingPathComponent("Lessons")
