@@ -42,7 +42,7 @@ struct TourTests {
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let t = try tty("failures", home)
-        #expect(t.expect("Lesson 1 of 7"), "\(t.transcript)")
+        #expect(t.expect("Lesson 1 of 8"), "\(t.transcript)")
         #expect(t.expect("step 1 of"), "\(t.transcript)")
         usleep(100_000)
         t.type("\r")
