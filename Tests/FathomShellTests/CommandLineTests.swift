@@ -196,6 +196,17 @@ struct CommandLineTests {
         #expect(r.stderr.contains("interrupted"))
     }
 
+    @Test("interrupting a fine-tuning stops it with status 130")
+    func interruptFinetune() throws {
+        let child = try Child(["-e", "X = randn(20000, 16, seed=1); y = X[:, 0] > 0; m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, steps=1000000, seed=1)"])
+        close(child.stdin)
+        usleep(1_500_000)
+        kill(child.pid, SIGINT)
+        let r = child.communicate("")
+        #expect(r.status == 130)
+        #expect(r.stderr.contains("interrupted"))
+    }
+
     @Test("interrupting a script stops it with status 130")
     func interrupt() throws {
         let child = try Child(["-e", "x = sum(randn(2e8))"])
