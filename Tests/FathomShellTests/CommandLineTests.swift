@@ -185,33 +185,16 @@ struct CommandLineTests {
         #expect(!r.stderr.contains("Fatal error"))
     }
 
-    @Test("interrupting a permutation test stops it with status 130")
-    func interruptPermutations() throws {
-        let child = try Child(["-e", "mmd(randn(3000, 8, seed=1), randn(3000, 8, seed=2), perms=1000000, seed=1)"])
+    @Test("interrupting long work stops it with status 130", arguments: [
+        // A permutation test, fine-tuning, and a plain script; microseconds before Ctrl-C.
+        ("mmd(randn(3000, 8, seed=1), randn(3000, 8, seed=2), perms=1000000, seed=1)", UInt32(1_500_000)),
+        ("X = randn(20000, 16, seed=1); y = X[:, 0] > 0; m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, steps=1000000, seed=1)", 1_500_000),
+        ("x = sum(randn(2e8))", 400_000),
+    ])
+    func interrupt(_ script: String, _ wait: UInt32) throws {
+        let child = try Child(["-e", script])
         close(child.stdin)
-        usleep(1_500_000)
-        kill(child.pid, SIGINT)
-        let r = child.communicate("")
-        #expect(r.status == 130)
-        #expect(r.stderr.contains("interrupted"))
-    }
-
-    @Test("interrupting a fine-tuning stops it with status 130")
-    func interruptFinetune() throws {
-        let child = try Child(["-e", "X = randn(20000, 16, seed=1); y = X[:, 0] > 0; m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, steps=1000000, seed=1)"])
-        close(child.stdin)
-        usleep(1_500_000)
-        kill(child.pid, SIGINT)
-        let r = child.communicate("")
-        #expect(r.status == 130)
-        #expect(r.stderr.contains("interrupted"))
-    }
-
-    @Test("interrupting a script stops it with status 130")
-    func interrupt() throws {
-        let child = try Child(["-e", "x = sum(randn(2e8))"])
-        close(child.stdin)
-        usleep(400_000)
+        usleep(wait)
         kill(child.pid, SIGINT)
         let r = child.communicate("")
         #expect(r.status == 130)
