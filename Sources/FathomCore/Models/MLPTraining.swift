@@ -122,12 +122,21 @@ public enum MLPTraining {
             var gw = [Double](repeating: 0, count: layer.weights.count)
             var gb = [Double](repeating: 0, count: layer.bias.count)
             let out = layer.weights.rows, inn = layer.weights.cols
-            for i in 0..<a.rows {
-                for o in 0..<out {
-                    let dlt = delta[i, o]
-                    if dlt == 0 { continue }
-                    gb[o] += dlt
-                    for j in 0..<inn { gw[o * inn + j] += dlt * a[i, j] }
+            // gw += deltaᵀ·a, row by row of a: each term is an axpy on contiguous memory.
+            delta.storage.withUnsafeBufferPointer { d in
+                a.storage.withUnsafeBufferPointer { x in
+                    gw.withUnsafeMutableBufferPointer { w in
+                        for i in 0..<a.rows {
+                            let row = x.baseAddress! + i * inn
+                            for o in 0..<out {
+                                let dlt = d[i * out + o]
+                                if dlt == 0 { continue }
+                                gb[o] += dlt
+                                let target = w.baseAddress! + o * inn
+                                for j in 0..<inn { target[j] += dlt * row[j] }
+                            }
+                        }
+                    }
                 }
             }
             for k in 0..<gw.count {
