@@ -9,7 +9,7 @@ public struct ModelValue: ObjectValue, Plottable {
 
     public var typeName: String { "model" }
 
-    public var described: String { "a \(model.kind.rawValue) model (\(model.inputCount) inputs, \(model.classCount) classes)" }
+    public var described: String { "\(model.kind == .mlp ? "an" : "a") \(model.kind.rawValue) model (\(model.inputCount) inputs, \(model.classCount) classes)" }
 
     public var fieldNames: [String] { ["kind", "classes", "features", "inputs", "layers", "standardize", "training"] }
 
