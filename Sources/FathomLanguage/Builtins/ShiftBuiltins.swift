@@ -267,7 +267,7 @@ enum ShiftBuiltins {
         return .object(TestResultValue(
             test: "energy", title: "energy distance test", statisticName: "E", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
             reject: r.pvalue < alpha, effectName: "E", effect: r.statistic, sizes: [x.rows, y.rows], method: "\(perms) permutations",
-            meaning: permutationMeaning(r, alpha: alpha, perms: perms, what: "the energy distance \(short(r.statistic))"),
+            meaning: permutationMeaning(r, alpha: alpha, perms: perms, what: "the energy distance is \(short(r.statistic))"),
             extra: [("null", .numbers(r.null))], picture: .null(values: r.null, observed: r.statistic, name: "energy distance")))
     }
 

@@ -286,9 +286,10 @@ enum TailBuiltins {
         } else {
             meaning += "Most of the bias is tail misspecification (\(NumberFormat.short(d.misspecification, digits: 2))): even with unbiased positions the forecast overshoots, as when the tail is lighter than the straight Gumbel line assumes. "
         }
-        meaning += d.noise > max(abs(d.plottingPositionBias), abs(d.misspecification))
-            ? "Estimation noise (sd \(NumberFormat.short(d.noise, digits: 2))) is larger than either bias: single forecasts scatter more than they are biased."
-            : "Estimation noise (sd \(NumberFormat.short(d.noise, digits: 2))) is smaller than the bias."
+        // The noise is set against the whole bias, the mean error (its parts may cancel).
+        meaning += d.noise > abs(d.meanError)
+            ? "Estimation noise (sd \(NumberFormat.short(d.noise, digits: 2))) is larger than the mean error: single forecasts scatter more than they are biased."
+            : "Estimation noise (sd \(NumberFormat.short(d.noise, digits: 2))) is smaller than the mean error: the bias shows in most single forecasts."
         return .object(DecompositionValue(parts: d, backtest: b, meaning: meaning))
     }
 }
