@@ -28,6 +28,12 @@ public enum Finetuning {
         public init() {}
     }
 
+    public enum Problem: Error, Equatable, Sendable {
+        /// The objective or its gradient stopped being finite at this step (1-based): the
+        /// steps were too large for the loss's curvature.
+        case diverged(step: Int)
+    }
+
     public struct Result: Sendable {
         public var model: Model
         /// Per step, before its update: the mean cross-entropy and the forecastability loss
@@ -49,6 +55,9 @@ public enum Finetuning {
         for step in 1...options.steps {
             try Interruption.check()
             let (ce, f, grads) = try objective(layers, data, labels, options, order: &order, random: &random)
+            guard ce.isFinite, grads.allSatisfy({ $0.0.allSatisfy(\.isFinite) && $0.1.allSatisfy(\.isFinite) }) else {
+                throw Problem.diverged(step: step)
+            }
             primary.append(ce)
             forecast.append(f)
             for l in layers.indices { adam[l].update(&layers[l], grads[l], step: step, rate: options.learningRate) }

@@ -146,7 +146,13 @@ enum ForecastabilityBuiltins {
     /// Runs the fine-tuning, turning its problems into messages at the call.
     static func tune(_ model: Model, _ x: Matrix, _ y: [Int], _ o: Finetuning.Options, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
         try context.checkSize(Double(o.partitions) * Double(o.m + o.n) + Double(x.count) * 3, at: args.range("partitions"), what: "partitions and activations")
-        let result = try Finetuning.finetune(model, x: x, labels: y, options: o, progress: context.progress)
+        let result: Finetuning.Result
+        do {
+            result = try Finetuning.finetune(model, x: x, labels: y, options: o, progress: context.progress)
+        } catch Finetuning.Problem.diverged(let step) {
+            let lr = args.builtin.name == "finetune" ? "lr" : "tune_lr"
+            throw args.invalid(args.has(lr) ? lr : "forecastability", "\(args.builtin.name)(): the training diverged at step \(step) of \(o.steps) (the loss or its gradient stopped being finite); lower \(lr)= (now \(NumberFormat.short(o.learningRate))) or forecastability= (now \(NumberFormat.short(o.lambda)))")
+        }
         if o.lambda > 0, result.forecastability.allSatisfy({ !$0.isFinite }) {
             context.emit("note: \(args.builtin.name)(): no partition had a falling tail at any step, so only the cross-entropy was minimised\n")
         }
