@@ -168,6 +168,8 @@ struct DiagnosticGoldenTests {
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, log(X), y)",
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, X, y / 2)",
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nforecastability_loss(m, X, [])",
+        "X = randn(6, 2, seed=1); t = [\"a\", \"b\", \"a\", \"b\", \"a\", \"b\"]; m = fit_logistic(X, t)\nfailure_probs(m, X, [\"a\", \"b\", \"a\", \"b\", \"a\", \"c\"])",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, X, [\"no\", \"yes\"][y])",
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=1e6, lr=1e6, steps=30, m=100, n=150, scale=\"score\")",
     ]
 

@@ -37,6 +37,21 @@ struct ForecastabilityBuiltinTests {
         for (a, b) in zip(pf, direct) { #expect(abs(a - b) < 1e-12) }
     }
 
+    @Test("text labels are looked up among the model's classes, also for a pool holding only some of them")
+    func textLabels() throws {
+        let i = try run("""
+            names = ["ant", "bee", "cat"]
+            words = names[y]
+            w = fit_logistic(X, words, l2=0.01)
+            all = failure_probs(w, X, words)[y == 1]
+            bees = failure_probs(w, X[y == 1], words[y == 1])
+            direct = failure_probs(w, X[y == 1], y[y == 1])
+            """)
+        // Only "bee" rows: sorted among the names present it would be class 0 (ant); it is 1.
+        #expect(try numbers(i, "bees") == (try numbers(i, "direct")))
+        #expect(try numbers(i, "bees") == (try numbers(i, "all")))
+    }
+
     @Test("forecastability_loss: the loss, mean |error| and under-prediction agree with its partitions; the seed fixes them")
     func loss() throws {
         let i = try run("""

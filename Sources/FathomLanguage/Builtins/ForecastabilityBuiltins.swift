@@ -50,10 +50,28 @@ enum ForecastabilityBuiltins {
         return o
     }
 
-    /// The model, its inputs and the labels as class indices of the model.
+    /// The model, its inputs and the labels as class indices of the model. Text labels are
+    /// looked up among the model's class names (so a pool holding only some of the classes
+    /// still lines up); numbers must be 0…K−1.
     static func modelData(_ args: Arguments) throws -> (Model, Matrix, [Int]) {
         let (model, x) = try ModelBuiltins.modelAndInputs(args)
-        let y = try args.classLabels("y", rows: x.rows, classes: model.classCount, counted: "X has \(x.rows) rows")
+        guard case .vector(.strings(let text)) = try args.required("y") else {
+            return (model, x, try args.classLabels("y", rows: x.rows, classes: model.classCount, counted: "X has \(x.rows) rows"))
+        }
+        let name = args.builtin.name
+        var index: [String: Int] = [:]
+        for (k, c) in model.classes.enumerated() { if case .string(let n) = c { index[n] = k } }
+        let classes = ModelValue.classesValue(model.classes).renderText(RenderOptions())
+        guard !index.isEmpty else { throw args.invalid("y", "\(name)(): y holds text but the model's classes are \(classes)") }
+        guard text.count == x.rows else { throw args.invalid("y", "\(name)(): y has \(text.count) labels but X has \(x.rows) rows") }
+        var y: [Int] = []
+        y.reserveCapacity(text.count)
+        for (i, label) in text.enumerated() {
+            guard let k = index[label] else {
+                throw args.invalid("y", "\(name)(): label \"\(label)\" at position \(i) is not one of the model's classes \(classes)")
+            }
+            y.append(k)
+        }
         return (model, x, y)
     }
 
