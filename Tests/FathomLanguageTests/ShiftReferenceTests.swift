@@ -312,5 +312,12 @@ struct LabelShiftReferenceTests {
             let em = numbers(try run(setup + t + "mlls(ps, s.species, predict(m, select(t, f))).target_prior", [:]))
             #expect(maxDifference(em, want["em"]!["prior"]!.reference.doubles) <= 0.02, "\(island) EM \(em)")
         }
+        // Text labels name the classes in the table and the sentence.
+        let t = "t = filter(p, (p.year == 2009) and (p.island == \"Dream\"))\nb = bbse(ps, s.species, predict(m, select(t, f)))\n"
+        guard case .vector(.strings(let names)) = try run(setup + t + "b.table.class", [:]) else { Issue.record("class column"); return }
+        #expect(names == ["Adelie", "Chinstrap", "Gentoo"])
+        guard case .string(let meaning) = try run(setup + t + "b.meaning", [:]) else { Issue.record("meaning"); return }
+        #expect(meaning.contains("class Chinstrap") || meaning.contains("class Adelie") || meaning.contains("class Gentoo"), "\(meaning)")
+        #expect(!meaning.contains("class 0") && !meaning.contains("class 1") && !meaning.contains("class 2"), "\(meaning)")
     }
 }

@@ -42,6 +42,9 @@ enum LabelShiftBuiltins {
         var labels: [Int]
         var target: Matrix
         var targetLogits: Matrix
+        /// The classes' names: the text labels of y_val in sorted order (as fit_logistic
+        /// numbers them) when they name every class, else 0…K−1.
+        var names: [String]
         var classes: Int { validation.cols }
     }
 
@@ -52,7 +55,12 @@ enum LabelShiftBuiltins {
         guard pt.cols == pv.cols else {
             throw args.invalid("p_target", "\(args.builtin.name)(): p_val has \(pv.cols) classes but p_target has \(pt.cols); both must come from the same model")
         }
-        return Inputs(validation: pv, validationLogits: zv, labels: y, target: pt, targetLogits: zt)
+        var names = (0..<pv.cols).map(String.init)
+        if case .vector(.strings(let text)) = try args.required("y_val") {
+            let present = Array(Set(text)).sorted()
+            if present.count == pv.cols { names = present }
+        }
+        return Inputs(validation: pv, validationLogits: zv, labels: y, target: pt, targetLogits: zt, names: names)
     }
 
     /// The error for a confusion matrix that cannot be inverted.
@@ -95,12 +103,12 @@ enum LabelShiftBuiltins {
     static func percent(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
 
     /// One sentence on how far the prior moved, using the interval when there is one.
-    static func priorMeaning(source: [Double], target: [Double], interval: (lower: [Double], upper: [Double], level: Double, used: Int)?) -> String {
+    static func priorMeaning(source: [Double], target: [Double], names: [String], interval: (lower: [Double], upper: [Double], level: Double, used: Int)?) -> String {
         let total = target.reduce(0, +)
         let q = total > 0 ? target.map { $0 / total } : target
         let tv = 0.5 * zip(q, source).reduce(0) { $0 + abs($1.0 - $1.1) }
         let order = source.indices.sorted { abs(q[$0] - source[$0]) > abs(q[$1] - source[$1]) }
-        let changes = order.prefix(2).map { "class \($0) from \(percent(source[$0])) to \(percent(q[$0]))" }.joined(separator: ", ")
+        let changes = order.prefix(2).map { "class \(names[$0]) from \(percent(source[$0])) to \(percent(q[$0]))" }.joined(separator: ", ")
         let tvText = "total variation \(NumberFormat.short(tv, digits: 3))"
         if let i = interval {
             let moved = source.indices.filter { i.lower[$0] > source[$0] || i.upper[$0] < source[$0] }
@@ -139,10 +147,10 @@ enum LabelShiftBuiltins {
             : nil
         let confusion = Table((0..<k).map { j in ("true \(j)", Column.numbers((0..<k).map { r.confusion[$0, j] })) })
         return .object(PriorShiftValue(
-            method: soft ? "BBSE, soft" : "BBSE", classNames: (0..<k).map(String.init), sourcePrior: r.sourcePrior, targetPrior: r.targetPrior,
+            method: soft ? "BBSE, soft" : "BBSE", classNames: input.names, sourcePrior: r.sourcePrior, targetPrior: r.targetPrior,
             weights: r.weights, interval: interval,
             extra: [("condition_number", .number(r.conditionNumber)), ("confusion", .table(confusion)), ("target_predictions", .numbers(r.targetPredictions))],
-            warning: warning, meaning: priorMeaning(source: r.sourcePrior, target: r.targetPrior, interval: interval)))
+            warning: warning, meaning: priorMeaning(source: r.sourcePrior, target: r.targetPrior, names: input.names, interval: interval)))
     }
 
     static let mlls = Builtin(
@@ -177,9 +185,9 @@ enum LabelShiftBuiltins {
         let weights = zip(r.prior, source).map { $0 / $1 }
         let warning = r.iterations >= 10_000 ? "EM stopped after 10 000 iterations without converging to 1e-10" : nil
         return .object(PriorShiftValue(
-            method: mode == "bcts" ? "EM after bias-corrected temperature scaling" : "EM", classNames: (0..<input.classes).map(String.init),
+            method: mode == "bcts" ? "EM after bias-corrected temperature scaling" : "EM", classNames: input.names,
             sourcePrior: source, targetPrior: r.prior, weights: weights, interval: interval, extra: extra, warning: warning,
-            meaning: priorMeaning(source: source, target: r.prior, interval: interval)))
+            meaning: priorMeaning(source: source, target: r.prior, names: input.names, interval: interval)))
     }
 
     static let reweight = Builtin(
