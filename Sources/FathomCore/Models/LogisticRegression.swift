@@ -67,7 +67,7 @@ public enum LogisticRegression {
                 let t = Double(y[i])
                 // −log σ(z) for y = 1, −log(1 − σ(z)) for y = 0, computed stably.
                 let m = t == 1 ? -z : z
-                loss += m > 0 ? m + log1p(exp(-m)) : log1p(exp(m))
+                loss += SpecialFunctions.softplus(m)
                 let prob = 1 / (1 + exp(-z))
                 let r = prob - t
                 for j in 0..<d { grad[j] += r * row[j] }

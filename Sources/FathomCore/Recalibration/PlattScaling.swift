@@ -19,7 +19,7 @@ public enum PlattScaling {
             for i in s.indices {
                 let u = p[0] * s[i] + p[1]
                 // log(1 + e^u) stably; P(y=1) = 1/(1 + e^u).
-                let log1pExp = u > 0 ? u + log1p(exp(-u)) : log1p(exp(u))
+                let log1pExp = SpecialFunctions.softplus(u)
                 f += t[i] * log1pExp + (1 - t[i]) * (log1pExp - u)
                 let q = 1 / (1 + exp(-u))
                 ga += (q - (1 - t[i])) * s[i]

@@ -133,6 +133,6 @@ public enum BetaCalibration {
     public static func apply(_ s: Double, a: Double, b: Double, c: Double) -> Double {
         let v = min(1 - epsilon, max(epsilon, s))
         let u = a * log(v) - b * log(1 - v) + c
-        return u >= 0 ? 1 / (1 + exp(-u)) : exp(u) / (1 + exp(u))
+        return SpecialFunctions.sigmoid(u)
     }
 }

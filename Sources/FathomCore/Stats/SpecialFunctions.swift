@@ -11,6 +11,18 @@ public enum SpecialFunctions {
         return lgamma_r(x, &sign)
     }
 
+    /// log(1 + eˣ) without overflow for large x or loss of precision for very negative x.
+    @inline(__always)
+    public static func softplus(_ x: Double) -> Double {
+        x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
+    }
+
+    /// The logistic function 1/(1 + e⁻ˣ), without overflow on either side.
+    @inline(__always)
+    public static func sigmoid(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
+    }
+
     /// ln B(a, b).
     public static func logBeta(_ a: Double, _ b: Double) -> Double {
         logGamma(a) + logGamma(b) - logGamma(a + b)

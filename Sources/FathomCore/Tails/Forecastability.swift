@@ -69,8 +69,7 @@ public enum Forecastability {
             for i in 0..<z.rows {
                 let s = sums(p, row: i * k, classes: k, label: y[i])
                 let d = p[i * k + y[i]] - (s.topOther + log(s.other))
-                let softplus = d > 0 ? d + log1p(exp(-d)) : log1p(exp(d))
-                out[i] = min(-softplus, largestLogFailure)
+                out[i] = min(-SpecialFunctions.softplus(d), largestLogFailure)
             }
         }
         return out
@@ -89,7 +88,7 @@ public enum Forecastability {
                     let s = sums(p, row: row, classes: k, label: y[i])
                     // q_y = σ(d) with d = z_y − LSE_{c≠y} z.
                     let d = p[row + y[i]] - (s.topOther + log(s.other))
-                    let qy = d >= 0 ? 1 / (1 + exp(-d)) : exp(d) / (1 + exp(d))
+                    let qy = SpecialFunctions.sigmoid(d)
                     for c in 0..<k {
                         let r = c == y[i] ? -1 : exp(p[row + c] - s.topOther) / s.other
                         out[row + c] = dl[i] * qy * r
@@ -138,17 +137,19 @@ public enum Forecastability {
         /// dL/dℓ, when asked for.
         public var gradient: [Double]?
 
+        /// F − T of each partition with a forecast.
+        public var errors: [Double] { zip(forecasts, realised).compactMap { $0.0.isFinite ? $0.0 - $0.1 : nil } }
+
         /// Mean |F − T| over the partitions with a forecast.
-        public var meanAbsoluteError: Double {
-            let pairs = zip(forecasts, realised).filter { $0.0.isFinite }
-            return pairs.reduce(0) { $0 + abs($1.0 - $1.1) } / Double(max(1, pairs.count))
-        }
+        public var meanAbsoluteError: Double { mean(errors.map(abs)) }
+
+        /// Mean F − T (its sign is the bias) over the partitions with a forecast.
+        public var meanError: Double { mean(errors) }
 
         /// Share of partitions with a forecast below the realised maximum.
-        public var underPrediction: Double {
-            let pairs = zip(forecasts, realised).filter { $0.0.isFinite }
-            return Double(pairs.filter { $0.0 < $0.1 }.count) / Double(max(1, pairs.count))
-        }
+        public var underPrediction: Double { mean(errors.map { $0 < 0 ? 1 : 0 }) }
+
+        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(1, v.count)) }
     }
 
     /// The loss over `partitions` of the pool's ℓ, with dL/dℓ when `gradient`.

@@ -100,7 +100,6 @@ enum LabelShiftBuiltins {
         return (lower, upper, level, used)
     }
 
-    static func percent(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
 
     /// One sentence on how far the prior moved, using the interval when there is one.
     static func priorMeaning(source: [Double], target: [Double], names: [String], interval: (lower: [Double], upper: [Double], level: Double, used: Int)?) -> String {
@@ -108,7 +107,7 @@ enum LabelShiftBuiltins {
         let q = total > 0 ? target.map { $0 / total } : target
         let tv = 0.5 * zip(q, source).reduce(0) { $0 + abs($1.0 - $1.1) }
         let order = source.indices.sorted { abs(q[$0] - source[$0]) > abs(q[$1] - source[$1]) }
-        let changes = order.prefix(2).map { "class \(names[$0]) from \(percent(source[$0])) to \(percent(q[$0]))" }.joined(separator: ", ")
+        let changes = order.prefix(2).map { "class \(names[$0]) from \(NumberFormat.percent(source[$0])) to \(NumberFormat.percent(q[$0]))" }.joined(separator: ", ")
         let tvText = "total variation \(NumberFormat.short(tv, digits: 3))"
         if let i = interval {
             let moved = source.indices.filter { i.lower[$0] > source[$0] || i.upper[$0] < source[$0] }

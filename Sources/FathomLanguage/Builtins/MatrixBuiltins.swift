@@ -52,9 +52,7 @@ enum MatrixBuiltins {
         doc: "sigmoid(x) = 1 / (1 + exp(−x)) elementwise: the probability of class 1 from a binary logit.",
         examples: ["sigmoid(0)", "sigmoid([-2, 0, 2])"]
     ) { args, _ in
-        try MathBuiltins.mapNumbers(try args.required("x"), args, "x") { x in
-            x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
-        }
+        try MathBuiltins.mapNumbers(try args.required("x"), args, "x", SpecialFunctions.sigmoid)
     }
 
     static let argmax = Builtin(

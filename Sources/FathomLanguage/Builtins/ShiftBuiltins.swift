@@ -16,7 +16,6 @@ enum ShiftBuiltins {
     static let labelsParameter = Parameter("labels", "two strings", .absent("[\"a\", \"b\"]"), doc: "names of the samples in the picture")
 
     static func short(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }
-    static func percent(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
 
     /// "p = 0.003 < α = 0.05" or "p = 0.41 ≥ α = 0.05".
     static func pText(_ p: Double, _ alpha: Double) -> String {
@@ -143,7 +142,7 @@ enum ShiftBuiltins {
         let moved = r.categories.indices.max { abs(sharesB[$0] - sharesA[$0]) < abs(sharesB[$1] - sharesA[$1]) }!
         let reject = r.pvalue < alpha
         let meaning = reject
-            ? "The category shares differ (\(pText(r.pvalue, alpha))), Cramér's V = \(short(r.cramersV)); the largest change is \"\(r.categories[moved])\", \(percent(sharesA[moved])) in \(labels[0]) against \(percent(sharesB[moved])) in \(labels[1])."
+            ? "The category shares differ (\(pText(r.pvalue, alpha))), Cramér's V = \(short(r.cramersV)); the largest change is \"\(r.categories[moved])\", \(NumberFormat.percent(sharesA[moved])) in \(labels[0]) against \(NumberFormat.percent(sharesB[moved])) in \(labels[1])."
             : "No evidence that the category shares differ (\(pText(r.pvalue, alpha))), Cramér's V = \(short(r.cramersV))."
         let table = Table([("category", .strings(r.categories)), (labels[0], .numbers(r.counts[0])), (labels[1], .numbers(r.counts[1]))])
         return .object(TestResultValue(
@@ -171,7 +170,7 @@ enum ShiftBuiltins {
         let size = r.value < 0.1 ? "stable (below 0.1)" : r.value <= 0.25 ? "a moderate shift (0.1 to 0.25)" : "a large shift (above 0.25)"
         let moved = (0..<bins).max { abs(r.shares[$0] - r.referenceShares[$0]) < abs(r.shares[$1] - r.referenceShares[$1]) }!
         let lo = moved == 0 ? "−∞" : short(r.edges[moved - 1]), hi = moved == bins - 1 ? "∞" : short(r.edges[moved])
-        let meaning = "PSI = \(short(r.value)): \(size); the bin that moved most is \(lo) to \(hi), \(percent(r.referenceShares[moved])) of \(labels[0]) against \(percent(r.shares[moved])) of \(labels[1])."
+        let meaning = "PSI = \(short(r.value)): \(size); the bin that moved most is \(lo) to \(hi), \(NumberFormat.percent(r.referenceShares[moved])) of \(labels[0]) against \(NumberFormat.percent(r.shares[moved])) of \(labels[1])."
         return .object(TestResultValue(
             test: "psi", title: "population stability index", statisticName: "PSI", statistic: r.value, pvalue: nil, alpha: 0.25,
             reject: r.value > 0.25, effectName: "PSI", effect: r.value, sizes: [a.count, b.count], method: "\(bins) quantile bins of \(labels[0])",
@@ -303,8 +302,8 @@ enum ShiftBuiltins {
         }
         let reject = r.pvalue < alpha
         let meaning = reject
-            ? "A classifier tells the samples apart: \(percent(r.accuracy)) of held-out rows right against \(percent(r.chance)) by guessing (\(pText(r.pvalue, alpha))), so they differ."
-            : "A classifier does no better than guessing: \(percent(r.accuracy)) of held-out rows right against \(percent(r.chance)) (\(pText(r.pvalue, alpha))); no evidence of a difference."
+            ? "A classifier tells the samples apart: \(NumberFormat.percent(r.accuracy)) of held-out rows right against \(NumberFormat.percent(r.chance)) by guessing (\(pText(r.pvalue, alpha))), so they differ."
+            : "A classifier does no better than guessing: \(NumberFormat.percent(r.accuracy)) of held-out rows right against \(NumberFormat.percent(r.chance)) (\(pText(r.pvalue, alpha))); no evidence of a difference."
         return .object(TestResultValue(
             test: "c2st", title: "classifier two-sample test", statisticName: "accuracy", statistic: r.accuracy, pvalue: r.pvalue, alpha: alpha,
             reject: reject, effectName: "accuracy", effect: r.accuracy, sizes: [x.rows, y.rows], method: "\(folds)-fold cross-fitted logistic regression",

@@ -15,6 +15,11 @@ public enum NumberFormat {
         return formatG(x, digits: digits)
     }
 
+    /// A share as a percentage to one decimal: 0.7351 → "73.5%".
+    public static func percent(_ x: Double) -> String {
+        short((x * 1000).rounded() / 10, digits: 4) + "%"
+    }
+
     /// C's `%.*g`.
     public static func formatG(_ x: Double, digits: Int) -> String {
         var buffer = [CChar](repeating: 0, count: 64)

@@ -19,17 +19,11 @@ public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
 
     var used: Int { evaluation.forecasts.count - evaluation.skipped }
 
-    /// Mean forecast − realised over the partitions with a forecast.
-    var meanError: Double {
-        let pairs = zip(evaluation.forecasts, evaluation.realised).filter { $0.0.isFinite }
-        return pairs.reduce(0) { $0 + ($1.0 - $1.1) } / Double(max(1, pairs.count))
-    }
-
     public func field(_ name: String) -> Value? {
         switch name {
         case "loss": return .number(evaluation.loss)
         case "mean_abs_error": return .number(evaluation.meanAbsoluteError)
-        case "mean_error": return .number(meanError)
+        case "mean_error": return .number(evaluation.meanError)
         case "under_prediction": return .number(evaluation.underPrediction)
         case "partitions": return .number(Double(used))
         case "skipped": return .number(Double(evaluation.skipped))
@@ -44,14 +38,13 @@ public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
 
     public func renderText(_ options: RenderOptions) -> String {
         let d = options.digits
-        func pct(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
-        let signed = (meanError > 0 ? "+" : "") + NumberFormat.short(meanError, digits: d)
+        let signed = (evaluation.meanError > 0 ? "+" : "") + NumberFormat.short(evaluation.meanError, digits: d)
         var text = "forecastability on \(used) partitions (evaluation m = \(m), deployment n = \(n), k = \(k)), errors in \(axis)"
         if evaluation.skipped > 0 { text += "; \(evaluation.skipped) partitions had no falling tail" }
         text += "\n  loss (mean squared error) \(NumberFormat.short(evaluation.loss, digits: d)), mean |error| \(NumberFormat.short(evaluation.meanAbsoluteError, digits: d)), mean error \(signed)\n"
         let u = evaluation.underPrediction
         let verdict = u > 0.6 ? "mostly under-predicts" : u < 0.4 ? "mostly over-predicts" : "errs both ways"
-        return text + "  the forecast fell below the realised worst query in \(pct(u)) of partitions: it \(verdict)"
+        return text + "  the forecast fell below the realised worst query in \(NumberFormat.percent(u)) of partitions: it \(verdict)"
     }
 
     public func json() -> JSONValue {
@@ -59,7 +52,7 @@ public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
         return .object([
             ("scale", .string(scale.rawValue)), ("m", .number(Double(m))), ("n", .number(Double(n))), ("k", .number(Double(k))),
             ("loss", .number(evaluation.loss)), ("mean_abs_error", .number(evaluation.meanAbsoluteError)),
-            ("mean_error", .number(meanError)), ("under_prediction", .number(evaluation.underPrediction)),
+            ("mean_error", .number(evaluation.meanError)), ("under_prediction", .number(evaluation.underPrediction)),
             ("skipped", .number(Double(evaluation.skipped))), ("forecast", numbers(evaluation.forecasts)), ("realised", numbers(evaluation.realised)),
         ])
     }

@@ -195,12 +195,11 @@ public struct BacktestValue: ObjectValue, Plottable {
         let s = summaries
         let width = max(6, methods.map(\.rawValue.count).max() ?? 6)
         func pad(_ x: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - x.count)) + x }
-        func pct(_ x: Double) -> String { NumberFormat.short((x * 1000).rounded() / 10, digits: 4) + "%" }
         func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.short(x, digits: 3) }
         text += "  " + "method".padding(toLength: width, withPad: " ", startingAt: 0) + "  mean |error|  within one order  under-predicted  mean error\n"
         for (j, method) in methods.enumerated() {
             text += "  " + method.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            text += pad(NumberFormat.short(s[j].meanAbsLog10Error, digits: 3), 14) + pad(pct(s[j].withinOrder), 18) + pad(pct(s[j].underRate), 17) + pad(signed(s[j].meanLog10Error), 12) + "\n"
+            text += pad(NumberFormat.short(s[j].meanAbsLog10Error, digits: 3), 14) + pad(NumberFormat.percent(s[j].withinOrder), 18) + pad(NumberFormat.percent(s[j].underRate), 17) + pad(signed(s[j].meanLog10Error), 12) + "\n"
         }
         let lines = methods.indices.map { j -> String in
             let verdict = s[j].underRate < 0.4 ? "mostly over-predicts" : s[j].underRate > 0.6 ? "mostly under-predicts" : "errs both ways"
