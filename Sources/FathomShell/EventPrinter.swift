@@ -42,6 +42,13 @@ public final class EventPrinter {
             console.write(JSONValue.object([("cell", .number(Double(cell))), ("printed", .string(text))]).serialized() + "\n")
         case (.json, .info(let text)):
             console.write(JSONValue.object([("info", .string(text))]).serialized() + "\n")
+        case (.plain, .value(let cell, _, .object(let o))) where o is FigureValue && preview != nil:
+            if let drawing = preview?((o as! FigureValue).content) {
+                console.flush()
+                Console.writeAll(1, drawing)
+                return
+            }
+            console.write(o.renderText(s.renderOptions(cell: cell)) + "\n")
         case (.interactive, .value(let cell, _, .object(let o))) where o is FigureValue && preview != nil:
             let figure = (o as! FigureValue).content
             if let drawing = preview?(figure) {
@@ -49,13 +56,13 @@ public final class EventPrinter {
                 Console.writeAll(1, drawing)
                 return
             }
-            console.write(paint("Out[\(cell)]:", "31") + " " + o.renderText(s.renderOptions) + "\n")
+            console.write(paint("Out[\(cell)]:", "31") + " " + o.renderText(s.renderOptions(cell: cell, display: true)) + "\n")
         case (.interactive, .value(let cell, _, let value)):
             let label = paint("Out[\(cell)]:", "31")
-            let text = value.renderText(s.renderOptions)
+            let text = value.renderText(s.renderOptions(cell: cell, display: true))
             console.write(label + (text.contains("\n") ? "\n" : " ") + text + "\n")
-        case (_, .value(_, _, let value)):
-            console.write(value.renderText(s.renderOptions) + "\n")
+        case (_, .value(let cell, _, let value)):
+            console.write(value.renderText(s.renderOptions(cell: cell)) + "\n")
         case (_, .printed(_, let text)):
             console.write(text)
         case (_, .info(let text)):

@@ -33,7 +33,7 @@ public struct ShellOptions: Sendable {
         s.seed = seed
         s.color = terminal && colorAllowed
         if let plots { s.plots = plots }
-        if terminal { s.width = max(40, min(200, Terminal.columns())) }
+        if terminal { s.terminalWidth = max(40, min(200, Terminal.columns())) }
         return s
     }
 }
@@ -54,8 +54,9 @@ public enum Frontends {
         let session = Session(settings: options.settings(terminal: terminal))
         if Terminal.isTerminal(2) { session.interpreter.context.progress = TerminalProgress() }
         let printer = EventPrinter(console: console, style: style, errorColor: options.colorAllowed && Terminal.isTerminal(2)) { [unowned session] in session.settings }
-        if style == .interactive {
-            printer.preview = { [unowned session] figure in session.preview(figure) }
+        if style != .json {
+            let interactive = style == .interactive
+            printer.preview = { [unowned session] figure in session.preview(figure, interactive: interactive) }
         }
         session.onEvent = printer.handle
         return session

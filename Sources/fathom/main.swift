@@ -28,6 +28,31 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// Whether outputs print as JSON. Declared once and shared by the root command and `run`, so
+/// `fathom --json run F`, `fathom run --json F` and `fathom run F --json` all reach it.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object per output cell: {\"cell\": N, \"input\": ..., \"value\": ...}.")
+    var json = false
+}
+
+/// `-e EXPR`, declared once: the root command evaluates them; the subcommands carry the group
+/// hidden only to refuse it (ArgumentParser gives a root option written anywhere on the line
+/// to every command that declares it, and would otherwise drop it silently).
+struct ExpressionOptions: ParsableArguments {
+    @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate EXPR, print its values, and exit (may repeat).", valueName: "EXPR"))
+    var expressions: [String] = []
+}
+
+/// Refuses root-only options given with a subcommand that would ignore them.
+func refuseIgnored(_ subcommand: String, expressions: ExpressionOptions, output: OutputOptions?) throws {
+    if !expressions.expressions.isEmpty {
+        throw ValidationError("-e evaluates expressions on its own; it cannot be combined with '\(subcommand)' (run the expressions with fathom -e, or put them in a script)")
+    }
+    if let output, output.json {
+        throw ValidationError("--json prints values as JSON for fathom -e, standard input and fathom run; '\(subcommand)' does not print JSON (use fathom run FILE --json)")
+    }
+}
+
 struct Fathom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fathom",
@@ -42,19 +67,18 @@ struct Fathom: ParsableCommand {
         subcommands: [Run.self, Replay.self, Tour.self, Docs.self]
     )
 
-    @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate EXPR, print its values, and exit (may repeat).", valueName: "EXPR"))
-    var expressions: [String] = []
+    @OptionGroup var evaluate: ExpressionOptions
 
-    @Flag(help: "Print one JSON object per output cell: {\"cell\": N, \"input\": ..., \"value\": ...}.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var common: CommonOptions
 
     func run() throws {
+        let json = output.json
         let options = common.shellOptions(json: json)
         let status: Int32
-        if !expressions.isEmpty {
-            status = Frontends.expression(expressions.joined(separator: "\n"), options)
+        if !evaluate.expressions.isEmpty {
+            status = Frontends.expression(evaluate.expressions.joined(separator: "\n"), options)
         } else if Terminal.isInteractive && !json {
             status = Frontends.interactive(options)
         } else {
@@ -73,20 +97,22 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "Carry on after a failing statement (the exit status is still 1).")
     var keepGoing = false
 
-    @Flag(help: "Print one JSON object per output cell.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: ArgumentHelp("Also write the session as a report: Markdown (plots in NAME_files/ beside it) or one self-contained HTML file.", valueName: "out.md|out.html"))
     var report: String?
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
+
     func validate() throws {
+        try refuseIgnored("run", expressions: evaluate, output: nil)
         if files.isEmpty { throw ValidationError("give at least one script to run") }
     }
 
     func run() throws {
-        throw ExitCode(Frontends.run(files, keepGoing: keepGoing, report: report, common.shellOptions(json: json)))
+        throw ExitCode(Frontends.run(files, keepGoing: keepGoing, report: report, common.shellOptions(json: output.json)))
     }
 }
 
@@ -106,7 +132,11 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
+    @OptionGroup(visibility: .private) var output: OutputOptions
+
     func validate() throws {
+        try refuseIgnored("replay", expressions: evaluate, output: output)
         if check && update { throw ValidationError("--check and --update cannot be used together") }
     }
 
@@ -125,6 +155,13 @@ struct Tour: ParsableCommand {
     var lesson: String?
 
     @OptionGroup var common: CommonOptions
+
+    @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
+    @OptionGroup(visibility: .private) var output: OutputOptions
+
+    func validate() throws {
+        try refuseIgnored("tour", expressions: evaluate, output: output)
+    }
 
     func run() throws {
         throw ExitCode(Frontends.tour(lesson, common.shellOptions(json: false)))

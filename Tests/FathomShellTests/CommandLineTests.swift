@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import FathomShell
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -199,5 +200,125 @@ struct CommandLineTests {
         let r = child.communicate("")
         #expect(r.status == 130)
         #expect(r.stderr.contains("interrupted"))
+    }
+}
+
+/// Every documented option of every subcommand, in every position ArgumentParser accepts it,
+/// does what `--help` says or is refused with a usage error — never silently ignored.
+@Suite("Command-line options, end to end")
+struct OptionMatrixTests {
+    static func script(_ text: String) throws -> (dir: URL, file: String) {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("s.fathom")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (dir, file.path)
+    }
+
+    static func allJSON(_ out: String) -> Bool {
+        let lines = out.split(separator: "\n")
+        return !lines.isEmpty && lines.allSatisfy { l in
+            (try? JSONSerialization.jsonObject(with: Data(l.utf8))) is [String: Any]
+        }
+    }
+
+    @Test("--json before the subcommand, after it, or after the file: run prints JSON", arguments: [
+        ["--json", "run", "FILE"], ["run", "--json", "FILE"], ["run", "FILE", "--json"], ["--json", "run", "FILE", "--keep-going"],
+    ])
+    func runJSON(_ pattern: [String]) throws {
+        let (dir, file) = try OptionMatrixTests.script("x = 2\nx * 21\nprint(\"hi\")\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runFathom(pattern.map { $0 == "FILE" ? file : $0 })
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "{\"cell\":2,\"input\":\"x * 21\",\"value\":42}\n{\"cell\":3,\"printed\":\"hi\\n\"}\n", "\(pattern)")
+    }
+
+    @Test("--json with -e and with piped input")
+    func otherJSON() throws {
+        #expect(try runFathom(["-e", "1 + 1", "--json"]).stdout == "{\"cell\":1,\"input\":\"1 + 1\",\"value\":2}\n")
+        #expect(try runFathom(["--json"], input: "1 + 1\n").stdout == "{\"cell\":1,\"input\":\"1 + 1\",\"value\":2}\n")
+    }
+
+    @Test("subcommands that print no JSON refuse --json, and -e refuses a subcommand", arguments: [
+        ["--json", "replay", "FILE"], ["replay", "FILE", "--json"], ["replay", "--check", "--json", "FILE"],
+        ["--json", "tour"], ["tour", "failures", "--json"], ["-e", "1", "run", "FILE"], ["run", "FILE", "-e", "1"], ["replay", "FILE", "-e", "1"],
+        ["replay", "FILE", "--check", "--update"], ["run"], ["run", "FILE", "--report", "out.pdf"], ["--plots", "colour", "-e", "1"],
+    ])
+    func refused(_ pattern: [String]) throws {
+        let (dir, file) = try OptionMatrixTests.script("1\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runFathom(pattern.map { $0 == "FILE" ? file : $0 })
+        #expect(r.status == 2, "\(pattern): \(r.status) \(r.stdout) \(r.stderr)")
+        #expect(r.stdout.isEmpty, "\(pattern)")
+        #expect(!r.stderr.isEmpty, "\(pattern)")
+    }
+
+    @Test("--seed in any position seeds the session", arguments: [
+        ["--seed", "5", "run", "FILE"], ["run", "--seed", "5", "FILE"], ["run", "FILE", "--seed", "5"], ["--seed", "5", "-e", "runif(1)"], ["-e", "runif(1)", "--seed", "5"],
+    ])
+    func seed(_ pattern: [String]) throws {
+        let (dir, file) = try OptionMatrixTests.script("runif(1)\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seeded = try runFathom(pattern.map { $0 == "FILE" ? file : $0 })
+        let reference = try runFathom(["-e", "runif(1, seed=5)"])
+        let unseeded = try runFathom(["run", file])
+        #expect(seeded.status == 0)
+        #expect(seeded.stdout == reference.stdout, "\(pattern)")
+        #expect(seeded.stdout != unseeded.stdout)
+    }
+
+    @Test("replay --seed: a transcript recorded with a seed checks with it and not without")
+    func replaySeed() throws {
+        let (dir, file) = try OptionMatrixTests.script("runif(2)\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try runFathom(["replay", file, "--update", "--seed", "9"]).status == 0)
+        #expect(try runFathom(["--seed", "9", "replay", "--check", file]).status == 0)
+        let unseeded = try runFathom(["replay", file, "--check"])
+        #expect(unseeded.status == 3)
+        #expect(unseeded.stdout.contains("output changed"))
+        let shown = try runFathom(["replay", file, "--seed", "9", "--no-color"])
+        #expect(shown.status == 0)
+        #expect(shown.stdout.hasPrefix("> runif(2)\n"))
+        #expect(!shown.stdout.contains("\u{1B}"))
+    }
+
+    @Test("--plots text draws a script's plots as text, in any position; off and the default print one line", arguments: [
+        (["run", "FILE", "--plots", "text"], true), (["--plots", "text", "run", "FILE"], true), (["--plots", "text"], true),
+        (["run", "FILE", "--plots", "off"], false), (["run", "FILE"], false), ([], false),
+    ])
+    func plots(_ pattern: [String], _ drawn: Bool) throws {
+        let (dir, file) = try OptionMatrixTests.script("hist([1, 2, 2, 3, 3, 3], title=\"h\")\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runFathom(pattern.map { $0 == "FILE" ? file : $0 }, input: pattern.contains("FILE") ? "" : "hist([1, 2, 2, 3, 3, 3], title=\"h\")\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("+-----") == drawn, "\(pattern): \(r.stdout)")
+        #expect(r.stdout.contains("plot(_1, to=") == !drawn, "\(pattern): \(r.stdout)")
+    }
+
+    @Test("--report and --json together: JSON on standard output, the report on disk")
+    func reportAndJSON() throws {
+        let (dir, file) = try OptionMatrixTests.script("#' # Title\nx = 3\nx\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("r.md").path
+        let r = try runFathom(["run", file, "--report", out, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(OptionMatrixTests.allJSON(r.stdout), "\(r.stdout)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("# Title"))
+    }
+
+    @Test("--version, --help and completion scripts work for the root and every subcommand", arguments: ["", "run", "replay", "tour"])
+    func versionAndHelp(_ sub: String) throws {
+        let prefix = sub.isEmpty ? [] : [sub]
+        let version = try runFathom(prefix + ["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == FathomVersion.string + "\n")
+        let help = try runFathom(prefix + ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: fathom"))
+        #expect(help.stdout.contains("--json") == (sub == "" || sub == "run"), "\(sub)")
+        if sub.isEmpty {
+            let completion = try runFathom(["--generate-completion-script", "bash"])
+            #expect(completion.status == 0)
+            #expect(completion.stdout.contains("_fathom"))
+        }
     }
 }

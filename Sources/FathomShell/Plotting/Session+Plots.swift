@@ -3,9 +3,12 @@ import FathomLanguage
 extension Session {
     /// A plot drawn for the terminal, as `:set plots` asks: sixel graphics or text sized to the
     /// window; nil when previews are off. A drawing error is reported and nil returned.
-    func preview(_ figure: Figure) -> [UInt8]? {
+    /// The plot drawn for the output, or nil to show its one-line description instead. In the
+    /// interactive shell `auto` draws (sixel where the terminal shows it, else text); a script
+    /// or piped input draws only when asked (`--plots text|sixel`, `:set plots text`).
+    func preview(_ figure: Figure, interactive: Bool) -> [UInt8]? {
         var mode = settings.plots
-        if mode == .auto { mode = Terminal.supportsSixel ? .sixel : .text }
+        if mode == .auto { mode = interactive ? (Terminal.supportsSixel ? .sixel : .text) : .off }
         do {
             switch mode {
             case .off, .auto:
