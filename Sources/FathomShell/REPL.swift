@@ -32,7 +32,7 @@ extension Frontends {
         }
         console.write(banner + "\n")
         var reader = ChunkReader()
-        var lineNumber = 0
+        var inputCell = session.nextCell
         while !session.quitRequested {
             console.flush()
             let number = "[\(session.nextCell)]>"
@@ -49,7 +49,6 @@ extension Frontends {
                 reader.cancel()
                 console.write("\n")
             case .line(let line):
-                lineNumber += 1
                 if !line.trimmingSpaces.isEmpty {
                     editor.addToHistory(line)
                     if let historyPath { editor.saveHistory(historyPath) }
@@ -59,8 +58,11 @@ extension Frontends {
                     session.logProse(line.trimmingSpaces)
                     continue
                 }
+                if !reader.isContinuing { inputCell = session.nextCell }
                 if let chunk = reader.add(line) {
-                    session.run(chunk.text, sourceName: "<stdin>", firstLine: chunk.firstLine)
+                    // Errors name the input as IPython does: In[30]:2:5 is line 2, column 5 of
+                    // what was typed at the prompt [30]>.
+                    session.run(chunk.text, sourceName: "In[\(inputCell)]", firstLine: 1)
                 }
             }
         }

@@ -19,7 +19,7 @@ extension Frontends {
         defer { session.close() }
         session.onEvent = { [unowned session] event in
             switch event {
-            case .value(_, _, let v): current += v.renderText(session.settings.renderOptions) + "\n"
+            case .value(let cell, _, let v): current += v.renderText(session.settings.renderOptions(cell: cell)) + "\n"
             case .printed(_, let text): current += text
             case .info(let text): current += text.hasSuffix("\n") ? text : text + "\n"
             case .failed(_, _, let d): current += DiagnosticRenderer().renderShort(d) + "\n"
@@ -43,12 +43,22 @@ extension Frontends {
         return (outputs, failed, false)
     }
 
-    /// `fathom replay FILE [--check | --update]`.
+    /// `fathom replay FILE [--check | --update]`. The transcript runs in its own folder, as a
+    /// notebook does: relative paths in it mean the same wherever it is replayed from.
     public static func replay(_ file: String, mode: ReplayMode, _ options: ShellOptions) -> Int32 {
+        let path = FileSystem.absolute(file)
+        if let here = FileSystem.currentFolder(), FileSystem.changeFolder(FileSystem.parentFolder(path)) {
+            defer { FileSystem.changeFolder(here) }
+            return replayHere(file, path: path, mode: mode, options)
+        }
+        return replayHere(file, path: path, mode: mode, options)
+    }
+
+    private static func replayHere(_ file: String, path: String, mode: ReplayMode, _ options: ShellOptions) -> Int32 {
         let console = Console()
         let text: String
         do {
-            text = try FileSystem.readText(file)
+            text = try FileSystem.readText(path)
         } catch let e as FileError {
             console.error("fathom: cannot read \(e.message)\n")
             return ExitStatus.usage
@@ -81,7 +91,7 @@ extension Frontends {
             let changed = zip(segments, result.outputs).filter { $0.0.recorded != $0.1 }.count
             if updated != text {
                 do {
-                    try FileSystem.writeAtomically(file, text: updated)
+                    try FileSystem.writeAtomically(path, text: updated)
                 } catch let e as FileError {
                     console.error("fathom: cannot write \(e.message)\n")
                     return ExitStatus.failed

@@ -167,7 +167,7 @@ public final class Session {
                 var shown = ""
                 if !v.isNull {
                     lastValue = v
-                    shown = v.renderText(settings.renderOptions)
+                    shown = v.renderText(settings.renderOptions(cell: cell))
                     onEvent(.value(cell: cell, input: statement.text, value: v))
                     if case .object(let o) = v, let f = o as? FigureValue { entry.figure = f.content }
                 }

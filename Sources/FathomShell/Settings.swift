@@ -12,8 +12,14 @@ public struct Settings: Sendable {
     public var color = false
     /// Largest number of elements one value may hold.
     public var maxElements = EvaluationContext.defaultMaxElements
-    /// Characters per line when printing values.
+    /// Characters per line when printing values. What a session logs, saves and replays is
+    /// always rendered at this width, so a transcript does not depend on the terminal it was
+    /// made in; only `:set width` changes it (and `:save` keeps that command).
     public var width = 80
+    /// The terminal's width, for values shown at the prompt while `width` has not been set.
+    public var terminalWidth: Int?
+    /// Whether `:set width` chose the width (then the terminal's is not used).
+    public var widthChosen = false
 
     public enum PlotPreview: String, Sendable, CaseIterable {
         /// Sixel graphics when the terminal is known to show them, otherwise text.
@@ -23,8 +29,18 @@ public struct Settings: Sendable {
 
     public init() {}
 
+    /// How values are rendered for the log, `:save`, replay, reports and `print`.
     public var renderOptions: RenderOptions {
         RenderOptions(digits: digits, maxRows: 20, width: width)
+    }
+
+    /// How cell `cell`'s value is rendered: for the terminal (`display`) at its width unless a
+    /// width was chosen, else as logged.
+    public func renderOptions(cell: Int?, display: Bool = false) -> RenderOptions {
+        var o = renderOptions
+        o.cell = cell
+        if display, !widthChosen, let terminalWidth { o.width = terminalWidth }
+        return o
     }
 
     /// The names `:set` accepts, with what each takes.
@@ -79,6 +95,7 @@ public struct Settings: Sendable {
         case "width":
             guard let v = whole(20, 1000) else { return "width takes \(takes), got '\(text)'" }
             width = v
+            widthChosen = true
         default:
             return nil
         }

@@ -126,4 +126,62 @@ struct InteractiveTests {
         #expect(tty.leave() == 0, "\(tty.lastWaitError ?? "") \(tty.raw.suffix(300).debugDescription)")
         #expect(tty.raw.contains("\u{1B}[31mOut[1]:") == colored)
     }
+
+    @Test("errors at the prompt name the input cell, In[N]:line:column, as IPython does")
+    func errorsNameTheCell() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let tty = try PseudoTerminal(fathomBinary, environment: InteractiveTests.environment(home))
+        #expect(tty.expect("[1]>"))
+        tty.type("x = 1; y = 2\r")
+        #expect(tty.expect("[3]>"))
+        tty.type("mena(x)\r")
+        #expect(tty.expect("In[3]:1:1: error: unknown name 'mena'"), "\(tty.transcript)")
+        #expect(tty.expect("[4]>"))
+        tty.type("z = [1,\r")
+        #expect(tty.expect("...>"))
+        tty.type("  2 +]\r")
+        #expect(tty.expect("In[4]:2:"), "\(tty.transcript)")
+        #expect(tty.leave() == 0, "\(tty.lastWaitError ?? "") \(tty.raw.suffix(300).debugDescription)")
+    }
+
+    @Test("a plot's one-line description names its cell, and following the hint writes that plot")
+    func plotHintNamesTheCell() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let png = home.appendingPathComponent("plot.png").path
+        let tty = try PseudoTerminal(fathomBinary, arguments: ["--plots", "off"], environment: InteractiveTests.environment(home))
+        #expect(tty.expect("[1]>"))
+        tty.type("p = [0.9, 0.1]\r")
+        #expect(tty.expect("[2]>"))
+        tty.type("hist([1, 2, 2, 3], title=\"h\")\r")
+        #expect(tty.expect("plot(_2, to=\"plot.png\") writes it"), "\(tty.transcript)")
+        #expect(tty.expect("[3]>"))
+        tty.type("plot(_2, to=\"\(png)\")\r")
+        #expect(tty.expect("[4]>"), "\(tty.transcript)")
+        #expect(tty.leave() == 0)
+        let head = try Data(contentsOf: URL(fileURLWithPath: png)).prefix(4)
+        #expect(Array(head) == [0x89, 0x50, 0x4E, 0x47])
+    }
+
+    @Test("a session saved in a wide terminal replays with --check in a narrow one", arguments: [UInt16(160), 60])
+    func savedTranscriptIgnoresWidth(_ columns: UInt16) throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let file = home.appendingPathComponent("wide.fathom").path
+        let tty = try PseudoTerminal(fathomBinary, environment: InteractiveTests.environment(home), columns: columns)
+        #expect(tty.expect("[1]>"))
+        tty.type("r = {model: \"softmax regression on digits\", accuracy: 0.955556, ece: 0.0484, bins: 15, note: \"a record long enough to wrap\"}\r")
+        #expect(tty.expect("[2]>"))
+        tty.type("r\r")
+        #expect(tty.expect("[3]>"))
+        tty.type("seq(40)\r")
+        #expect(tty.expect("[4]>"))
+        tty.type(":save \(file)\r")
+        #expect(tty.expect("[4]>"), "\(tty.transcript)")
+        #expect(tty.leave() == 0)
+        let r = try runFathom(["replay", file, "--check"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("all 3 outputs match"), "\(r.stdout)")
+    }
 }

@@ -142,7 +142,10 @@ struct PlotTests {
     @Test("in a script a plot without to= prints one line describing it")
     func batchDescription() throws {
         let r = try runFathom(["-e", "hist(randn(100, seed=1), title=\"h\")"])
-        #expect(r.stdout == "plot: histogram \"h\", 1 series, 30 points; save it with plot(p, to=\"p.png\") or save(p, \"p.svg\")\n")
+        #expect(r.stdout == "plot: histogram \"h\", 1 series, 30 points; plot(_1, to=\"plot.png\") writes it\n")
+        // Inside a list no cell names the plot on its own: no hint.
+        let listed = try runFathom(["-e", "[hist([1, 2], title=\"a\"), 1]"])
+        #expect(!listed.stdout.contains("to="), "\(listed.stdout)")
     }
 
     /// A result type of a later analysis, made plottable by this one conformance.

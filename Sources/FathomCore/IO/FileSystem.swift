@@ -166,6 +166,26 @@ public enum FileSystem {
     }
 
     /// The last component of a path.
+    /// The process's working folder, where relative paths are read from, or nil if it cannot
+    /// be named (removed, or too long).
+    public static func currentFolder() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Makes `folder` the working folder; false if it cannot be entered.
+    @discardableResult
+    public static func changeFolder(_ folder: String) -> Bool {
+        chdir(folder) == 0
+    }
+
+    /// `path` made absolute against the working folder (unchanged when already absolute).
+    public static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let here = currentFolder() else { return path }
+        return here + "/" + path
+    }
+
     public static func baseName(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])

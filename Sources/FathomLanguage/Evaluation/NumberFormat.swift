@@ -38,10 +38,14 @@ public struct RenderOptions: Sendable {
     public var maxRows: Int
     /// Characters a line may use.
     public var width: Int
+    /// The cell whose value is being shown, if it is one: a plot's one-line description names
+    /// it (`plot(_12, to=…)`), since `_12` is the one name sure to hold that plot.
+    public var cell: Int?
 
-    public init(digits: Int = 6, maxRows: Int = 20, width: Int = 80) {
+    public init(digits: Int = 6, maxRows: Int = 20, width: Int = 80, cell: Int? = nil) {
         self.digits = digits
         self.maxRows = maxRows
         self.width = width
+        self.cell = cell
     }
 }

@@ -131,7 +131,9 @@ public struct FigureValue: ObjectValue, Plottable {
     public func renderText(_ options: RenderOptions) -> String {
         let n = content.seriesCount
         let title = content.title.map { " \"\($0)\"" } ?? ""
-        return "plot: \(content.kind)\(title), \(n) series, \(content.pointCount) points; save it with plot(p, to=\"p.png\") or save(p, \"p.svg\")"
+        let head = "plot: \(content.kind)\(title), \(n) series, \(content.pointCount) points"
+        guard let cell = options.cell else { return head }
+        return head + "; plot(_\(cell), to=\"plot.png\") writes it"
     }
 
     public func json() -> JSONValue {

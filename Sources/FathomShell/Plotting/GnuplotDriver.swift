@@ -42,7 +42,7 @@ final class GnuplotDriver: PlotRenderer {
         guard let terminal = GnuplotScript.Terminal.forPath(path, width: figure.width, height: figure.height) else {
             throw Diagnostic("plot.format", "a plot is saved as .png, .svg, .pdf or .txt; '\(path)' is none of these")
         }
-        let absolute = GnuplotDriver.absolute(path)
+        let absolute = FileSystem.absolute(path)
         let folder = FileSystem.parentFolder(absolute)
         guard FileSystem.isDirectory(folder) else {
             throw Diagnostic("plot.folder", "cannot write \(path): the folder \(FileSystem.parentFolder(path)) does not exist")
@@ -101,14 +101,6 @@ final class GnuplotDriver: PlotRenderer {
         defer { unlink(path) }
         try run(GnuplotScript.script(figure, terminal: terminal, output: path))
         return try FileSystem.readBytes(path)
-    }
-
-    static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, 4096) != nil else { return "./" + path }
-        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return cwd + "/" + path
     }
 
     // MARK: - The process

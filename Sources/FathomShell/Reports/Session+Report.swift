@@ -13,7 +13,7 @@ extension Session {
         guard let format = ReportFormat(path: path) else {
             throw Diagnostic("report.format", "a report is written as .md or .html; '\(path)' is neither")
         }
-        let folder = FileSystem.parentFolder(GnuplotDriver.absolute(path))
+        let folder = FileSystem.parentFolder(FileSystem.absolute(path))
         guard FileSystem.isDirectory(folder) else {
             throw Diagnostic("report.folder", "cannot write \(path): the folder \(FileSystem.parentFolder(path)) does not exist")
         }
