@@ -173,6 +173,21 @@ struct DiagnosticGoldenTests {
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=1e6, lr=1e6, steps=30, m=100, n=150, scale=\"score\")",
     ]
 
+    /// Text labels that cannot be matched to probability columns: refused, never guessed.
+    static let labelInputs = [
+        "accuracy([[0.9, 0.1], [0.2, 0.8]], [\"cat\", \"dog\"])",
+        "t = as_table({p_dog: [0.9, 0.2], p_cat: [0.1, 0.8]})\naccuracy(select(t, \"p_*\"), [\"dog\", \"bird\"])",
+        "accuracy([0.9, 0.2], [\"yes\", \"no\"])",
+        "accuracy([0.9, 0.2], [\"yes\", \"no\"], classes=[\"no\"])",
+        "accuracy([0.9, 0.2], [\"yes\", \"no\"], classes=[\"no\", \"no\"])",
+        "accuracy([0.9, 0.2], [\"yes\", \"maybe\"], classes=[\"no\", \"yes\"])",
+        "accuracy([0.9, 0.2], [\"yes\", \"no\"], classes=1)",
+        "t = as_table({p_1: [0.9, 0.2], p_0: [0.1, 0.8]})\nece(select(t, \"p_*\"), [0, 1])",
+        "temperature([[2, 1], [0, 3], [1, 1]], [\"a\", \"b\", \"a\"])",
+        "bbse([[0.9, 0.1], [0.2, 0.8]], [\"a\", \"b\"], [[0.5, 0.5]])",
+        "platt([0.1, 0.8, 0.4], [\"no\", \"yes\", \"no\"])",
+    ]
+
     static func goldenPath(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }
@@ -196,7 +211,7 @@ struct DiagnosticGoldenTests {
 
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
-                     ("forecastability-diagnostics.txt", forecastabilityInputs)])
+                     ("forecastability-diagnostics.txt", forecastabilityInputs), ("label-diagnostics.txt", labelInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

@@ -6,6 +6,11 @@ public struct Matrix: Sendable, Equatable {
     public let rows: Int
     public let cols: Int
     public var storage: [Double]
+    /// The columns' names when the matrix was taken from named columns (`select(t, "p_*")`)
+    /// or made by a model with named classes; nil otherwise. Text labels are matched to
+    /// probability columns through these names, never by position in a sorted list. Row
+    /// selections keep them; arithmetic does not.
+    public var columnNames: [String]?
 
     /// A matrix over `storage` (row-major); `storage.count` must be `rows * cols`.
     public init(rows: Int, cols: Int, storage: [Double]) {
@@ -72,7 +77,9 @@ public struct Matrix: Sendable, Equatable {
         storage.withUnsafeBufferPointer { s in
             for i in indices { out.append(contentsOf: s[(i * cols)..<((i + 1) * cols)]) }
         }
-        return Matrix(rows: indices.count, cols: cols, storage: out)
+        var m = Matrix(rows: indices.count, cols: cols, storage: out)
+        m.columnNames = columnNames
+        return m
     }
 
     /// The columns at `indices`, in that order.
@@ -84,6 +91,15 @@ public struct Matrix: Sendable, Equatable {
                 for (c, j) in indices.enumerated() { out[i * k + c] = s[i * cols + j] }
             }
         }
-        return Matrix(rows: rows, cols: k, storage: out)
+        var m = Matrix(rows: rows, cols: k, storage: out)
+        m.columnNames = columnNames.map { names in indices.map { names[$0] } }
+        return m
+    }
+
+    /// The same matrix with the columns named `names` (one per column), or unnamed for nil.
+    public func named(_ names: [String]?) -> Matrix {
+        var m = self
+        m.columnNames = names.flatMap { $0.count == cols ? $0 : nil }
+        return m
     }
 }

@@ -31,9 +31,9 @@ enum LabelShiftBuiltins {
             throw args.invalid(name, "\(args.builtin.name)(): \(name) has a missing or infinite value at row \(k / m.cols), column \(k % m.cols)")
         }
         if (try? ProbabilityCheck.check(m)) != nil {
-            return (m, Matrix(rows: m.rows, cols: m.cols, storage: m.storage.map { log(max($0, 1e-300)) }))
+            return (m, Matrix(rows: m.rows, cols: m.cols, storage: m.storage.map { log(max($0, 1e-300)) }).named(m.columnNames))
         }
-        return (RowOperations.softmax(m), m)
+        return (RowOperations.softmax(m).named(m.columnNames), m)
     }
 
     struct Inputs {
@@ -42,23 +42,23 @@ enum LabelShiftBuiltins {
         var labels: [Int]
         var target: Matrix
         var targetLogits: Matrix
-        /// The classes' names: the text labels of y_val in sorted order (as fit_logistic
-        /// numbers them) when they name every class, else 0…K−1.
+        /// The classes' names: from classes= or p_val's column names when y_val holds text,
+        /// else 0…K−1.
         var names: [String]
         var classes: Int { validation.cols }
     }
 
     static func inputs(_ args: Arguments) throws -> Inputs {
         let (pv, zv) = try probabilities(args, "p_val")
-        let y = try args.classLabels("y_val", rows: pv.rows, classes: pv.cols, counted: "p_val has \(pv.rows) rows")
+        let y = try args.classLabels("y_val", rows: pv.rows, classes: pv.cols, counted: "p_val has \(pv.rows) rows", columns: pv.columnNames, of: "p_val")
         let (pt, zt) = try probabilities(args, "p_target")
         guard pt.cols == pv.cols else {
             throw args.invalid("p_target", "\(args.builtin.name)(): p_val has \(pv.cols) classes but p_target has \(pt.cols); both must come from the same model")
         }
         var names = (0..<pv.cols).map(String.init)
         if case .vector(.strings(let text)) = try args.required("y_val") {
-            let present = Array(Set(text)).sorted()
-            if present.count == pv.cols { names = present }
+            names = try args.declaredClassNames(classes: pv.cols)
+                ?? pv.columnNames.flatMap { ClassNames.matching($0, labels: Set(text)) } ?? names
         }
         return Inputs(validation: pv, validationLogits: zv, labels: y, target: pt, targetLogits: zt, names: names)
     }
@@ -122,7 +122,7 @@ enum LabelShiftBuiltins {
 
     static let bbse = Builtin(
         "bbse", area: .labelShift,
-        parameters: inputParameters + [Parameter("soft", "bool", .value(.bool(false)), doc: "use probabilities instead of hard predictions for C and μ")] + intervalParameters,
+        parameters: inputParameters + [Parameter("soft", "bool", .value(.bool(false)), doc: "use probabilities instead of hard predictions for C and μ")] + intervalParameters + [ClassNames.parameter],
         returns: "a label-shift estimate: target_prior, source_prior, weights, condition_number, confusion, warning, table, meaning; plot() compares the priors",
         summary: "black-box shift estimation of the target class prior",
         doc: "bbse(p_val, y_val, p_target) is black-box shift estimation (Lipton, Wang & Smola 2018). On labelled validation data C[i, j] = P(predicted i, true j); on the target μ[i] = P(predicted i). Under label shift μ = C·w, where w[j] = q[j]/π_s[j] is how much more common class j has become; so w = C⁻¹μ (negative entries set to 0) and the target prior q = w ⊙ π_s, π_s the validation label frequencies (q is not renormalised, so its sum shows the estimation error). Works with any classifier, calibrated or not, as long as C is well conditioned: the condition number is reported and a warning given above 100. soft=true uses probabilities for C and μ (smoother, and defined when a class is never predicted). weights feed the metrics' weights= and reweight().",
@@ -154,7 +154,7 @@ enum LabelShiftBuiltins {
 
     static let mlls = Builtin(
         "mlls", area: .labelShift,
-        parameters: inputParameters + [Parameter("calibrate", "string", .value(.string("none")), doc: "\"none\": the probabilities as given; \"bcts\": bias-corrected temperature scaling fitted on the validation data first")] + intervalParameters,
+        parameters: inputParameters + [Parameter("calibrate", "string", .value(.string("none")), doc: "\"none\": the probabilities as given; \"bcts\": bias-corrected temperature scaling fitted on the validation data first")] + intervalParameters + [ClassNames.parameter],
         returns: "a label-shift estimate: target_prior, source_prior, weights, iterations (and temperature, bias with bcts), table, meaning; plot() compares the priors",
         summary: "maximum-likelihood (EM) estimate of the target class prior",
         doc: "mlls(p_val, y_val, p_target) finds the target prior by the EM algorithm of Saerens, Latinne & Decaestecker (2002): starting from the validation label frequencies π_s, it reweights each target posterior by π_t/π_s, renormalises, and sets π_t to their mean, until the prior changes by less than 1e-10. It needs calibrated probabilities: calibrate=\"bcts\" first fits bias-corrected temperature scaling, softmax(z/T + b), on the validation logits (Alexandari, Kundaje & Shrikumar 2020 found this hard to beat) and applies it to both samples. weights are π_t/π_s.",
@@ -212,7 +212,7 @@ enum LabelShiftBuiltins {
             throw args.invalid("w", "reweight(): the weight of class \(i) is \(NumberFormat.short(w[i])); weights must be finite and ≥ 0")
         }
         guard w.contains(where: { $0 > 0 }) else { throw args.invalid("w", "reweight(): every weight is 0") }
-        return .matrix(LabelShift.reweight(p, weights: w))
+        return .matrix(LabelShift.reweight(p, weights: w).named(p.columnNames))
     }
 
     static let harm = Builtin(
@@ -226,6 +226,7 @@ enum LabelShiftBuiltins {
             Parameter("ci", "number", .value(.number(0.95)), doc: "confidence level of the intervals"),
             Parameter("boot", "whole number", .value(.number(1000)), doc: "bootstrap replicates"),
             Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap"),
+            ClassNames.parameter,
         ],
         returns: "a harm assessment: table (metric, source, target, change, lower, upper, delta, verdict), harmful, shifted, shift_test (the bbsd report), meaning",
         summary: "did the shift hurt the model, or only move the data?",
@@ -233,7 +234,7 @@ enum LabelShiftBuiltins {
         examples: ["s = load(\"digits/mlp-test\"); c = load(\"digits/mlp-test-covariate\"); harm(softmax(select(s, \"logit_*\")), s.label, softmax(select(c, \"logit_*\")), c.label, seed=1)"]
     ) { args, context in
         let (ps, _) = try args.probabilities("p_source")
-        let ys = try args.classLabels("y_source", rows: ps.rows, classes: ps.cols, counted: "p_source has \(ps.rows) rows")
+        let ys = try args.classLabels("y_source", rows: ps.rows, classes: ps.cols, counted: "p_source has \(ps.rows) rows", columns: ps.columnNames, of: "p_source")
         let (pt, _) = try args.probabilities("p_target")
         guard pt.cols == ps.cols else { throw args.invalid("p_target", "harm(): p_source has \(ps.cols) classes but p_target has \(pt.cols); both must come from the same model") }
         let level = try args.confidenceLevel() ?? 0.95
@@ -270,7 +271,7 @@ enum LabelShiftBuiltins {
             : "No sign that the data moved (KS on each of the model's \(ps.cols) outputs, Bonferroni at α = \(NumberFormat.short(alpha)))"
 
         if args.value("y_target").map({ !$0.isNull }) == true {
-            let yt = try args.classLabels("y_target", rows: pt.rows, classes: pt.cols, counted: "p_target has \(pt.rows) rows")
+            let yt = try args.classLabels("y_target", rows: pt.rows, classes: pt.cols, counted: "p_target has \(pt.rows) rows", columns: pt.columnNames ?? ps.columnNames, of: "p_target")
             let topT = TopLabel(probabilities: pt, labels: yt)
             @Sendable func metrics(_ top: TopLabel, _ p: Matrix, _ y: [Int], _ rows: [Int]?) -> [Double] {
                 let idx = rows ?? Array(0..<y.count)

@@ -28,7 +28,7 @@ enum MatrixBuiltins {
     ) { args, _ in
         let (m, vector) = try rowsOf(args, "z")
         let p = RowOperations.softmax(m)
-        return vector ? .numbers(p.storage) : .matrix(p)
+        return vector ? .numbers(p.storage) : .matrix(p.named(m.columnNames))
     }
 
     static let logSoftmax = Builtin(
@@ -41,7 +41,7 @@ enum MatrixBuiltins {
     ) { args, _ in
         let (m, vector) = try rowsOf(args, "z")
         let p = RowOperations.logSoftmax(m)
-        return vector ? .numbers(p.storage) : .matrix(p)
+        return vector ? .numbers(p.storage) : .matrix(p.named(m.columnNames))
     }
 
     static let sigmoid = Builtin(

@@ -129,7 +129,7 @@ enum ModelBuiltins {
         examples: ["m = load(\"digits/softmax.json\"); p = predict(m, select(load(\"digits/test\"), \"pixel_*\"))"]
     ) { args, _ in
         let (model, x) = try modelAndInputs(args)
-        return .matrix(try model.probabilities(x))
+        return .matrix(try model.probabilities(x).named(ModelValue.textClasses(model)))
     }
 
     static let logits = Builtin(
@@ -141,6 +141,6 @@ enum ModelBuiltins {
         examples: ["m = load(\"digits/mlp.json\"); z = logits(m, select(load(\"digits/test\"), \"pixel_*\"))"]
     ) { args, _ in
         let (model, x) = try modelAndInputs(args)
-        return .matrix(try model.logits(x))
+        return .matrix(try model.logits(x).named(ModelValue.textClasses(model)))
     }
 }

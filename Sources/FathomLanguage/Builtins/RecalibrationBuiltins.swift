@@ -18,14 +18,14 @@ enum RecalibrationBuiltins {
             throw args.invalid(name, "\(args.builtin.name)(): \(name) has a missing or infinite value at row \(k / z.cols), column \(k % z.cols)")
         }
         if (try? ProbabilityCheck.check(z)) != nil {
-            return Matrix(rows: z.rows, cols: z.cols, storage: z.storage.map { log(max($0, 1e-300)) })
+            return Matrix(rows: z.rows, cols: z.cols, storage: z.storage.map { log(max($0, 1e-300)) }).named(z.columnNames)
         }
         return z
     }
 
     /// Labels of fitting data, 0…K−1, one per row, with at least two classes present.
-    static func fitLabels(_ args: Arguments, _ name: String, rows: Int, classes: Int, rowsName: String) throws -> [Int] {
-        let y = try args.classLabels(name, rows: rows, classes: classes, counted: rowsName)
+    static func fitLabels(_ args: Arguments, _ name: String, rows: Int, classes: Int, rowsName: String, columns: [String]? = nil, of data: String = "p") throws -> [Int] {
+        let y = try args.classLabels(name, rows: rows, classes: classes, counted: rowsName, columns: columns, of: data)
         guard Set(y).count >= 2 else {
             throw args.invalid(name, "\(args.builtin.name)(): every label is \(y.first ?? 0); fitting a calibrator needs examples of at least two classes")
         }
@@ -34,7 +34,7 @@ enum RecalibrationBuiltins {
 
     /// Labels for a binary problem, 0 or 1, one per score.
     static func binaryLabels(_ args: Arguments, _ name: String, count: Int, scores: String) throws -> [Int] {
-        try fitLabels(args, name, rows: count, classes: 2, rowsName: "\(scores) has \(count) values")
+        try fitLabels(args, name, rows: count, classes: 2, rowsName: "\(scores) has \(count) values", of: scores)
     }
 
     /// A sample of (before, after) confidences for the map's plot: at most 2000 points.
@@ -52,14 +52,14 @@ enum RecalibrationBuiltins {
 
     static let temperature = Builtin(
         "temperature", area: .recalibration,
-        parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data (probabilities are taken as log-probabilities)")] + fitParameters,
+        parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data (probabilities are taken as log-probabilities)")] + fitParameters + [ClassNames.parameter],
         returns: "a calibrator (field temperature)",
         summary: "temperature scaling",
         doc: "temperature(z, y) finds the T > 0 minimising the mean negative log-likelihood of softmax(z / T) on held-out data (Guo et al. 2017) — Newton's method on the convex objective in 1/T, to |ΔT| < 1e-10·T. T > 1 softens an over-confident model; the predicted class never changes. Fit on validation data, apply with calibrate(cal, z_test).",
         examples: ["v = load(\"digits/mlp-validation\"); cal = temperature(select(v, \"logit_*\"), v.label); cal.temperature"]
     ) { args, _ in
         let z = try logits(args, "logits")
-        let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows")
+        let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: "logits")
         let fit: TemperatureScaling.Fit
         do {
             fit = try TemperatureScaling.fit(logits: z, labels: y)
@@ -80,6 +80,7 @@ enum RecalibrationBuiltins {
         "vector_scaling", area: .recalibration,
         parameters: [Parameter("logits", "matrix", doc: "N×K logits of held-out data")] + fitParameters + [
             Parameter("l2", "number", .value(.number(0)), doc: "penalty λ: adds (λ/2)·(Σ(w − 1)² + Σb²) to the mean NLL"),
+            ClassNames.parameter,
         ],
         returns: "a calibrator (fields w, b)",
         summary: "vector scaling: a scale and an offset per class",
@@ -87,7 +88,7 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/softmax-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w", "m = load(\"digits/mlp-validation\"); vector_scaling(select(m, \"logit_*\"), m.label, l2=0.01)"]
     ) { args, _ in
         let z = try logits(args, "logits")
-        let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows")
+        let y = try fitLabels(args, "y", rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: "logits")
         let l2 = try args.number("l2")
         guard l2 >= 0, l2.isFinite else { throw args.invalid("l2", "vector_scaling(): l2 must be a finite number ≥ 0, not \(NumberFormat.short(l2))") }
         if l2 == 0, let s = VectorScaling.separatedClasses(logits: z, labels: y).first {
@@ -133,7 +134,7 @@ enum RecalibrationBuiltins {
 
     static let platt = Builtin(
         "platt", area: .recalibration,
-        parameters: [Parameter("s", "vector", doc: "binary scores (any real numbers: logits, margins, or probabilities)")] + fitParameters,
+        parameters: [Parameter("s", "vector", doc: "binary scores (any real numbers: logits, margins, or probabilities)")] + fitParameters + [ClassNames.parameter],
         returns: "a calibrator (fields A, B)",
         summary: "Platt scaling of a binary score",
         doc: "platt(s, y) fits P(y = 1 | s) = 1 / (1 + exp(A·s + B)) by maximum likelihood with Platt's smoothed targets (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2), as scikit-learn's CalibratedClassifierCV(method=\"sigmoid\") does.",
@@ -147,7 +148,7 @@ enum RecalibrationBuiltins {
 
     static let isotonic = Builtin(
         "isotonic", area: .recalibration,
-        parameters: [Parameter("s", "vector or matrix", doc: "binary scores, or an N×K probability matrix (one map per class)")] + fitParameters,
+        parameters: [Parameter("s", "vector or matrix", doc: "binary scores, or an N×K probability matrix (one map per class)")] + fitParameters + [ClassNames.parameter],
         returns: "a calibrator",
         summary: "isotonic regression",
         doc: "isotonic(s, y) fits the non-decreasing function of the score closest to the labels (pool-adjacent-violators), interpolated linearly between fitted points and clipped outside their range: scikit-learn's IsotonicRegression(out_of_bounds=\"clip\"). For a probability matrix, one map per class on \"class k or not\", rows renormalised to sum 1. Flexible; needs plenty of held-out data.",
@@ -155,7 +156,7 @@ enum RecalibrationBuiltins {
     ) { args, _ in
         if case .matrix = try args.required("s") {
             let (p, _) = try args.probabilities("s")
-            let y = try fitLabels(args, "y", rows: p.rows, classes: p.cols, rowsName: "s has \(p.rows) rows")
+            let y = try fitLabels(args, "y", rows: p.rows, classes: p.cols, rowsName: "s has \(p.rows) rows", columns: p.columnNames, of: "s")
             let fits = (0..<p.cols).map { k in IsotonicFit.fit(scores: p.column(k), targets: y.map { $0 == k ? 1 : 0 }) }
             let cal = Calibrator(method: .isotonic(fits), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -172,6 +173,7 @@ enum RecalibrationBuiltins {
         "histogram_binning", area: .recalibration,
         parameters: [Parameter("p", "vector or matrix", doc: "P(y = 1), or an N×K probability matrix (one map per class)")] + fitParameters + [
             Parameter("bins", "whole number", .value(.number(15)), doc: "equal-width bins on [0, 1]"),
+            ClassNames.parameter,
         ],
         returns: "a calibrator",
         summary: "histogram binning",
@@ -181,7 +183,7 @@ enum RecalibrationBuiltins {
         let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
         if case .matrix = try args.required("p") {
             let (p, _) = try args.probabilities("p")
-            let y = try fitLabels(args, "y", rows: p.rows, classes: p.cols, rowsName: "p has \(p.rows) rows")
+            let y = try fitLabels(args, "y", rows: p.rows, classes: p.cols, rowsName: "p has \(p.rows) rows", columns: p.columnNames, of: "p")
             let values = (0..<p.cols).map { k in HistogramBinning.fit(scores: p.column(k), positive: y.map { $0 == k }, bins: bins) }
             let cal = Calibrator(method: .histogram(bins: bins, values: values), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -196,7 +198,7 @@ enum RecalibrationBuiltins {
 
     static let betaCalibration = Builtin(
         "beta_calibration", area: .recalibration,
-        parameters: [Parameter("p", "vector", doc: "P(y = 1) of held-out data")] + fitParameters,
+        parameters: [Parameter("p", "vector", doc: "P(y = 1) of held-out data")] + fitParameters + [ClassNames.parameter],
         returns: "a calibrator (fields a, b, c)",
         summary: "beta calibration of a binary probability",
         doc: "beta_calibration(p, y) fits p' = 1 / (1 + exp(−(a·ln p − b·ln(1 − p) + c))) by logistic regression on [ln p, −ln(1 − p)] (Kull, Silva Filho & Flach 2017; the betacal package's \"abm\" form: a negative a or b is set to 0 and the other refitted). Unlike Platt scaling it can correct probabilities squeezed towards 0 and 1, as naive Bayes makes them.",
@@ -224,7 +226,7 @@ enum RecalibrationBuiltins {
         case .temperature, .vectorScaling:
             let z = try logits(args, "x")
             guard z.cols == cal.classes else { throw args.invalid("x", "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(z.cols) columns") }
-            return .matrix(cal.apply(matrix: z))
+            return .matrix(cal.apply(matrix: z).named(z.columnNames))
         case .isotonic, .histogram:
             let isMatrix = try args.required("x").isMatrix
             if cal.classes > 2 || cal.input == .probabilities && isMatrix {
@@ -232,7 +234,7 @@ enum RecalibrationBuiltins {
                 guard p.cols == cal.classes else { throw args.invalid("x", "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(p.cols) columns") }
                 if case .isotonic(let fits) = cal.method, fits.count == 1 { return .numbers(cal.apply(vector: p.column(1))) }
                 if case .histogram(_, let values) = cal.method, values.count == 1 { return .numbers(cal.apply(vector: p.column(1))) }
-                return .matrix(cal.apply(matrix: p))
+                return .matrix(cal.apply(matrix: p).named(p.columnNames))
             }
             return .numbers(cal.apply(vector: try scores(args, "x", unit: cal.input == .probabilities)))
         case .platt:

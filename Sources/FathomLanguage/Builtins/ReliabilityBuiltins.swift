@@ -65,7 +65,7 @@ enum ReliabilityBuiltins {
     }
 
     static let accuracy = Builtin(
-        "accuracy", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
+        "accuracy", area: .reliability, parameters: probabilityParameters + intervalParameters + [ClassNames.parameter], returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "share of correct top-label predictions",
         doc: "accuracy(p, y) is the share of examples whose most probable class (ties: the lowest) is the label.",
         examples: ["z = load(\"digits/mlp-test\"); accuracy(softmax(select(z, \"logit_*\")), z.label)"]
@@ -76,7 +76,7 @@ enum ReliabilityBuiltins {
     }
 
     static let nll = Builtin(
-        "nll", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
+        "nll", area: .reliability, parameters: probabilityParameters + intervalParameters + [ClassNames.parameter], returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "mean negative log-likelihood (log loss)",
         doc: "nll(p, y) = mean −log max(p_{i,yᵢ}, 2.22e-16): scikit-learn's log_loss. Lower is better; a perfect, certain model scores 0.",
         examples: ["z = load(\"digits/mlp-test\"); nll(softmax(select(z, \"logit_*\")), z.label)"]
@@ -87,7 +87,7 @@ enum ReliabilityBuiltins {
     }
 
     static let brier = Builtin(
-        "brier", area: .reliability, parameters: probabilityParameters + intervalParameters, returns: "a number, or {estimate, lower, upper} with ci=",
+        "brier", area: .reliability, parameters: probabilityParameters + intervalParameters + [ClassNames.parameter], returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "Brier score (mean squared error of the probabilities)",
         doc: "brier(p, y) = mean over examples of Σ_k (p_ik − [yᵢ = k])², not halved (0 is perfect, 2 is worst), as scikit-learn's brier_score_loss(scale_by_half=False). For a vector q of P(y = 1) it is mean (q − y)² (0 to 1), scikit-learn's default for binary input.",
         examples: ["z = load(\"digits/mlp-test\"); brier(softmax(select(z, \"logit_*\")), z.label)"]
@@ -117,7 +117,7 @@ enum ReliabilityBuiltins {
             Parameter("norm", "1 or 2", .value(.number(1)), doc: "1: the mean absolute gap; 2: the root mean squared gap"),
             Parameter("debias", "bool", .value(.bool(false)), doc: "with norm=2, remove the estimation bias of each bin (Kumar et al. 2019)"),
             Parameter("mode", "string", .value(.string("top")), doc: "\"top\": top-label confidence; \"classwise\": the mean over classes of each class's own ECE"),
-        ] + intervalParameters,
+        ] + intervalParameters + [ClassNames.parameter],
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "expected calibration error",
         doc: "ece(p, y) bins the top-label confidences into B=15 equal-width bins and averages |accuracy − mean confidence| over the bins, weighted by their counts: Σ_b (n_b/N)·|acc_b − conf_b|, as netcal's ECE. binning=\"mass\" makes bins of equal count; norm=2 takes the root of the count-weighted mean squared gap, and debias=true subtracts each bin's sampling noise acc(1 − acc)/(n − 1) first (clipped at 0). mode=\"classwise\" averages, over classes k, the calibration error of class k's own probability: p_·k binned against [y = k] (Kull et al. 2019). A well calibrated model has an ECE near 0; the interval (ci=0.95) says how much of it is sampling noise.",
@@ -149,7 +149,7 @@ enum ReliabilityBuiltins {
     }
 
     static let mce = Builtin(
-        "mce", area: .reliability, parameters: probabilityParameters + binningParameters + intervalParameters,
+        "mce", area: .reliability, parameters: probabilityParameters + binningParameters + intervalParameters + [ClassNames.parameter],
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "maximum calibration error",
         doc: "mce(p, y) is the largest |acc_b − conf_b| over the non-empty bins (netcal's MCE): the worst-calibrated confidence range. Sensitive to small bins.",
@@ -163,7 +163,7 @@ enum ReliabilityBuiltins {
     }
 
     static let ace = Builtin(
-        "ace", area: .reliability, parameters: probabilityParameters + binningParameters + intervalParameters,
+        "ace", area: .reliability, parameters: probabilityParameters + binningParameters + intervalParameters + [ClassNames.parameter],
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "average calibration error (bins weighted equally)",
         doc: "ace(p, y) is the mean of |acc_b − conf_b| over the non-empty bins, each bin counting the same however many examples it holds (netcal's ACE).",
@@ -178,7 +178,7 @@ enum ReliabilityBuiltins {
 
     static let smece = Builtin(
         "smece", area: .reliability,
-        parameters: probabilityParameters + intervalParameters,
+        parameters: probabilityParameters + intervalParameters + [ClassNames.parameter],
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "smooth ECE (Błasiok & Nakkiran 2023): calibration error without bins",
         doc: "smece(p, y) is the smooth ECE of the top-label confidences, relplot.smECE(confidence, correct): the residuals confidence − correct are smoothed with a Gaussian kernel (reflected at 0 and 1) whose width σ is chosen so that σ equals the result, and the mean absolute smoothed residual is reported. It has no bin count to tune and is consistent: it agrees with relplot.smECE. Like the binned ECE it is near 0 for a calibrated model. With weights=, each example's residual and density count with its weight (scaled to mean 1); relplot has no weights, so that is Fathom's extension.",
@@ -197,6 +197,7 @@ enum ReliabilityBuiltins {
         parameters: probabilityParameters + binningParameters + [
             Parameter("weights", "vector", .absent("equal"), doc: "a weight per example"),
             Parameter("label", "string", .absent("none"), doc: "a name for the model, shown in plots"),
+            ClassNames.parameter,
         ],
         returns: "a reliability result: the bins as a table, with the ECE; plot() draws its diagram",
         summary: "the reliability diagram's bins",

@@ -136,7 +136,7 @@ enum TableBuiltins {
         ],
         returns: "a matrix, columns in table order (in list order for a list)",
         summary: "numeric columns as a matrix",
-        doc: "select(t, \"logit_*\") gathers the columns whose names match into an N×k matrix, in the table's column order; a list of names gives that order. Globs use * for any run of characters and ? for one. Booleans become 0 and 1; text columns are refused.",
+        doc: "select(t, \"logit_*\") gathers the columns whose names match into an N×k matrix, in the table's column order; a list of names gives that order. The matrix remembers the column names: text labels are matched to probability columns by them (p_cat is the class cat). Globs use * for any run of characters and ? for one. Booleans become 0 and 1; text columns are refused.",
         examples: ["z = select(load(\"digits/mlp-test\"), \"logit_*\")", "select(load(\"penguins/penguins\"), [\"bill_length_mm\", \"bill_depth_mm\"])"]
     ) { args, _ in
         let t = try args.table("t")
@@ -168,7 +168,7 @@ enum TableBuiltins {
             }
             for i in 0..<t.rowCount { storage[i * chosen.count + k] = values[i] }
         }
-        return .matrix(Matrix(rows: t.rowCount, cols: chosen.count, storage: storage))
+        return .matrix(Matrix(rows: t.rowCount, cols: chosen.count, storage: storage).named(chosen.map { t.names[$0] }))
     }
 
     static let filter = Builtin(

@@ -21,6 +21,9 @@ enum DataFiles {
         if let names = context.datasets?.entries.map(\.name), let hint = Suggestions.note(for: name, in: names) {
             notes.append(hint)
         }
+        if notes.isEmpty, !expanded.hasPrefix("/"), let here = FileSystem.currentFolder() {
+            notes.append("relative paths are read from \(here)")
+        }
         notes.append(context.datasets == nil ? "no bundled datasets were found (set FATHOM_DATASETS to the Datasets folder)" : "datasets() lists the bundled data")
         throw Diagnostic("load.missing", "no such file: \(name)", at: range, notes: notes)
     }
@@ -119,7 +122,7 @@ enum DataFiles {
                 throw Diagnostic("save.type", "save() writes a table, a vector, a matrix or a record of equal-length vectors to CSV, not \(value.described)", at: valueRange)
             }
             bytes = CSVWriter.encode(table, separator: sep)
-            what = "\(table.rowCount) rows × \(table.columnCount) columns"
+            what = "\(table.rowCount) row\(table.rowCount == 1 ? "" : "s") × \(table.columnCount) column\(table.columnCount == 1 ? "" : "s")"
         } else if lower.hasSuffix(".npy") {
             switch value {
             case .vector(.numbers(let v)): bytes = NPYFormat.encode(shape: [v.count], values: v)
@@ -133,8 +136,9 @@ enum DataFiles {
         } else if lower.hasSuffix(".json") {
             bytes = Array(value.json().serialized().utf8) + [10]
         } else {
-            let ext = path.split(separator: ".").last.map { "." + $0 } ?? "(none)"
-            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy or .json (and plots to .png, .svg, .pdf or .txt); '\(path)' has the extension \(ext)", at: range)
+            let name = FileSystem.baseName(path)
+            let ext = name.dropFirst().contains(".") ? "the extension ." + (name.split(separator: ".").last ?? "") : "no extension"
+            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy or .json (and plots to .png, .svg, .pdf or .txt); '\(path)' has \(ext)", at: range)
         }
         do {
             try FileSystem.writeAtomically(expandHome(path), bytes)
@@ -150,7 +154,7 @@ enum DataFiles {
         case .table(let t): return t
         case .vector(let c): return Table([(names?.first ?? "value", c)])
         case .matrix(let m):
-            let n = names ?? (0..<m.cols).map { "c\($0)" }
+            let n = names ?? m.columnNames ?? (0..<m.cols).map { "c\($0)" }
             guard n.count == m.cols else { return nil }
             return Table((0..<m.cols).map { (n[$0], .numbers(m.column($0))) })
         case .record(let r):

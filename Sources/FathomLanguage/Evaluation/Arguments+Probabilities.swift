@@ -14,13 +14,12 @@ extension Arguments {
     /// probabilities and the top-label pass share one read of the matrix.
     public func topLabel(_ name: String, labels labelName: String) throws -> (matrix: Matrix, binary: Bool, labels: [Int], top: TopLabel) {
         let (matrix, binary) = try probabilityMatrix(name)
-        let raw = try rawLabels(labelName)
-        if raw.count == matrix.rows, matrix.rows > 0, let top = TopLabel(ifValid: matrix, labels: raw) {
-            let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols)
+        if matrix.rows > 0, let raw = try? rawLabels(labelName), raw.count == matrix.rows, let top = TopLabel(ifValid: matrix, labels: raw) {
+            let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols, columns: binary ? nil : matrix.columnNames, of: name)
             return (matrix, binary, y, top)
         }
         try checkProbabilities(name, matrix, binary: binary)
-        let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols)
+        let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols, columns: binary ? nil : matrix.columnNames, of: name)
         return (matrix, binary, y, TopLabel(probabilities: matrix, labels: y))
     }
 
@@ -69,9 +68,24 @@ extension Arguments {
 
     /// Class labels 0..<classes, one per row.
     /// `counted` says what the labels are counted against, for the length message: "the
-    /// probabilities have 3 rows" by default.
-    public func classLabels(_ name: String, rows: Int, classes: Int, counted: String? = nil) throws -> [Int] {
-        let y = try rawLabels(name)
+    /// probabilities have 3 rows" by default. `columns` are the names of the probability (or
+    /// logit) columns, when they have them, and `probabilities` the argument that holds them.
+    ///
+    /// Numbers are column positions. Text labels are never matched by guess: they are looked
+    /// up in `classes=` (when the builtin takes it and it is given), else among the class
+    /// names of the columns (`p_cat`, `logit_cat` and `cat` all name the class `cat`); with
+    /// neither, or a label that is not among them, the call is refused.
+    public func classLabels(_ name: String, rows: Int, classes: Int, counted: String? = nil, columns: [String]? = nil, of probabilities: String = "p") throws -> [Int] {
+        let y: [Double]
+        if case .vector(.strings(let text)) = try required(name) {
+            y = try textLabelPositions(name, text, classes: classes, columns: columns, of: probabilities)
+        } else {
+            y = try rawLabels(name)
+            if let columns, let named = ClassNames.numbered(columns), named != Array(0..<columns.count) {
+                throw invalid(name, "\(builtin.name)(): the columns of \(probabilities) are named for classes \(named.map(String.init).joined(separator: ", ")) (\(ClassNames.listed(columns))), so the numeric labels of \(name), which are column positions, are ambiguous",
+                              notes: ["put the columns in class order, e.g. select(t, [\(ClassNames.ordered(columns).map { "\"\($0)\"" }.joined(separator: ", "))])"])
+            }
+        }
         do {
             return try ProbabilityCheck.labels(y, rows: rows, classes: classes)
         } catch let problem as ProbabilityProblem {
@@ -89,16 +103,73 @@ extension Arguments {
         }
     }
 
-    /// Labels as numbers, unchecked. Text labels become positions in the sorted list of the
-    /// names present, as fit_logistic numbers its classes.
+    /// The class names given with `classes=`, when the builtin takes it and the caller gave it.
+    func declaredClassNames(classes: Int) throws -> [String]? {
+        guard builtin.parameters.contains(where: { $0.name == "classes" }), let v = value("classes"), !v.isNull else { return nil }
+        let names: [String]
+        switch v {
+        case .vector(.strings(let s)): names = s
+        case .vector(.numbers(let x)): names = x.map { NumberFormat.short($0) }
+        default: throw mismatch("classes", expected: "the class names in column order, such as [\"cat\", \"dog\"]")
+        }
+        guard names.count == classes else {
+            throw invalid("classes", "\(builtin.name)(): classes= names \(names.count) class\(names.count == 1 ? "" : "es") but the probabilities have \(classes) columns")
+        }
+        if let d = ClassNames.firstDuplicate(names) { throw invalid("classes", "\(builtin.name)(): classes= names '\(d)' twice") }
+        return names
+    }
+
+    /// Positions of text labels among the classes' names.
+    private func textLabelPositions(_ name: String, _ text: [String], classes: Int, columns: [String]?, of probabilities: String) throws -> [Double] {
+        let f = builtin.name
+        let present = Array(Set(text)).sorted()
+        let shown = present.prefix(4).map { "'\(Printable.text($0))'" }.joined(separator: ", ") + (present.count > 4 ? ", …" : "")
+        let names: [String]
+        let source: String
+        if let given = try declaredClassNames(classes: classes) {
+            names = given
+            source = "classes="
+        } else if let columns, let fromColumns = ClassNames.matching(columns, labels: Set(present)) {
+            names = fromColumns
+            source = "the column names of \(probabilities)"
+        } else if let columns {
+            let candidates = ClassNames.stripped(columns)
+            let missing = present.first { !candidates.contains($0) && !columns.contains($0) } ?? present[0]
+            var notes = ["the columns of \(probabilities) name the classes \(ClassNames.listed(candidates)); text labels must be among them"]
+            if builtin.parameters.contains(where: { $0.name == "classes" }) { notes.append("classes=[...] gives the class of each column in order") }
+            throw invalid(name, "\(f)(): the label '\(Printable.text(missing))' in \(name) is not the name of any column of \(probabilities)", notes: notes)
+        } else {
+            let isVector: Bool
+            if case .vector = value(probabilities) { isVector = true } else { isVector = false }
+            let takesClasses = builtin.parameters.contains { $0.name == "classes" }
+            var notes: [String] = []
+            if isVector {
+                if takesClasses { notes.append("\(probabilities) is one score per row (for class 1): give classes=[negative, positive] to say which label that is") }
+            } else {
+                let glob = probabilities.contains("logit") || builtin.parameters.first?.name == "logits" ? "logit_*" : "p_*"
+                notes.append("take \(probabilities) from columns named for their classes, such as select(t, \"\(glob)\") with columns \(glob.dropLast())cat, \(glob.dropLast())dog, …")
+                if takesClasses { notes.append("or give classes=[...], the class of each column of \(probabilities) in order") }
+            }
+            throw invalid(name, "\(f)(): \(name) holds text labels (\(shown)) but \(probabilities) does not say which \(isVector ? "label its scores are for" : "column is which class")", notes: notes)
+        }
+        let index = Dictionary(names.enumerated().map { ($1, Double($0)) }, uniquingKeysWith: { a, _ in a })
+        var out = [Double](repeating: 0, count: text.count)
+        for (i, label) in text.enumerated() {
+            guard let k = index[label] else {
+                throw invalid(name, "\(f)(): the label '\(Printable.text(label))' at position \(i) is not one of the classes \(ClassNames.listed(names)) (from \(source))")
+            }
+            out[i] = k
+        }
+        return out
+    }
+
+    /// Numeric or boolean labels as numbers, unchecked; text labels throw (they need class
+    /// names: ``classLabels(_:rows:classes:counted:columns:of:)`` resolves them).
     func rawLabels(_ name: String) throws -> [Double] {
         switch try required(name) {
         case .vector(.numbers(let v)): return v
         case .vector(.bools(let b)): return b.map { $0 ? 1 : 0 }
-        case .vector(.strings(let s)):
-            let names = Array(Set(s)).sorted()
-            let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Double($0)) })
-            return s.map { index[$0]! }
+        case .vector(.strings): throw invalid(name, "text labels need class names")
         case .number(let x): return [x]
         default: throw mismatch(name, expected: "class labels (a vector of whole numbers 0…K−1, or text)")
         }

@@ -31,6 +31,13 @@ public struct ModelValue: ObjectValue, Plottable {
         }
     }
 
+    /// The model's class names when they are text (its predictions' columns carry them, so
+    /// text labels find their columns by name), else nil.
+    static func textClasses(_ model: Model) -> [String]? {
+        let names = model.classes.compactMap { c -> String? in if case .string(let s) = c { return s } else { return nil } }
+        return names.count == model.classes.count && !names.isEmpty ? names : nil
+    }
+
     static func classesValue(_ classes: [JSONValue]) -> Value {
         Value(json: .array(classes))
     }
