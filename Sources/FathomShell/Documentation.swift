@@ -6,6 +6,10 @@ public enum Documentation {
         Help.markdownReference(.standard)
     }
 
+    public static func resultReference() -> String {
+        Help.markdownResults()
+    }
+
     public static func languageReference() -> String {
         "```text\n" + LanguageReference.text + "\n```"
     }

@@ -75,7 +75,42 @@ public enum Help {
             Topic(name: "language", summary: "expressions, vectors, tables, indexing, functions", text: LanguageReference.text),
             Topic(name: "commands", summary: "the : commands of the shell", text: commandsText),
             Topic(name: "keys", summary: "editing keys, history and completion", text: keysText),
+            Topic(name: "results", summary: "the fields of every kind of result", text: resultsText),
         ]
+    }
+
+    /// `:help results`: each result type with its fields, from the types' declarations (the
+    /// same ones that give field access and JSON).
+    static var resultsText: String {
+        var lines = ["Results: what analyses return. r.name reads a field, columns(r) lists them,",
+                     "--json prints them all (a model and a calibrator print their file format).", ""]
+        for t in ResultTypes.documentation {
+            lines.append(t.name)
+            lines += wrap(t.doc, width: 76).map { "  " + $0 }
+            let width = min(16, t.fields.map(\.name.count).max() ?? 0)
+            for f in t.fields {
+                let head = "    " + f.name.padding(width) + "  "
+                let body = wrap(f.doc, width: max(30, 78 - head.count))
+                lines.append(head + (body.first ?? ""))
+                lines += body.dropFirst().map { String(repeating: " ", count: head.count) + $0 }
+            }
+            lines.append("")
+        }
+        return lines.dropLast().joined(separator: "\n")
+    }
+
+    /// The Markdown reference of result types for the README.
+    public static func markdownResults() -> String {
+        var out: [String] = []
+        for t in ResultTypes.documentation {
+            out.append("#### `\(t.name)`")
+            out.append("")
+            out.append(t.doc)
+            out.append("")
+            for f in t.fields { out.append("- `\(f.name)` — \(f.doc)") }
+            out.append("")
+        }
+        return out.dropLast().joined(separator: "\n")
     }
 
     static var commandsText: String {

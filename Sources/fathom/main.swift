@@ -173,14 +173,15 @@ struct Docs: ParsableCommand {
         abstract: "Print generated documentation (the README's reference sections).",
         shouldDisplay: false)
 
-    @Argument(help: "builtins or language")
+    @Argument(help: "builtins, language or results")
     var section: String
 
     func run() throws {
         switch section {
         case "builtins": print(Documentation.builtinReference())
         case "language": print(Documentation.languageReference())
-        default: throw ValidationError("unknown section '\(section)': builtins or language")
+        case "results": print(Documentation.resultReference())
+        default: throw ValidationError("unknown section '\(section)': builtins, language or results")
         }
     }
 }

@@ -22,6 +22,11 @@ struct ReadmeTests {
         #expect(ReadmeTests.section("builtins") == Documentation.builtinReference() + "\n")
     }
 
+    @Test("the result reference is generated from the result declarations (run Scripts/update-readme)")
+    func results() {
+        #expect(ReadmeTests.section("results") == Documentation.resultReference() + "\n")
+    }
+
     @Test("the language reference is the one :help language shows (run Scripts/update-readme)")
     func language() {
         #expect(ReadmeTests.section("language") == Documentation.languageReference() + "\n")

@@ -103,7 +103,7 @@ public protocol OverlayPlottable: Plottable {
 }
 
 /// A figure as a value of the language.
-public struct FigureValue: ObjectValue, Plottable {
+public struct FigureValue: DeclaredResult, Plottable {
     public var content: Figure
 
     public init(_ figure: Figure) { content = figure }
@@ -114,18 +114,27 @@ public struct FigureValue: ObjectValue, Plottable {
 
     public var described: String { "a plot (\(content.kind))" }
 
-    public var fieldNames: [String] { ["kind", "title", "series", "points", "size"] }
-
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "kind": return .string(content.kind)
-        case "title": return content.title.map { .string($0) } ?? .null
-        case "series": return .number(Double(content.seriesCount))
-        case "points": return .number(Double(content.pointCount))
-        case "size": return .numbers([Double(content.width), Double(content.height)])
-        default: return nil
-        }
-    }
+    public static let resultName = "plot"
+    public static let resultDoc = "A plot: its data and layout, drawn when shown or saved (plot(x, to=\"f.png\"), save(x, \"f.svg\"))."
+    public static let fields: [ResultField<FigureValue>] = [
+        ResultField("kind", "what it shows: histogram, reliability diagram, ECDF comparison, …") { .string($0.content.kind) },
+        ResultField("title", "its title, or null") { f in f.content.title.map { .string($0) } ?? .null },
+        ResultField("series", "the number of series drawn") { .number(Double($0.content.seriesCount)) },
+        ResultField("points", "the number of points drawn") { .number(Double($0.content.pointCount)) },
+        ResultField("size", "width and height in pixels") { .numbers([Double($0.content.width), Double($0.content.height)]) },
+        ResultField("panels", "each panel's axis labels and series (style, label, x, y)") { f in
+            .list(f.content.panels.map { p in
+                .record(Record([
+                    ("xlabel", p.xlabel.map { .string($0) } ?? .null),
+                    ("ylabel", p.ylabel.map { .string($0) } ?? .null),
+                    ("series", .list(p.series.map { s in
+                        .record(Record([("style", .string(s.style.rawValue)), ("label", s.label.map { .string($0) } ?? .null),
+                                        ("x", .numbers(s.x)), ("y", .numbers(s.y))]))
+                    })),
+                ]))
+            })
+        },
+    ]
 
     /// The one line a plot shows where it cannot be drawn (batch mode, plots off).
     public func renderText(_ options: RenderOptions) -> String {
@@ -136,21 +145,4 @@ public struct FigureValue: ObjectValue, Plottable {
         return head + "; plot(_\(cell), to=\"plot.png\") writes it"
     }
 
-    public func json() -> JSONValue {
-        .object([
-            ("plot", .string(content.kind)),
-            ("title", content.title.map { .string($0) } ?? .null),
-            ("size", .array([.number(Double(content.width)), .number(Double(content.height))])),
-            ("panels", .array(content.panels.map { p in
-                .object([
-                    ("xlabel", p.xlabel.map { .string($0) } ?? .null),
-                    ("ylabel", p.ylabel.map { .string($0) } ?? .null),
-                    ("series", .array(p.series.map { s in
-                        .object([("style", .string(s.style.rawValue)), ("label", s.label.map { .string($0) } ?? .null),
-                                 ("x", .array(s.x.map { .number($0) })), ("y", .array(s.y.map { .number($0) }))])
-                    })),
-                ])
-            })),
-        ])
-    }
 }

@@ -5,7 +5,7 @@ import FathomCore
 
 /// A fitted calibrator as a value: prints its parameters, applies with `calibrate`, saves and
 /// loads as JSON, and plots its map (before → after).
-public struct CalibratorValue: ObjectValue, Plottable {
+public struct CalibratorValue: DeclaredResult, FileFormatResult, Plottable {
     public let calibrator: Calibrator
     /// Top-label confidence before and after on the data it was fitted on (empty when loaded).
     let before: [Double]
@@ -25,40 +25,26 @@ public struct CalibratorValue: ObjectValue, Plottable {
     public var typeName: String { "calibrator" }
     public var described: String { "a \(calibrator.name) calibrator" }
 
-    public var fieldNames: [String] {
-        var names = ["method", "classes", "input"]
-        switch calibrator.method {
-        case .temperature: names.append("temperature")
-        case .vectorScaling: names += ["w", "b"]
-        case .platt: names += ["A", "B"]
-        case .beta: names += ["a", "b", "c"]
-        case .isotonic: names.append("maps")
-        case .histogram: names += ["bins", "values"]
-        }
-        if nll != nil { names += ["nll_before", "nll_after"] }
-        return names
-    }
+    public static let resultName = "calibrator"
+    public static let resultDoc = "A fitted recalibration map (temperature, vector_scaling, platt, beta_calibration, isotonic, histogram_binning): apply it with calibrate(cal, x). Besides the fields below it has its method's parameters: temperature; w and b (vector scaling); A and B (Platt); a, b and c (beta); maps (isotonic: x and y of each class's map); bins and values (histogram binning); and nll_before and nll_after when fitted here. Its JSON is Fathom's calibrator file format."
+    public static let fields: [ResultField<CalibratorValue>] = [
+        ResultField("method", "temperature, vector_scaling, platt, beta, isotonic or histogram") { .string($0.calibrator.name) },
+        ResultField("classes", "the number of classes it was fitted on") { .number(Double($0.calibrator.classes)) },
+        ResultField("input", "what it reads: logits, probabilities or scores") { .string($0.calibrator.input.rawValue) },
+    ]
 
-    public func field(_ name: String) -> Value? {
-        switch (name, calibrator.method) {
-        case ("method", _): return .string(calibrator.name)
-        case ("classes", _): return .number(Double(calibrator.classes))
-        case ("input", _): return .string(calibrator.input.rawValue)
-        case ("temperature", .temperature(let t)): return .number(t)
-        case ("w", .vectorScaling(let w, _)): return .numbers(w)
-        case ("b", .vectorScaling(_, let b)): return .numbers(b)
-        case ("A", .platt(let a, _)): return .number(a)
-        case ("B", .platt(_, let b)): return .number(b)
-        case ("a", .beta(let a, _, _)): return .number(a)
-        case ("b", .beta(_, let b, _)): return .number(b)
-        case ("c", .beta(_, _, let c)): return .number(c)
-        case ("maps", .isotonic(let fits)): return .list(fits.map { .record(Record([("x", .numbers($0.x)), ("y", .numbers($0.y))])) })
-        case ("bins", .histogram(let b, _)): return .number(Double(b))
-        case ("values", .histogram(_, let v)): return .list(v.map { .numbers($0) })
-        case ("nll_before", _): return nll.map { .number($0.before) }
-        case ("nll_after", _): return nll.map { .number($0.after) }
-        default: return nil
+    public var extraFields: [(name: String, value: Value)] {
+        var extra: [(name: String, value: Value)]
+        switch calibrator.method {
+        case .temperature(let t): extra = [("temperature", .number(t))]
+        case .vectorScaling(let w, let b): extra = [("w", .numbers(w)), ("b", .numbers(b))]
+        case .platt(let a, let b): extra = [("A", .number(a)), ("B", .number(b))]
+        case .beta(let a, let b, let c): extra = [("a", .number(a)), ("b", .number(b)), ("c", .number(c))]
+        case .isotonic(let fits): extra = [("maps", .list(fits.map { .record(Record([("x", .numbers($0.x)), ("y", .numbers($0.y))])) }))]
+        case .histogram(let b, let v): extra = [("bins", .number(Double(b))), ("values", .list(v.map { .numbers($0) }))]
         }
+        if let nll { extra += [("nll_before", .number(nll.before)), ("nll_after", .number(nll.after))] }
+        return extra
     }
 
     public func renderText(_ options: RenderOptions) -> String {

@@ -1,7 +1,7 @@
 import FathomCore
 
 /// A drift report: one test per column, corrected for testing many, sorted by effect size.
-public struct DriftValue: ObjectValue, Plottable {
+public struct DriftValue: DeclaredResult, Plottable {
     struct Row: Sendable {
         var column: String
         var test: String
@@ -22,7 +22,17 @@ public struct DriftValue: ObjectValue, Plottable {
 
     public var typeName: String { "drift" }
     public var described: String { "a drift report (\(rows.count) columns)" }
-    public var fieldNames: [String] { ["table", "drifted", "reject", "alpha", "correction", "meaning"] }
+    public static let resultName = "drift"
+    public static let resultDoc = "A drift report (drift, bbsd): one two-sample test per column, corrected for testing many, sorted by effect size."
+    public static let fields: [ResultField<DriftValue>] = [
+        ResultField("title", "what was compared and how") { .string($0.title) },
+        ResultField("table", "per column: column, test, statistic, pvalue, adjusted (for multiplicity), effect, flagged, n_a, n_b") { .table($0.table) },
+        ResultField("drifted", "the flagged columns, largest effect first") { .strings($0.rows.filter(\.flagged).map(\.column)) },
+        ResultField("reject", "whether any column drifted") { .bool($0.rows.contains { $0.flagged }) },
+        ResultField("alpha", "the family-wise (bonferroni) or false-discovery (bh) level") { .number($0.alpha) },
+        ResultField("correction", "bonferroni or bh") { .string($0.correction) },
+        ResultField("meaning", "one sentence saying what was found") { .string($0.meaning) },
+    ]
 
     var table: Table {
         Table([
@@ -34,17 +44,6 @@ public struct DriftValue: ObjectValue, Plottable {
         ])
     }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "table": return .table(table)
-        case "drifted": return .strings(rows.filter(\.flagged).map(\.column))
-        case "reject": return .bool(rows.contains { $0.flagged })
-        case "alpha": return .number(alpha)
-        case "correction": return .string(correction)
-        case "meaning": return .string(meaning)
-        default: return nil
-        }
-    }
 
     public func renderText(_ options: RenderOptions) -> String {
         var shown = table
@@ -55,10 +54,6 @@ public struct DriftValue: ObjectValue, Plottable {
         return text
     }
 
-    public func json() -> JSONValue {
-        .object([("title", .string(title)), ("alpha", .number(alpha)), ("correction", .string(correction)), ("meaning", .string(meaning)),
-                 ("table", Value.table(table).json())])
-    }
 
     public func figure() throws -> Figure {
         let top = Array(rows.prefix(30))

@@ -2,7 +2,7 @@ import FathomCore
 
 /// A classifier as a value of the language: prints a summary, has fields, saves as Fathom's
 /// JSON model format.
-public struct ModelValue: ObjectValue, Plottable {
+public struct ModelValue: DeclaredResult, FileFormatResult, Plottable {
     public let model: Model
 
     public init(_ model: Model) { self.model = model }
@@ -11,25 +11,24 @@ public struct ModelValue: ObjectValue, Plottable {
 
     public var described: String { "\(model.kind == .mlp ? "an" : "a") \(model.kind.rawValue) model (\(model.inputCount) inputs, \(model.classCount) classes)" }
 
-    public var fieldNames: [String] { ["kind", "classes", "features", "inputs", "layers", "standardize", "training"] }
-
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "kind": return .string(model.kind.rawValue)
-        case "classes": return ModelValue.classesValue(model.classes)
-        case "features": return model.features.map { .strings($0) } ?? .null
-        case "inputs": return .number(Double(model.inputCount))
-        case "layers":
-            return .list(model.layers.map { l in
+    public static let resultName = "model"
+    public static let resultDoc = "A classifier (fit_logistic, fit_mlp, finetune, or load of a model file): predict(m, X) gives probabilities, logits(m, X) the scores before softmax. Its JSON is Fathom's model file format (docs/model-format.md)."
+    public static let fields: [ResultField<ModelValue>] = [
+        ResultField("kind", "softmax-regression or mlp") { .string($0.model.kind.rawValue) },
+        ResultField("classes", "the class names, in column order of its predictions") { ModelValue.classesValue($0.model.classes) },
+        ResultField("features", "the feature columns it reads from a table, or null") { m in m.model.features.map { .strings($0) } ?? .null },
+        ResultField("inputs", "the number of features") { .number(Double($0.model.inputCount)) },
+        ResultField("layers", "each layer's weights, bias and activation") { m in
+            .list(m.model.layers.map { l in
                 .record(Record([("weights", .matrix(l.weights)), ("bias", .numbers(l.bias)), ("activation", .string(l.activation.rawValue))]))
             })
-        case "standardize":
-            guard let s = model.standardize else { return .null }
+        },
+        ResultField("standardize", "the mean and scale applied to inputs first, or null") { m in
+            guard let s = m.model.standardize else { return .null }
             return .record(Record([("mean", .numbers(s.mean)), ("scale", .numbers(s.scale))]))
-        case "training": return model.training.map { Value(json: $0) } ?? .null
-        default: return nil
-        }
-    }
+        },
+        ResultField("training", "how it was fitted (and fine-tuned: the curves plot(m) draws), or null") { m in m.model.training.map { Value(json: $0) } ?? .null },
+    ]
 
     /// The model's class names when they are text (its predictions' columns carry them, so
     /// text labels find their columns by name), else nil.

@@ -2,7 +2,7 @@ import FathomCore
 
 /// An estimate of the target class prior under label shift (BBSE or EM), with the importance
 /// weights it implies.
-public struct PriorShiftValue: ObjectValue, Plottable {
+public struct PriorShiftValue: DeclaredResult, Plottable {
     let method: String
     let classNames: [String]
     let sourcePrior: [Double]
@@ -16,8 +16,20 @@ public struct PriorShiftValue: ObjectValue, Plottable {
 
     public var typeName: String { "prior_shift" }
     public var described: String { "a label-shift estimate (\(method))" }
-    public var fieldNames: [String] {
-        ["method", "source_prior", "target_prior", "weights", "table", "meaning", "warning"] + (interval == nil ? [] : ["lower", "upper"]) + extra.map(\.0)
+    public static let resultName = "prior_shift"
+    public static let resultDoc = "A label-shift estimate (bbse, mlls): the target's class prior estimated from the model's outputs alone, and the weights that correct for it. With ci= it also has lower and upper (per class); bbse adds confusion, condition and soft, mlls iterations and calibrate."
+    public static let fields: [ResultField<PriorShiftValue>] = [
+        ResultField("method", "bbse (hard or soft) or mlls") { .string($0.method) },
+        ResultField("source_prior", "the class shares in the labelled source data") { .numbers($0.sourcePrior) },
+        ResultField("target_prior", "the estimated class shares in the target") { .numbers($0.targetPrior) },
+        ResultField("weights", "target / source prior per class, for weights= and reweight()") { .numbers($0.weights) },
+        ResultField("table", "class, source, target (lower, upper), weight") { .table($0.table) },
+        ResultField("meaning", "one sentence saying what moved") { .string($0.meaning) },
+        ResultField("warning", "a caution (an ill-conditioned confusion matrix), or null") { v in v.warning.map { .string($0) } ?? .null },
+    ]
+
+    public var extraFields: [(name: String, value: Value)] {
+        (interval.map { [("lower", Value.numbers($0.lower)), ("upper", Value.numbers($0.upper))] } ?? []) + extra.map { ($0.0, $0.1) }
     }
 
     var table: Table {
@@ -27,20 +39,6 @@ public struct PriorShiftValue: ObjectValue, Plottable {
         return Table(pairs)
     }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "method": return .string(method)
-        case "source_prior": return .numbers(sourcePrior)
-        case "target_prior": return .numbers(targetPrior)
-        case "weights": return .numbers(weights)
-        case "table": return .table(table)
-        case "meaning": return .string(meaning)
-        case "warning": return warning.map { .string($0) } ?? .null
-        case "lower": return interval.map { .numbers($0.lower) }
-        case "upper": return interval.map { .numbers($0.upper) }
-        default: return extra.first { $0.0 == name }?.1
-        }
-    }
 
     public func renderText(_ options: RenderOptions) -> String {
         var text = "label shift (\(method))\n" + Value.table(table).renderText(options) + "\n" + meaning
@@ -48,12 +46,6 @@ public struct PriorShiftValue: ObjectValue, Plottable {
         return text
     }
 
-    public func json() -> JSONValue {
-        var members: [(String, JSONValue)] = [("method", .string(method)), ("table", Value.table(table).json()), ("meaning", .string(meaning)),
-                                             ("warning", warning.map { .string($0) } ?? .null)]
-        for (k, v) in extra { members.append((k, v.json())) }
-        return .object(members)
-    }
 
     public func figure() throws -> Figure {
         var figure = TestResultValue.groupedBars(names: classNames, a: sourcePrior, b: targetPrior, labels: ["source prior", "estimated target prior"],
@@ -73,7 +65,7 @@ public struct PriorShiftValue: ObjectValue, Plottable {
 }
 
 /// Did the model get worse on the target, not only the data move?
-public struct HarmValue: ObjectValue {
+public struct HarmValue: DeclaredResult {
     typealias Row = (metric: String, source: Double, target: Double, change: Double, lower: Double, upper: Double, delta: Double?, verdict: String?)
     let rows: [Row]
     let level: Double
@@ -84,7 +76,15 @@ public struct HarmValue: ObjectValue {
 
     public var typeName: String { "harm" }
     public var described: String { "a harm assessment" }
-    public var fieldNames: [String] { ["table", "harmful", "shifted", "shift_test", "meaning"] }
+    public static let resultName = "harm"
+    public static let resultDoc = "A harm assessment (harm): whether the data moved, and whether the model got worse by more than δ, metric by metric, with intervals."
+    public static let fields: [ResultField<HarmValue>] = [
+        ResultField("table", "metric, source, target, change, lower, upper, delta, verdict (exceeded, within, inconclusive)") { .table($0.table) },
+        ResultField("harmful", "whether any change exceeded its tolerance") { .bool($0.harmful) },
+        ResultField("shifted", "whether the model's outputs moved (black-box shift detection)") { .bool($0.shift.rows.contains { $0.flagged }) },
+        ResultField("shift_test", "the black-box shift detection report (a drift result)") { .object($0.shift) },
+        ResultField("meaning", "one sentence: did the data move, and did it hurt") { .string($0.meaning) },
+    ]
 
     var table: Table {
         Table([
@@ -104,16 +104,6 @@ public struct HarmValue: ObjectValue {
         return "inconclusive"
     }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "table": return .table(table)
-        case "harmful": return .bool(harmful)
-        case "shifted": return .bool(shift.rows.contains { $0.flagged })
-        case "shift_test": return .object(shift)
-        case "meaning": return .string(meaning)
-        default: return nil
-        }
-    }
 
     public func renderText(_ options: RenderOptions) -> String {
         func n(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }
@@ -130,7 +120,4 @@ public struct HarmValue: ObjectValue {
         return lines.joined(separator: "\n") + "\n" + meaning
     }
 
-    public func json() -> JSONValue {
-        .object([("table", Value.table(table).json()), ("harmful", .bool(harmful)), ("shifted", .bool(shift.rows.contains { $0.flagged })), ("meaning", .string(meaning))])
-    }
 }

@@ -1,7 +1,7 @@
 import FathomCore
 
 /// The risk–coverage curve of a monitor.
-public struct RiskCoverageValue: ObjectValue, OverlayPlottable {
+public struct RiskCoverageValue: DeclaredResult, OverlayPlottable {
     let coverage: [Double]
     let risk: [Double]
     let aurc: Double
@@ -10,17 +10,16 @@ public struct RiskCoverageValue: ObjectValue, OverlayPlottable {
 
     public var typeName: String { "risk_coverage" }
     public var described: String { "a risk–coverage curve (\(coverage.count) points)" }
-    public var fieldNames: [String] { ["table", "aurc", "coverage", "risk"] }
-
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "aurc": return .number(aurc)
-        case "coverage": return .numbers(coverage)
-        case "risk": return .numbers(risk)
-        case "table": return .table(Table([("coverage", .numbers(coverage)), ("risk", .numbers(risk)), ("threshold", .numbers(scores))]))
-        default: return nil
-        }
-    }
+    public static let resultName = "risk_coverage"
+    public static let resultDoc = "A risk–coverage curve (risk_coverage): answering the most confident examples first, the error rate among those answered at each coverage."
+    public static let fields: [ResultField<RiskCoverageValue>] = [
+        ResultField("aurc", "the area under the risk–coverage curve (lower is better)") { .number($0.aurc) },
+        ResultField("coverage", "the share of examples answered at each step") { .numbers($0.coverage) },
+        ResultField("risk", "the error rate among the answered examples at each step") { .numbers($0.risk) },
+        ResultField("table", "coverage, risk and the score threshold at each step") {
+            .table(Table([("coverage", .numbers($0.coverage)), ("risk", .numbers($0.risk)), ("threshold", .numbers($0.scores))]))
+        },
+    ]
 
     public func renderText(_ options: RenderOptions) -> String {
         let at = [0.5, 0.8, 0.9, 1.0].map { c -> String in
@@ -30,9 +29,6 @@ public struct RiskCoverageValue: ObjectValue, OverlayPlottable {
         return "risk–coverage over \(coverage.count) examples: AURC \(NumberFormat.short(aurc, digits: options.digits)); risk at coverage " + at.joined(separator: ", ")
     }
 
-    public func json() -> JSONValue {
-        .object([("aurc", .number(aurc)), ("coverage", .array(coverage.map { .number($0) })), ("risk", .array(risk.map { .number($0) }))])
-    }
 
     /// At most about 2000 points along the curve (it is drawn, not read).
     func thinned() -> (x: [Double], y: [Double]) {

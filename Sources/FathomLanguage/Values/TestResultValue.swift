@@ -4,7 +4,7 @@ import FathomCore
 /// effect size, the sample sizes, and a sentence saying what it means. Each test adds its own
 /// fields (where the KS gap is, the kernel width, the degrees of freedom, …) and knows its
 /// picture.
-public struct TestResultValue: ObjectValue, Plottable {
+public struct TestResultValue: DeclaredResult, Plottable {
     /// What plot() draws.
     enum Picture: Sendable {
         /// Both ECDFs (sorted samples), the largest gap marked at `location` (KS).
@@ -39,22 +39,23 @@ public struct TestResultValue: ObjectValue, Plottable {
 
     public var typeName: String { "test" }
     public var described: String { "a \(title) result" }
-    public var fieldNames: [String] { ["test", "statistic", "pvalue", "reject", "alpha", "effect", "n", "method", "meaning"] + extra.map(\.0) }
+    public static let resultName = "test"
+    public static let resultDoc = "A two-sample test (ks, cvm, ad, chisq, psi, mmd, energy, c2st): the statistic, its p-value and the decision at α, an effect size and a sentence saying what it means. Each test adds its own fields after these (where the KS gap is, the kernel bandwidth, the degrees of freedom, …)."
+    public static let fields: [ResultField<TestResultValue>] = [
+        ResultField("test", "the builtin that made it: ks, cvm, ad, chisq, psi, mmd, energy or c2st") { .string($0.test) },
+        ResultField("title", "the test's full name") { .string($0.title) },
+        ResultField("statistic", "the test statistic") { .number($0.statistic) },
+        ResultField("pvalue", "the p-value (null for psi, which has none)") { r in r.pvalue.map { .number($0) } ?? .null },
+        ResultField("reject", "whether it rejects \"no difference\" at alpha (psi: PSI > 0.25)") { .bool($0.reject) },
+        ResultField("alpha", "the level of the decision") { .number($0.alpha) },
+        ResultField("effect", "the effect size (effect_name says which)") { .number($0.effect) },
+        ResultField("effect_name", "what the effect size is") { .string($0.effectName) },
+        ResultField("n", "the sample sizes") { .numbers($0.sizes.map(Double.init)) },
+        ResultField("method", "how the p-value was found: exact, asymptotic, N permutations, …") { .string($0.method) },
+        ResultField("meaning", "one sentence saying what the test found") { .string($0.meaning) },
+    ]
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "test": return .string(test)
-        case "statistic": return .number(statistic)
-        case "pvalue": return pvalue.map { .number($0) } ?? .null
-        case "reject": return .bool(reject)
-        case "alpha": return .number(alpha)
-        case "effect": return .number(effect)
-        case "n": return .numbers(sizes.map(Double.init))
-        case "method": return .string(method)
-        case "meaning": return .string(meaning)
-        default: return extra.first { $0.0 == name }?.1
-        }
-    }
+    public var extraFields: [(name: String, value: Value)] { extra.map { ($0.0, $0.1) } }
 
     public func renderText(_ options: RenderOptions) -> String {
         func n(_ x: Double) -> String { NumberFormat.short(x, digits: options.digits) }
@@ -65,15 +66,6 @@ public struct TestResultValue: ObjectValue, Plottable {
         return line + "\n" + meaning
     }
 
-    public func json() -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("test", .string(test)), ("statistic", .number(statistic)), ("pvalue", pvalue.map { .number($0) } ?? .null),
-            ("reject", .bool(reject)), ("alpha", .number(alpha)), ("effect", .number(effect)), ("effect_name", .string(effectName)),
-            ("n", .array(sizes.map { .number(Double($0)) })), ("method", .string(method)), ("meaning", .string(meaning)),
-        ]
-        for (k, v) in extra { members.append((k, v.json())) }
-        return .object(members)
-    }
 
     public func figure() throws -> Figure {
         func short(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }

@@ -1,0 +1,76 @@
+import FathomCore
+
+/// One field of a result type: its name, what it holds, and how it is read. A result type
+/// lists its fields once; field access (`r.name`), completion, `fields(r)`, the JSON form and
+/// the help page all come from that list, so they cannot disagree.
+public struct ResultField<Owner>: Sendable {
+    public let name: String
+    public let doc: String
+    let read: @Sendable (Owner) -> Value
+
+    public init(_ name: String, _ doc: String, _ read: @escaping @Sendable (Owner) -> Value) {
+        self.name = name
+        self.doc = doc
+        self.read = read
+    }
+}
+
+/// A result type declared once: its name in messages and help, a sentence on what it is, and
+/// its fields.
+public protocol DeclaredResult: ObjectValue {
+    /// The name help lists it under ("forecast", "test").
+    static var resultName: String { get }
+    /// One sentence: what the result says.
+    static var resultDoc: String { get }
+    static var fields: [ResultField<Self>] { get }
+    /// Fields only some values have (a test's own extras), after the declared ones.
+    var extraFields: [(name: String, value: Value)] { get }
+}
+
+extension DeclaredResult {
+    public var extraFields: [(name: String, value: Value)] { [] }
+
+    public var fieldNames: [String] { Self.fields.map(\.name) + extraFields.map(\.name) }
+
+    public func field(_ name: String) -> Value? {
+        if let f = Self.fields.first(where: { $0.name == name }) { return f.read(self) }
+        return extraFields.first { $0.name == name }?.value
+    }
+
+    /// Every field, in order, with its value's JSON.
+    public func json() -> JSONValue {
+        .object(Self.fields.map { ($0.name, $0.read(self).json()) } + extraFields.map { ($0.name, $0.value.json()) })
+    }
+}
+
+/// The documentation of a result type, as help and the reference show it.
+public struct ResultDocumentation: Sendable {
+    public let name: String
+    public let doc: String
+    public let fields: [(name: String, doc: String)]
+    /// Whether its JSON is a file format (a model, a calibrator) rather than its fields.
+    public let jsonIsFileFormat: Bool
+}
+
+/// A result type whose JSON is a documented file format (written by `save`, read by `load`)
+/// rather than its fields.
+public protocol FileFormatResult {}
+
+/// Every result type of the language, for help, the reference and the tests that hold each
+/// type's fields, field access and JSON to one declaration.
+public enum ResultTypes {
+    public static let registered: [any DeclaredResult.Type] = [
+        ModelValue.self, CalibratorValue.self, TestResultValue.self, DriftValue.self, PriorShiftValue.self, HarmValue.self,
+        RiskCoverageValue.self, FigureValue.self,
+    ]
+
+    public static var documentation: [ResultDocumentation] {
+        registered.map { t in
+            ResultDocumentation(name: t.resultName, doc: t.resultDoc, fields: t.fieldDocs, jsonIsFileFormat: t is any FileFormatResult.Type)
+        }
+    }
+}
+
+extension DeclaredResult {
+    static var fieldDocs: [(name: String, doc: String)] { fields.map { ($0.name, $0.doc) } }
+}
