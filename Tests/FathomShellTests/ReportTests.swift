@@ -262,7 +262,9 @@ struct ReportTests {
         """)
     }
 
-    @Test("HTML and Markdown: a report of 100 000-character hostile prose lines is written in under 2 s, without a crash")
+    /// The renderer's own bound (< 2 s a line) is MarkdownTests'; this runs the whole binary,
+    /// seven such lines, on a shared machine: 10 s still catches quadratic time (hours here).
+    @Test("HTML and Markdown: a report of 100 000-character hostile prose lines is written in seconds, without a crash")
     func hostileProse() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -273,7 +275,7 @@ struct ReportTests {
             let r = try Child(["run", "s.fathom", "--report", report], directory: dir.path).communicate("")
             let elapsed = ContinuousClock.now - start
             #expect(r.status == 0, "\(report): \(r.stderr.suffix(500))")
-            #expect(elapsed < .seconds(2), "\(report): \(elapsed)")
+            #expect(elapsed < .seconds(10), "\(report): \(elapsed)")
         }
         let html = try String(contentsOfFile: dir.appendingPathComponent("s.html").path, encoding: .utf8)
         #expect(html.contains(String(repeating: "[", count: 1000)))
