@@ -125,4 +125,38 @@ struct MarkdownTests {
         #expect(html.components(separatedBy: "<blockquote>").count - 1 == Markdown.maxDepth)
         #expect(html.contains("&gt; &gt; deep"))
     }
+
+    @Test("random Markdown-heavy text: no crash, and only the renderer's own tags and safe URLs come out")
+    func randomText() {
+        let alphabet = Array("[]()<>!*_`$&#;:/\\\"' -+=.1aZé\n\tjavascript:data:image/png,http://x")
+        let allowed: Set<String> = ["p", "em", "strong", "code", "pre", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
+                                    "ul", "ol", "li", "blockquote", "hr", "br", "span"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        for _ in 0..<3_000 {
+            let text = String((0..<(next() % 120)).map { _ in alphabet[next() % alphabet.count] })
+            let html = Array(Markdown.html(text).utf8)
+            var i = 0
+            while i < html.count {
+                guard html[i] == UInt8(ascii: "<") else { i += 1; continue }
+                guard let tag = InlineSVG.Tag.parse(html, at: i) else {
+                    Issue.record("a bare < in \(text.debugDescription)"); break
+                }
+                #expect(allowed.contains(tag.name), "<\(tag.name)> from \(text.debugDescription)")
+                for (name, value) in tag.attributes {
+                    #expect(["href", "src", "alt", "title", "class", "start"].contains(name), "\(name)= from \(text.debugDescription)")
+                    if name == "href" || name == "src" {
+                        #expect(Markdown.Inline.isAllowed(value, image: name == "src"), "\(name)= from \(text.debugDescription)")
+                    }
+                }
+                i = tag.end
+            }
+        }
+    }
 }
