@@ -12,7 +12,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +21,7 @@ let package = Package(
         ),
         .target(name: "FathomCore", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "FathomLanguage", dependencies: ["FathomCore"]),
-        .target(name: "FathomShell", dependencies: ["FathomLanguage", "FathomCore", "CLibEdit", .product(name: "Ink", package: "Ink")]),
+        .target(name: "FathomShell", dependencies: ["FathomLanguage", "FathomCore", "CLibEdit"]),
         .executableTarget(
             name: "fathom",
             dependencies: [

@@ -1,11 +1,24 @@
 # Installs the Debian packages Fathom needs when they are missing.
 # Sourced by Scripts/test and Scripts/fathom. Uses sudo when not root.
+# fathom_ensure_test_packages adds what only the tests need (Scripts/test).
 fathom_ensure_system_packages() {
     local missing=()
     pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
     pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
     command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
+    fathom_apt_install "${missing[@]}"
+}
+
+# What only the tests need: Chromium, which loads HTML reports to check that no script runs
+# (ReportBrowserTests). Used by Scripts/test, not by Scripts/fathom.
+fathom_ensure_test_packages() {
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || fathom_apt_install chromium
+}
+
+# Installs the given Debian packages (none: nothing to do), with sudo when not root.
+fathom_apt_install() {
+    local missing=("$@")
     [ ${#missing[@]} -eq 0 ] && return 0
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then

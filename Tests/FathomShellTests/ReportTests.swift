@@ -193,4 +193,91 @@ struct ReportTests {
         #expect(MarkdownReport.inline("a*b_[c]`<x>") == "a\\*b\\_\\[c\\]\\`\\<x\\>")
         #expect(HTMLReport.escape("<a href='x'>&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;")
     }
+
+    @Test("Markdown: plot links survive spaces, brackets, parentheses and <> in the report's name")
+    func markdownImagePaths() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = try write(dir, "s.fathom", "hist([1, 2, 3])\n")
+        let name = "my report [v2] (draft) <x>#1"
+        let r = try Child(["run", script, "--report", name + ".md"], directory: dir.path).communicate("")
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOfFile: dir.appendingPathComponent(name + ".md").path, encoding: .utf8)
+        let link = "my%20report%20%5Bv2%5D%20%28draft%29%20%3Cx%3E%231_files/cell-1.png"
+        #expect(md.contains("](\(link))\n"), "\(md)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name + "_files/cell-1.png").path))
+        // A CommonMark renderer reads it as one image whose source decodes to that file.
+        #expect(Markdown.html(md).contains("<img src=\"\(link)\" alt=\"histogram\" />"))
+        #expect(link.removingPercentEncoding == name + "_files/cell-1.png")
+    }
+
+    @Test("HTML: a Content-Security-Policy forbids scripts; prose's raw HTML and unsafe links arrive as text")
+    func htmlIsInert() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try write(dir, "s.fathom", """
+        #' # T <b>
+        #' z_0 … z_9, failure_probs, a_b_c <script>alert(1)</script> [x](javascript:alert(1))
+        1
+
+        """)
+        let r = try Child(["run", "s.fathom", "--report", "s.html"], directory: dir.path).communicate("")
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir.appendingPathComponent("s.html").path, encoding: .utf8)
+        #expect(html.contains("<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data: 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n"))
+        #expect(html.contains("<title>T &lt;b&gt;</title>"))
+        #expect(html.contains("<p>z_0 … z_9, failure_probs, a_b_c &lt;script&gt;alert(1)&lt;/script&gt; x</p>"))
+        #expect(!html.contains("javascript:"))
+    }
+
+    @Test("inline SVG keeps drawing elements only: no scripts, handlers, foreign content or outside links")
+    func svgSanitised() {
+        let svg = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <!DOCTYPE svg>
+        <svg width="10" height="10" onload="alert(1)" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+        <title>Gnuplot</title>
+        <script>alert(2)</script><script xlink:href="x.js"/>
+        <g id="a" onclick='alert(3)' style="fill:url(#grad)"><text>&lt;img src=x onerror=alert(4)> a &amp; b & c</text></g>
+        <foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><img src="x" onerror="alert(5)"/></div></foreignObject>
+        <use xlink:href="#a"/><use xlink:href="javascript:alert(6)"/><use href="http://evil/x.svg#a"/>
+        <rect fill="url(http://evil/p)" stroke="url(#a)" filter="&#117;rl(x)"/>
+        <!-- <script>alert(7)</script> --><![CDATA[<script>alert(8)</script>]]>
+        <a href="javascript:alert(9)"><text>link</text></a>
+        </svg>
+        trailing <script>alert(10)</script>
+        """
+        let out = HTMLReport.inlineSVG(svg, prefix: "c1-", title: "a <b> & c")
+        #expect(out == """
+        <svg width="10" height="10" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+        <title>a &lt;b&gt; &amp; c</title>
+
+        <g id="c1-a" style="fill:url(#c1-grad)"><text>&lt;img src=x onerror=alert(4)&gt; a &amp; b &amp; c</text></g>
+
+        <use xlink:href="#c1-a"/><use/><use/>
+        <rect stroke="url(#c1-a)"/>
+        &lt;script&gt;alert(8)&lt;/script&gt;
+
+        </svg>
+        """)
+    }
+
+    /// The renderer's own bound (< 2 s a line) is MarkdownTests'; this runs the whole binary,
+    /// seven such lines, on a shared machine: 10 s still catches quadratic time (hours here).
+    @Test("HTML and Markdown: a report of 100 000-character hostile prose lines is written in seconds, without a crash")
+    func hostileProse() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = ["[", "[](", "*a_", "`a``", "![", ">", "- "].map { "#' " + String(repeating: $0, count: 100_000 / $0.count) }
+        _ = try write(dir, "s.fathom", lines.joined(separator: "\n#'\n") + "\n1\n")
+        for report in ["s.html", "s.md"] {
+            let start = ContinuousClock.now
+            let r = try Child(["run", "s.fathom", "--report", report], directory: dir.path).communicate("")
+            let elapsed = ContinuousClock.now - start
+            #expect(r.status == 0, "\(report): \(r.stderr.suffix(500))")
+            #expect(elapsed < .seconds(10), "\(report): \(elapsed)")
+        }
+        let html = try String(contentsOfFile: dir.appendingPathComponent("s.html").path, encoding: .utf8)
+        #expect(html.contains(String(repeating: "[", count: 1000)))
+    }
 }

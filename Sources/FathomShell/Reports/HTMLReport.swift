@@ -1,9 +1,9 @@
 import FathomLanguage
-import Ink
 
-/// A report as one self-contained HTML file: prose rendered from Markdown by Ink, code and
-/// output escaped in `<pre>`, plots inline as SVG, a small stylesheet, no scripts and no
-/// outside resources.
+/// A report as one self-contained HTML file: prose rendered from Markdown by ``Markdown``
+/// (raw HTML escaped, only safe link schemes), code and output escaped in `<pre>`, plots
+/// inline as sanitised SVG, a small stylesheet, and a Content-Security-Policy that lets no
+/// script run and nothing be fetched.
 enum HTMLReport {
     /// The document; `svgs[n]` is cell n's plot as SVG, or the reason it could not be drawn.
     static func render(_ report: Report, svgs: [Int: Result<String, Diagnostic>]) -> String {
@@ -12,6 +12,7 @@ enum HTMLReport {
         <html lang="en">
         <head>
         <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="generator" content="Fathom \(FathomVersion.string)">
         <title>\(escape(report.title))</title>
@@ -39,11 +40,10 @@ enum HTMLReport {
             }
         }
         out += "</header>\n"
-        let parser = MarkdownParser()
         for block in report.blocks {
             switch block {
             case .prose(let text):
-                out += "<section class=\"prose\">\n" + parser.html(from: text) + "\n</section>\n"
+                out += "<section class=\"prose\">\n" + Markdown.html(text) + "\n</section>\n"
             case .cell(let cell):
                 let failed = cell.error != nil || cell.checks.contains { !$0.passed }
                 out += "<section class=\"cell\(failed ? " failed" : "")\" id=\"\(cell.anchor)\">\n"
@@ -73,6 +73,10 @@ enum HTMLReport {
         return out
     }
 
+    /// No scripts, no plug-ins, no fetches but the page's own images and data URLs (the
+    /// plots are inline), inline styles for the stylesheet and gnuplot's SVG.
+    static let contentSecurityPolicy = "default-src 'none'; img-src data: 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
     /// Text safe inside HTML elements and attribute values.
     static func escape(_ text: String) -> String {
         var out = ""
@@ -90,21 +94,12 @@ enum HTMLReport {
         return out
     }
 
-    /// gnuplot's SVG document as an element to inline: the XML prolog dropped, every id
-    /// prefixed with `prefix` (so several plots in one page do not share ids), the title
-    /// set to `title`, and sized by the stylesheet.
+    /// gnuplot's SVG document as an element to inline: sanitised by ``InlineSVG`` (the XML
+    /// prolog dropped, only drawing elements and attributes kept), every id prefixed with
+    /// `prefix` (so several plots in one page do not share ids), the title set to `title`,
+    /// and sized by the stylesheet.
     static func inlineSVG(_ document: String, prefix: String, title: String) -> String {
-        var text = document.suffix(from: "<svg")
-        for (from, to) in [
-            ("id='", "id='\(prefix)"), ("id=\"", "id=\"\(prefix)"),
-            ("href='#", "href='#\(prefix)"), ("href=\"#", "href=\"#\(prefix)"),
-            ("url(#", "url(#\(prefix)"),
-        ] {
-            text = text.replacingAll(from, with: to)
-        }
-        text = text.replacingAll("<title>Gnuplot</title>", with: "<title>\(escape(title))</title>")
-        while text.last == "\n" { text.removeLast() }
-        return text
+        InlineSVG.sanitize(document, prefix: prefix, title: title)
     }
 
     static let stylesheet = """
@@ -159,15 +154,5 @@ extension String {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The text from the first occurrence of `marker` on (all of it when absent).
-    func suffix(from marker: String) -> String {
-        let b = Array(utf8), t = Array(marker.utf8)
-        guard !t.isEmpty, b.count >= t.count else { return self }
-        for i in 0...(b.count - t.count) where b[i..<(i + t.count)].elementsEqual(t) {
-            return String(decoding: b[i...], as: UTF8.self)
-        }
-        return self
     }
 }

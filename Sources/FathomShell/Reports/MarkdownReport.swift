@@ -29,7 +29,7 @@ enum MarkdownReport {
                 if let (n, figure) = cell.figure {
                     switch images[n] {
                     case .success(let path)?:
-                        out += ["![\(inline(figure.title ?? figure.kind))](\(path))", ""]
+                        out += ["![\(inline(figure.title ?? figure.kind))](\(destination(path)))", ""]
                     case .failure(let d)?:
                         out += ["> *The plot of cell \(n) could not be drawn: \(inline(d.message)).*", ""]
                     case nil:
@@ -60,6 +60,24 @@ enum MarkdownReport {
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         return [fence + info] + text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [fence, ""]
+    }
+
+    /// A relative path as a link destination: every byte but letters, digits, `-._~` and `/`
+    /// percent-encoded, so that spaces, brackets, parentheses and `<>` in a report's name
+    /// cannot end or break the link.
+    static func destination(_ path: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Text for a line of Markdown: characters that would start markup escaped, line breaks
