@@ -236,3 +236,22 @@ struct ForecastBootstrapTests {
         #expect(figure.panels[0].series.contains { ($0.label ?? "").contains("95% bootstrap interval") })
     }
 }
+
+@Suite("Backtest errors on the score axis")
+struct BacktestScoreErrorTests {
+    /// Scores near −7 belong to p = exp(−e⁷) ≈ e^(−1097), which underflows to 0: the errors used
+    /// to be taken as log10 of those zeros, and every repetition was dropped as failed.
+    @Test("errors come from the scores where the probabilities underflow, and agree with log10 p where they do not")
+    func underflow() {
+        let scores = (0..<400).map { -7 - 0.002 * Double($0) + 0.3 * sin(Double($0)) }
+        let r = Backtest.evaluate(scores: scores, evaluation: Array(0..<100), deployment: Array(100..<400), k: 10, methods: [.gumbel])
+        #expect(r.forecasts[0] == 0 && r.truth == 0)
+        let e = Backtest.errors([r], method: 0)
+        #expect(e.count == 1)
+        let expected = (exp(-r.truthScore) - exp(-r.forecastScores[0])) / log(10.0)
+        #expect(agrees(e.first ?? .nan, expected, rel: 1e-15))
+        let ordinary = scores.map { $0 + 8 }
+        let o = Backtest.evaluate(scores: ordinary, evaluation: Array(0..<100), deployment: Array(100..<400), k: 10, methods: [.gumbel])
+        #expect(agrees(Backtest.errors([o], method: 0)[0], log10(o.forecasts[0]) - log10(o.truth), rel: 1e-12))
+    }
+}
