@@ -250,12 +250,8 @@ public enum ExtremeValue {
         let g = try gumbel ?? fitGumbel(x)
         var best: (theta: [Double], hessian: [[Double]], iterations: Int)?
         // From the Gumbel fit, nudged in ξ; the other way too if that fails or stalls.
-        let (lowest, highest) = (x.min()!, x.max()!)
         for xi0 in [0.05, -0.05] {
-            // σ raised, if need be, until the start lies inside the support 1 + ξ(x − μ)/σ > 0
-            // (a far outlier can put the Gumbel's σ outside it for one sign of ξ).
-            let sigma0 = max(g.parameters[1], 1.5 * xi0 * (g.parameters[0] - (xi0 > 0 ? lowest : highest)))
-            guard let r = try? optimise(start: [g.parameters[0], sigma0, xi0], logScale: [false, true, false],
+            guard let r = try? optimise(start: [g.parameters[0], g.parameters[1], xi0], logScale: [false, true, false],
                                         nll: { gevNLL(x, $0[0], $0[1], $0[2]) },
                                         gradient: { gevGradient(x, $0[0], $0[1], $0[2]) },
                                         both: { gevValueAndGradient(x, $0[0], $0[1], $0[2]) }) else { continue }
@@ -339,7 +335,7 @@ public enum ExtremeValue {
     /// level z, the likelihood maximised over the other parameters for each z, and the z where
     /// 2(ℓ_max − ℓ_prof(z)) reaches the χ²₁ quantile, bracketed outwards and then bisected.
     public static func profileInterval(_ fit: Fit, period: Double, confidence: Double) throws -> (lower: Double, upper: Double) {
-        guard fit.model != .gpd else { throw Problem.notConverged }
+        guard fit.model != .gpd, fit.model == .gumbel || fit.parameters[2] > -1 else { throw Problem.notConverged }
         let (level, _) = returnLevel(fit, period: period)
         // The χ²₁ quantile at the confidence level: the squared normal quantile.
         let chi = pow(SpecialFunctions.normalQuantile(0.5 + confidence / 2), 2)
