@@ -138,18 +138,19 @@ public struct ForecastValue: ObjectValue, Plottable {
             series.append(curve)
         }
         if let n, let q = scoreQuantile, let e = estimate {
-            var mark = Series(.linespoints, x: [q], y: [-log(n)], label: "forecast at n = \(NumberFormat.short(n, digits: 6)): p = \(short(e))")
-            mark.color = 3
-            series.append(mark)
+            // The level log(1/n), then the interval, then the forecast's mark over both.
+            var level = Series(.lines, x: [lo, hi], y: [-log(n), -log(n)], label: nil)
+            level.reference = true
+            series.append(level)
             if let b = bootstrap {
                 var interval = Series(.linespoints, x: [b.scoreLower, b.scoreUpper], y: [-log(n), -log(n)],
                                       label: "\(NumberFormat.percent(b.level)) bootstrap interval: p from \(short(b.lower)) to \(short(b.upper))")
                 interval.color = 4
                 series.append(interval)
             }
-            var level = Series(.lines, x: [lo, hi], y: [-log(n), -log(n)], label: nil)
-            level.reference = true
-            series.append(level)
+            var mark = Series(.linespoints, x: [q], y: [-log(n)], label: "forecast at n = \(NumberFormat.short(n, digits: 6)): p = \(short(e))")
+            mark.color = 3
+            series.append(mark)
         }
         if let t = truth, t > 0, t < 1, let n {
             var real = Series(.linespoints, x: [GumbelTail.score(t)], y: [-log(n)], label: "realised deployment maximum: p = \(short(t))")
