@@ -14,6 +14,10 @@ Files written (all documented in Tests/FathomCoreTests/Fixtures/tails/README.md)
                         return levels with delta-method and profile-likelihood intervals,
                         likelihood-ratio test; GPD on a Student-t sample; block maxima; mean excess
                         (+ evt-gev-10000.npy, evt-t4-2000.npy)
+    profile.json        profile-likelihood intervals of GEV and Gumbel return levels by brute force
+                        (heavy, light and near-Gumbel samples)
+    aggregate.json      forecast_aggregate's tail mean for tail rates 0.5 to 5000 (mpmath), and pools
+                        with large fitted tail rates
     elicitation.json    per-query (successes, trials) -> Jeffreys / MLE probabilities and scores
 
 Every reference value is {"value": ..., "source": "<exact call or formula>"}.
@@ -1424,6 +1428,206 @@ def build_evt():
 
 
 # ----------------------------------------------------------------------------------------------
+# E. brute-force profile-likelihood intervals of return levels (profile.json)
+
+SEED_PROFILE = {"heavy": 2301, "light": 2302, "near-gumbel": 2303}
+PROFILE_SAMPLES = [("heavy", 0.3, 60), ("light", -0.2, 60), ("near-gumbel", 0.01, 60)]
+PROFILE_PERIODS = [10, 100, 1000]
+PROFILE_XI_GRID = np.round(np.arange(-0.9, 1.5 + 1e-9, 0.1), 10)
+
+
+def brute_inner(x, z, ly, s_hat, model):
+    """min over (sigma, xi) of the NLL with mu = z - sigma*expm1(-xi*ly)/xi (Gumbel: mu = z +
+    sigma*ly, over sigma only), written plainly: for each xi of a grid, sigma = sigma_min(xi) +
+    exp(u) with u on a grid and then a bounded scalar search (sigma_min keeps every start inside
+    the support); Nelder-Mead from the three best (u, xi), then Nelder-Mead in (log sigma, xi)."""
+    lo, hi = float(np.min(x)), float(np.max(x))
+
+    def nll(s, xi):
+        if not (s > 0 and xi > -1):
+            return np.inf
+        if model == "gumbel" or xi == 0.0:
+            return gum_nll((z + s * ly, s), x) if model == "gumbel" else gev_nll((z + s * ly, s, 0.0), x)
+        return gev_nll((z - s * math.expm1(-xi * ly) / xi, s, xi), x)
+
+    def smin(xi):
+        return math.exp(xi * ly) * max(0.0, xi * (z - lo), xi * (z - hi))
+
+    def best_sigma(xi):
+        floor = smin(xi)
+        f = (lambda u: nll(floor + math.exp(u), xi))  # noqa: E731
+        grid = np.linspace(math.log(s_hat) - 12, math.log(s_hat) + 5, 69)
+        vals = np.array([f(u) for u in grid])
+        j = int(np.argmin(vals))
+        a, b = grid[max(j - 1, 0)], grid[min(j + 1, len(grid) - 1)]
+        r = optimize.minimize_scalar(f, bounds=(a, b), method="bounded", options={"xatol": 1e-12})
+        u = r.x if r.fun <= vals[j] else grid[j]
+        return min(r.fun, vals[j]), u
+
+    if model == "gumbel":
+        v, u = best_sigma(0.0)
+        r = optimize.minimize_scalar(lambda ls: nll(math.exp(ls), 0.0), bracket=(u - 0.01, u + 0.01), method="brent",
+                                     options={"xtol": 1e-14})
+        return min(v, r.fun)
+    cands = sorted((best_sigma(xi) + (xi,)) for xi in PROFILE_XI_GRID)
+    best = cands[0][0]
+    for v, u, xi in cands[:3]:
+        def g2(p):
+            return nll(smin(p[1]) + math.exp(p[0]), p[1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r1 = optimize.minimize(g2, [u, xi], method="Nelder-Mead",
+                                   options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000})
+            s1 = smin(r1.x[1]) + math.exp(r1.x[0])
+            r2 = optimize.minimize(lambda p: nll(math.exp(p[0]), p[1]), [math.log(s1), r1.x[1]], method="Nelder-Mead",
+                                   options={"xatol": 1e-11, "fatol": 1e-13, "maxiter": 20000})
+        best = min(best, r1.fun, r2.fun)
+    return best
+
+
+def brute_profile(x, model, theta, nll_min, T, se):
+    ly = math.log(-math.log1p(-1.0 / T))
+    zhat = gev_rl(theta, T) if model == "gev" else gum_rl(theta, T)
+    cache = {}
+
+    def dev(z):
+        if z not in cache:
+            with np.errstate(over="ignore"):  # tiny sigma on the grid: exp overflows to an infinite NLL
+                cache[z] = 2.0 * (brute_inner(x, z, ly, theta[1], model) - nll_min) - CHI2_95
+        return cache[z]
+
+    ends, grids = [], []
+    h = se / 8
+    for sgn in (-1, 1):
+        j, prev = 0, zhat
+        while True:
+            j += 1
+            z = zhat + sgn * j * h
+            if dev(z) >= 0:
+                break
+            prev = z
+            if j > 2000:
+                raise RuntimeError("no crossing")
+        root = optimize.brentq(dev, prev, z, xtol=1e-9 * max(1.0, abs(zhat)), rtol=1e-12) if sgn > 0 else \
+            optimize.brentq(dev, z, prev, xtol=1e-9 * max(1.0, abs(zhat)), rtol=1e-12)
+        ends.append(root)
+        grids.append(j)
+    return ends, grids, zhat
+
+
+def build_profile():
+    t0 = time.time()
+    doc = {"file": "profile.json", "generator": GENERATOR, "versions": VERSIONS,
+           "chi2_95_1df": ref(CHI2_95, "scipy.stats.chi2.ppf(0.95, 1)"),
+           "method": "brute force: the deviance 2(nll_prof(z) - nll_min) on a grid z = z_hat +/- j*se_delta/8 from the "
+                     "estimate outwards to its first crossing of chi2_95, then scipy.optimize.brentq on that grid cell. "
+                     "nll_prof(z): over a grid of xi (-0.9 to 1.5 by 0.1), sigma = sigma_min(xi) + exp(u) with "
+                     "sigma_min(xi) = y_T^xi max(0, xi (z - min x), xi (z - max x)) (inside the support) searched on a grid "
+                     "of u and then by a bounded scalar search; Nelder-Mead from the three best (u, xi), then in "
+                     "(log sigma, xi); xi > -1. Gumbel: over sigma only.",
+           "samples": []}
+    for name, xi, n in PROFILE_SAMPLES:
+        xs = gev_sample(SEED_PROFILE[name], n, 10.0, 2.0, xi)
+        entry = {"name": name, "truth": {"mu": 10.0, "sigma": 2.0, "xi": xi},
+                 "sample": {"values": xs.tolist()},
+                 "sample_source": "u = numpy.random.default_rng(%d).random(%d); x = 10 + 2*expm1(-xi*log(-log(u)))/xi"
+                                  % (SEED_PROFILE[name], n)}
+        for model in ("gev", "gumbel"):
+            if model == "gev":
+                c, loc, scale = stats.genextreme.fit(xs)
+                f = lambda th: gev_nll(th, xs)  # noqa: E731
+                g = lambda th: gev_grad(th, xs)  # noqa: E731
+                th, _ = refine(f, g, np.array([loc, scale, -c]))
+                names = ["mu", "sigma", "xi"]
+            else:
+                loc, scale = stats.gumbel_r.fit(xs)
+                f = lambda th: gum_nll(th, xs)  # noqa: E731
+                g = lambda th: gum_grad(th, xs)  # noqa: E731
+                th, _ = refine(f, g, np.array([loc, scale]))
+                names = ["mu", "sigma"]
+            nll = f(th)
+            _, _, Hr, _ = hessian_block(f, None, th, names, False)
+            V = np.linalg.inv(Hr)
+            rows = []
+            for T in PROFILE_PERIODS:
+                ly = math.log(-math.log1p(-1.0 / T))
+                if model == "gev":
+                    mu, s, x_ = th
+                    em = math.expm1(-x_ * ly)
+                    gr = np.array([1.0, em / x_, -s * em / x_ ** 2 - s * ly * math.exp(-x_ * ly) / x_])
+                else:
+                    gr = np.array([1.0, -ly])
+                se = float(math.sqrt(gr @ V @ gr))
+                ends, steps, zhat = brute_profile(xs, model, th, nll, T, se)
+                rows.append({"T": T, "z": ref(zhat, "the return level at the MLE"),
+                             "delta_se": ref(se, "sqrt(grad' V grad), V = inverse Richardson Hessian"),
+                             "profile_95": ref(ends, "brute force (see method)"), "grid_steps": steps})
+                log("profile %s %s T=%d z=%.6g [%.6g, %.6g] steps %s %.0fs" % (name, model, T, zhat, ends[0], ends[1], steps, time.time() - t0))
+            entry[model] = {"mle": ref(dict(zip(names, th.tolist())), "refined: Nelder-Mead -> BFGS -> Newton"),
+                            "nll": ref(nll, "at the MLE"), "return_levels": rows}
+        doc["samples"].append(entry)
+    return doc
+
+
+# ----------------------------------------------------------------------------------------------
+# F. the aggregate's tail mean over a wide range of tail rates (aggregate.json)
+
+AGG_LAMBDAS = [0.5, 1.0, 2.0, 5.0, 20.0, 100.0, 234.0, 236.0, 500.0, 1000.0, 2000.0, 5000.0]
+AGG_CS = [1e-6, 1e-3, 0.05, 0.5, 1.0, 3.0, 10.0, 50.0, 200.0, 700.0]
+AGG_POOL_LAMBDAS = [0.5, 5.0, 50.0, 235.0, 300.0, 1000.0, 5000.0]
+SEED_AGG = 2401
+
+
+def mp_tail_mean(lam, c):
+    """E[p] above psi_k under the fitted tail, Gamma(lam+1) c^-lam P(lam, c) = lam c^-lam gamma(lam, c)
+    (lower incomplete gamma), at 60 digits."""
+    with mp.workdps(60):
+        lm, cm = mp.mpf(lam), mp.mpf(c)
+        return lm * cm ** (-lm) * mp.gammainc(lm, 0, cm)
+
+
+def build_aggregate():
+    doc = {"file": "aggregate.json", "generator": GENERATOR, "versions": VERSIONS,
+           "tail_mean": [], "pools": []}
+    for lam in AGG_LAMBDAS:
+        for c in AGG_CS:
+            v = mp_tail_mean(lam, c)
+            with mp.workdps(60):
+                naive_overflows = bool(mp.loggamma(lam + 1) - lam * mp.log(c) > 709)
+            doc["tail_mean"].append({"lambda": lam, "c": c,
+                                     "value": ref(float(v), "mpmath (60 digits): lam * c^-lam * mpmath.gammainc(lam, 0, c)"),
+                                     "gamma_c_pow_overflows": naive_overflows})
+    rng = np.random.default_rng(SEED_AGG)
+    m, k = 300, 10
+    body = 0.05 * rng.random(m - k) ** 2
+    psi0 = score1(0.05)
+    for lam in AGG_POOL_LAMBDAS:
+        j = np.arange(1, k + 1, dtype=np.float64)
+        top_psi = psi0 + np.log(k / j) / lam
+        top = np.exp(-np.exp(-top_psi))
+        p = np.concatenate([top, body])
+        fit = gumbel_tail(p, k)
+        lam_fit = -fit["a"]
+        psik = float(fit["top"][k - 1])
+        c = math.exp(-psik)
+        et = mp_tail_mean(lam_fit, c)
+        mean_body = float(np.mean(p[fit["order"][k:]]))
+        with mp.workdps(60):
+            ep = (mp.mpf(m - k) / m) * mp.mpf(mean_body) + (mp.mpf(k) / m) * et
+            rows = [{"n": n, "log_prob_no_failure": ref(float(n * mp.log1p(-ep)), "n * log1p(-e_p), mpmath"),
+                     "aggregate": ref(float(-mp.expm1(n * mp.log1p(-ep))), "-expm1(n * log1p(-e_p)), mpmath")}
+                    for n in (1e3, 1e5, 1e7)]
+        doc["pools"].append({"lambda_design": lam, "m": m, "k": k, "pool": {"values": p.tolist()},
+                             "pool_source": "top k: p = exp(-exp(-psi)), psi_j = score(0.05) + log(k/j)/lambda; body: "
+                                            "0.05 * numpy.random.default_rng(%d).random(m - k)**2" % SEED_AGG,
+                             "lambda": ref(lam_fit, "-a of the gumbel (log(j/m)) fit"),
+                             "e_tail": ref(float(et), "mp_tail_mean(lambda, exp(-psi_k))"),
+                             "e_p": ref(float(ep), "((m-k)/m) * mean_body + (k/m) * e_tail"),
+                             "by_n": rows})
+    return doc
+
+
+# ----------------------------------------------------------------------------------------------
 # D. elicitation estimators
 
 
@@ -1461,10 +1665,21 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     sizes = {}
+    only = sys.argv[1:]
+    if only:
+        # python Scripts/make-fixtures-tails.py profile.json: regenerate only the files named
+        builders = {"tails.json": build_tails, "elicitation.json": build_elicitation, "evt.json": build_evt,
+                    "backtest.json": build_backtest, "profile.json": build_profile, "aggregate.json": build_aggregate}
+        for name in only:
+            sizes[name] = write_json(name, builders[name]())
+            log("%s %d bytes" % (name, sizes[name]))
+        return 0
     sizes["tails.json"] = write_json("tails.json", build_tails())
     sizes["elicitation.json"] = write_json("elicitation.json", build_elicitation())
     sizes["evt.json"] = write_json("evt.json", build_evt())
     sizes["backtest.json"] = write_json("backtest.json", build_backtest())
+    sizes["profile.json"] = write_json("profile.json", build_profile())
+    sizes["aggregate.json"] = write_json("aggregate.json", build_aggregate())
     for k, v in sizes.items():
         log("%s %d bytes" % (k, v))
     log("total %.1fs" % (time.time() - t0))

@@ -145,6 +145,16 @@ struct DiagnosticGoldenTests {
         "block_maxima([1, 2, 3], 5)",
         "block_maxima([1, 2, 3], 0)",
         "mean_excess([1, 2, 3], thresholds=[inf])",
+        "return_level(gev_fit(concat(randn(50, seed=1), [-30])), 100, ci=\"profile\")",
+        "forecast(runif(100, seed=1), n=1e6, ci=1.5)",
+        "forecast(runif(100, seed=1), n=1e6, ci=0.95, boot=5)",
+        "forecast(concat([0.9], 0.1 + 0 * runif(50, seed=2)), n=1000, k=2, ci=0.95, seed=1)",
+        "failure_probs([0.2, 0.7])",
+        "failure_probs([0.2, 0.7], [1, 0], y=[1, 0])",
+        "failure_probs(\"model\", [1, 0])",
+        "failure_probs([0.2, 0.7], [1, 0, 1])",
+        "failure_probs([[0.2, 0.8], [0.5, 0.5]], [0, 2])",
+        "X = randn(50, 2, seed=1); m = fit_logistic(X, X[:, 0] > 0); failure_probs(m, X)",
     ]
 
     /// Bad input to the forecastability builtins (each after fitting a small model).

@@ -37,6 +37,15 @@ struct ForecastabilityBuiltinTests {
         for (a, b) in zip(pf, direct) { #expect(abs(a - b) < 1e-12) }
     }
 
+    @Test("failure_probs(p, y) of the model's probabilities agrees with the model form")
+    func fromProbabilities() throws {
+        let i = try run("pf = failure_probs(m, X, y); pp = failure_probs(predict(m, X), y)")
+        let pf = try numbers(i, "pf"), pp = try numbers(i, "pp")
+        #expect(pp.count == 3000)
+        // Relative: both keep a confident right answer's small failure probability.
+        for (a, b) in zip(pf, pp) { #expect(abs(a - b) <= 1e-12 * max(a, 1e-300) + 1e-15, "\(a) vs \(b)") }
+    }
+
     @Test("text labels are looked up among the model's classes, also for a pool holding only some of them")
     func textLabels() throws {
         let i = try run("""

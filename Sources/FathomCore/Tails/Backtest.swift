@@ -10,6 +10,10 @@ public enum Backtest {
         /// One forecast per method, in the order asked.
         public var forecasts: [Double]
         public var truth: Double
+        /// The same on the score axis: each forecast's Q_ψ (NaN when it failed) and the
+        /// deployment's largest score, from which the log10 errors are computed.
+        public var forecastScores: [Double]
+        public var truthScore: Double
         /// The evaluation set's scores, kept for the first repetition only (for its picture).
         public var evaluationScores: [Double]?
     }
@@ -24,13 +28,20 @@ public enum Backtest {
         public var failed: Int
     }
 
-    /// e = log10 forecast − log10 truth over the repetitions where both exist.
+    /// log10 p of a score, −exp(−ψ)/ln 10: exact where p underflows to 0 (a very negative ψ)
+    /// or rounds to 1 (a large ψ), where log10 of the rounded p would be −∞ or 0.
+    @inline(__always) public static func log10Probability(_ psi: Double) -> Double { -exp(-psi) / M_LN10 }
+
+    /// e = log10 forecast − log10 truth over the repetitions where both exist, computed from
+    /// the scores.
     public static func errors(_ reps: [Repetition], method: Int) -> [Double] {
-        reps.compactMap { r in
-            let f = r.forecasts[method]
-            guard f.isFinite, f > 0, r.truth > 0 else { return nil }
-            return log10(f) - log10(r.truth)
-        }
+        reps.compactMap { r in error(r, method) }
+    }
+
+    static func error(_ r: Repetition, _ method: Int) -> Double? {
+        let f = log10Probability(r.forecastScores[method]), t = log10Probability(r.truthScore)
+        guard f.isFinite, t.isFinite else { return nil }
+        return f - t
     }
 
     public static func summary(_ reps: [Repetition], method: Int) -> Summary {
@@ -50,10 +61,11 @@ public enum Backtest {
         var truthScore = -Double.infinity
         for i in deployment where scores[i] > truthScore { truthScore = scores[i] }
         let n = Double(deployment.count)
-        let forecasts = methods.map { method -> Double in
-            (try? GumbelTail.forecast(scores: evalScores, n: n, k: k, method: method).estimate) ?? .nan
+        let quantiles = methods.map { method -> Double in
+            (try? GumbelTail.forecast(scores: evalScores, n: n, k: k, method: method).scoreQuantile) ?? .nan
         }
-        return Repetition(forecasts: forecasts, truth: GumbelTail.probability(truthScore), evaluationScores: nil)
+        return Repetition(forecasts: quantiles.map(GumbelTail.probability), truth: GumbelTail.probability(truthScore),
+                          forecastScores: quantiles, truthScore: truthScore, evaluationScores: nil)
     }
 
     /// `reps` repetitions on both cores, each worker with its own generator split off
@@ -91,9 +103,7 @@ public enum Backtest {
     public static func decompose(_ reps: [Repetition]) -> Decomposition {
         var diff: [Double] = [], unbiased: [Double] = [], plain: [Double] = []
         for r in reps {
-            let f = r.forecasts[0], u = r.forecasts[1]
-            guard f.isFinite, u.isFinite, f > 0, u > 0, r.truth > 0 else { continue }
-            let e = log10(f) - log10(r.truth), eu = log10(u) - log10(r.truth)
+            guard let e = error(r, 0), let eu = error(r, 1) else { continue }
             plain.append(e); unbiased.append(eu); diff.append(e - eu)
         }
         let n = Double(plain.count)

@@ -149,9 +149,74 @@ public enum GumbelTail {
         }
     }
 
+    /// Probabilities within this of 1 are saturated: a double keeps 1 − p to fewer than seven
+    /// significant digits there, so their scores ψ = −log(−log p) (above −log 10⁻⁹ ≈ 20.7) are set
+    /// by rounding rather than by the data, and a forecast there prints as 1.
+    public static let saturationMargin = 1e-9
+    public static let saturationScore = -log(saturationMargin)
+
+    /// How many of the top scores, and whether the forecast's score quantile, lie at or above
+    /// the saturation score.
+    public static func saturation(top: [Double], quantile: Double?) -> (top: Int, forecast: Bool) {
+        (top.filter { $0 >= saturationScore }.count, (quantile ?? -.infinity) >= saturationScore)
+    }
+
+    public struct Bootstrap: Sendable {
+        public var level: Double
+        /// The interval on the score axis and as probabilities.
+        public var scoreLower: Double, scoreUpper: Double
+        public var lower: Double, upper: Double
+        public var replicates: Int
+        /// Resamples whose tail could not be fitted (a rising or flat top k), left out.
+        public var failed: Int
+    }
+
+    /// The percentile bootstrap of a forecast: `replicates` resamples of the m evaluation
+    /// scores with replacement (replicate r draws m indices uniformly from its own generator of
+    /// `Parallel.replicates`), each forecast as the original, and the (1 ∓ level)/2 quantiles
+    /// (numpy's linear rule) of the replicate score quantiles Q_ψ, mapped to p (a monotone map,
+    /// so these are the percentiles of the forecasts themselves, interpolated on the score
+    /// axis). Resamples without a forecast are left out and counted. Nil when fewer than two
+    /// gave one.
+    public static func bootstrap(scores s: [Double], n: Double, k: Int, method: Method, level: Double, replicates: Int,
+                                 random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress()) throws -> Bootstrap? {
+        let m = s.count
+        let quantiles = try Parallel.replicates(replicates, random: &random, progress: progress, label: "bootstrap",
+                                                state: { [Double](repeating: 0, count: m) }) { sample, g, _ -> Double in
+            for i in 0..<m { sample[i] = s[g.nextInt(below: m)] }
+            return (try? forecast(scores: sample, n: n, k: k, method: method).scoreQuantile) ?? .nan
+        }
+        let valid = quantiles.filter { !$0.isNaN }
+        guard valid.count >= 2 else { return nil }
+        let q = Descriptive.quantiles(valid, [(1 - level) / 2, (1 + level) / 2])
+        return Bootstrap(level: level, scoreLower: q[0], scoreUpper: q[1], lower: probability(q[0]), upper: probability(q[1]),
+                         replicates: replicates, failed: replicates - valid.count)
+    }
+
     /// The share of queries with p > τ, read off the fitted tail: exp(a·ψ_τ + b).
     public static func frequency(_ fit: Fit, tau: Double) -> Double {
         exp(fit.a * score(tau) + fit.b)
+    }
+
+    /// The tail's E[p] = Γ(λ + 1)·c^(−λ)·P(λ, c) = λ·c^(−λ)·γ(λ, c), without forming either
+    /// factor: for large λ, Γ(λ + 1)·c^(−λ) overflows while P(λ, c) underflows (from λ ≈ 235 on
+    /// the bundled pools). For c < λ + 1 the power series of P gives it as
+    /// e^(−c)·Σ_{j≥0} c^j/((λ + 1)…(λ + j)), whose terms fall from the first; otherwise
+    /// 1 − P = Q(λ, c) comes from its continued fraction and the factor Γ(λ + 1)·c^(−λ) ≤ 1
+    /// cannot overflow.
+    public static func tailMean(lambda: Double, c: Double) -> Double {
+        guard c > 0 else { return 1 }
+        if c < lambda + 1 {
+            var term = 1.0, sum = 1.0, denominator = lambda
+            for _ in 0..<100_000 {
+                denominator += 1
+                term *= c / denominator
+                sum += term
+                if term < sum * 1e-17 { break }
+            }
+            return exp(-c) * sum
+        }
+        return exp(SpecialFunctions.logGamma(lambda + 1) - lambda * log(c)) * SpecialFunctions.regularizedGammaP(lambda, c)
     }
 
     /// The chance that at least one of n deployment queries fails, each query's p drawn from
@@ -176,9 +241,7 @@ public enum GumbelTail {
             bodyCount += 1
         }
         let bodyMean = bodyCount > 0 ? bodySum / Double(bodyCount) : 0
-        let lambda = -fit.a
-        let c = exp(-threshold)
-        let tailMean = exp(SpecialFunctions.logGamma(lambda + 1) - lambda * log(c)) * SpecialFunctions.regularizedGammaP(lambda, c)
+        let tailMean = self.tailMean(lambda: -fit.a, c: exp(-threshold))
         let mean = Double(m - k) / Double(m) * bodyMean + Double(k) / Double(m) * tailMean
         let naiveMean = p.reduce(0, +) / Double(m)
         let logNone = n * log1p(-mean)

@@ -87,7 +87,7 @@ enum ExtremeValueBuiltins {
         ],
         returns: "a record: estimate, lower, upper, period, method (a table for several periods)",
         summary: "the level exceeded once in T blocks on average, with an interval",
-        doc: "return_level(fit, T) is the level z_T exceeded on average once every T blocks: for the GEV z_T = μ − (σ/ξ)[1 − y_T^(−ξ)] with y_T = −log(1 − 1/T) (Coles 3.10); for a GPD fit, the level exceeded once in T observations, u + (σ/ξ)[(T·ζ_u)^ξ − 1]. The interval is the delta method's (the variance of ζ_u included for the GPD), or with ci=\"profile\" the profile-likelihood interval, which is asymmetric and more honest for long periods.",
+        doc: "return_level(fit, T) is the level z_T exceeded on average once every T blocks: for the GEV z_T = μ − (σ/ξ)[1 − y_T^(−ξ)] with y_T = −log(1 − 1/T) (Coles 3.10); for a GPD fit, the level exceeded once in T observations, u + (σ/ξ)[(T·ζ_u)^ξ − 1]. The interval is the delta method's (the variance of ζ_u included for the GPD), or with ci=\"profile\" the profile-likelihood interval, which is asymmetric and more honest for long periods: for each candidate level the likelihood is maximised over the other parameters from starts inside the support (ξ kept above −1), and the limits are bracketed outwards and bisected to where the deviance reaches the χ²₁ quantile.",
         examples: ["pp = load(\"port-pirie/annual-maxima\"); g = gev_fit(pp.sea_level_m); return_level(g, 100)", "return_level(g, [10, 100], ci=\"profile\")"]
     ) { args, _ in
         guard case .object(let o) = try args.required("fit"), let f = o as? ExtremeFitValue else {
@@ -104,6 +104,10 @@ enum ExtremeValueBuiltins {
         let method = try args.choice("ci", ["delta", "profile"])
         if method == "profile", f.fit.model == .gpd {
             throw args.invalid("ci", "return_level(): profile intervals are offered for GEV and Gumbel fits; use ci=\"delta\" for a GPD fit")
+        }
+        if method == "profile", f.fit.model == .gev, f.fit.parameters[2] <= -1 {
+            throw args.invalid("ci", "return_level(): the fitted ξ = \(NumberFormat.short(f.fit.parameters[2])) is at or below −1, where the GEV likelihood is unbounded and its profile has no maximum to measure from",
+                               notes: ["ci=\"delta\" gives the delta-method interval; a fitted ξ below −1 usually comes from very few maxima or one far below the rest"])
         }
         let level = try args.number("level")
         guard level > 0, level < 1 else { throw args.invalid("level", "return_level(): level is a confidence level between 0 and 1, such as 0.95") }

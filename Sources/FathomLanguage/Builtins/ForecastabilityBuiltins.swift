@@ -78,18 +78,55 @@ enum ForecastabilityBuiltins {
     static let failureProbs = Builtin(
         "failure_probs", area: .tails,
         parameters: [
-            Parameter("model", "model", doc: "the classifier"),
-            Parameter("X", "matrix, table or vector", doc: "features, one row per query"),
-            Parameter("y", "vector", doc: "the true class of each query"),
+            Parameter("model", "model or probabilities", doc: "the classifier; or, for a model's outputs, an N×K matrix of class probabilities (rows summing to 1) or a vector of P(y = 1)"),
+            Parameter("X", "matrix, table or vector", .absent("with probabilities: the labels"), doc: "features, one row per query (with probabilities as the first argument: the labels, as in failure_probs(p, y))"),
+            Parameter("y", "vector", .absent("needed with a model"), doc: "the true class of each query"),
         ],
         returns: "a vector of per-query failure probabilities",
         summary: "each query's chance that a sampled prediction is wrong",
-        doc: "failure_probs(model, X, y) is p_fail(x) = 1 − p_model(y | x): the chance that a prediction drawn from the model's distribution is wrong. It is computed as exp(LSE_{c≠y} z − LSE z) from the logits, so a confident right answer keeps its tiny failure probability instead of rounding to 0. The tail builtins (scores, gumbel_tail, forecast, backtest) take these as a pool.",
-        examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "t = load(\"digits/test\"); pf = failure_probs(m, select(t, \"pixel_*\"), t.label); quantile(pf, [0.5, 0.99])"]
+        doc: "failure_probs(model, X, y) is p_fail(x) = 1 − p_model(y | x): the chance that a prediction drawn from the model's distribution is wrong. It is computed as exp(LSE_{c≠y} z − LSE z) from the logits, so a confident right answer keeps its tiny failure probability instead of rounding to 0. failure_probs(p, y) does the same for the outputs of a model of your own: p is an N×K matrix of class probabilities or a vector of P(y = 1), y the labels (0…K−1, or text as every probability builtin reads it), and the result is 1 − p[i, y_i], taken as the sum of the other classes' probabilities where p[i, y_i] > ½ (so that a confident right answer keeps its small failure probability exactly) and as 1 − p[i, y_i] elsewhere. The tail builtins (scores, gumbel_tail, forecast, backtest) take these as a pool.",
+        examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "t = load(\"digits/test\"); pf = failure_probs(m, select(t, \"pixel_*\"), t.label); quantile(pf, [0.5, 0.99])",
+                   "failure_probs([[0.9, 0.1], [0.2, 0.8], [0.999999, 0.000001]], [0, 0, 0])", "failure_probs([0.1, 0.7, 0.999], [1, 1, 0])"]
     ) { args, _ in
-        let (model, x, y) = try modelData(args)
-        let l = Forecastability.logFailure(logits: try model.logits(x), labels: y)
-        return .numbers(l.map { exp($0) })
+        if case .object(let o) = try args.required("model"), o is ModelValue {
+            guard args.has("y") else { throw Diagnostic("call.missing-argument", "failure_probs() needs y: the true class of each query", at: args.callRange, notes: ["usage: failure_probs(model, X, y), or failure_probs(p, y) for probabilities"]) }
+            let (model, x, y) = try modelData(args)
+            let l = Forecastability.logFailure(logits: try model.logits(x), labels: y)
+            return .numbers(l.map { exp($0) })
+        }
+        switch try args.required("model") {
+        case .matrix, .vector(.numbers): return .numbers(try fromProbabilities(args))
+        default: throw args.mismatch("model", expected: "a model, or class probabilities (an N×K matrix or a vector of P(y = 1))")
+        }
+    }
+
+    /// failure_probs(p, y): the labels are the second argument (bound to X by position) or y=.
+    static let probabilityForm = Builtin(
+        "failure_probs", area: .tails,
+        parameters: [Parameter("p", "probabilities", doc: "an N×K matrix of class probabilities or a vector of P(y = 1)"), Parameter("y", "vector", doc: "the true class of each query")],
+        returns: "a vector of per-query failure probabilities", summary: "", examples: []
+    ) { args, _ in .null }
+
+    static func fromProbabilities(_ args: Arguments) throws -> [Double] {
+        if args.has("X"), args.has("y") {
+            throw args.invalid("y", "failure_probs(): with probabilities as the first argument, failure_probs takes (p, y): the labels once, not X and y",
+                               notes: ["with a model: failure_probs(model, X, y)"])
+        }
+        guard let labels = args.value("X") ?? args.value("y") else {
+            throw Diagnostic("call.missing-argument", "failure_probs() needs y: the true class of each query", at: args.callRange, notes: ["usage: failure_probs(p, y), or failure_probs(model, X, y)"])
+        }
+        let a = try Arguments.bind(probabilityForm, positional: [(try args.required("model"), args.range("model")), (labels, args.range(args.has("X") ? "X" : "y"))],
+                                   named: [], callRange: args.callRange)
+        let (p, _) = try a.probabilities("p")
+        let y = try a.classLabels("y", rows: p.rows, classes: p.cols)
+        return (0..<p.rows).map { i in
+            let own = p[i, y[i]]
+            guard own > 0.5 else { return 1 - own }
+            // The other classes' share, exact where 1 − p would round (a confident right answer).
+            var other = 0.0
+            for c in 0..<p.cols where c != y[i] { other += p[i, c] }
+            return other
+        }
     }
 
     static let forecastabilityLoss = Builtin(

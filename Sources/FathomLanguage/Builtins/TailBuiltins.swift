@@ -105,23 +105,45 @@ enum TailBuiltins {
     static let forecast = Builtin(
         "forecast", area: .tails,
         parameters: [poolParameter, Parameter("n", "whole number", doc: "the number of deployment queries"), kParameter,
-                     Parameter("method", "string", .value(.string("gumbel")), doc: "\"gumbel\", \"gumbel-unbiased\" or \"lognormal\"")],
-        returns: "a forecast: estimate (the worst-query risk), score, a, b (or mu, sigma), k, m, n; plot() draws what it rests on",
+                     Parameter("method", "string", .value(.string("gumbel")), doc: "\"gumbel\", \"gumbel-unbiased\" or \"lognormal\""),
+                     Parameter("ci", "number or true", .absent("no interval"), doc: "confidence level of a percentile-bootstrap interval over resamples of the evaluation set (true means 0.95)"),
+                     Parameter("boot", "whole number", .value(.number(1000)), doc: "bootstrap resamples for ci="),
+                     Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap resampling")],
+        returns: "a forecast: estimate (the worst-query risk), score, saturated, a, b (or mu, sigma), k, m, n, and with ci= ci_low, ci_high, ci_level; plot() draws what it rests on",
         summary: "the worst-query risk among n deployment queries",
-        doc: "forecast(p, n=) predicts the largest failure probability among n deployment queries from m evaluation queries (Jones et al. 2025): the fitted tail is extended to log-survival log(1/n), Q_ψ(n) = −(log n + b)/a, and estimate = exp(−exp(−Q_ψ)). method=\"gumbel-unbiased\" uses the unbiased plotting positions; \"lognormal\" fits ψ ~ Normal(μ, σ) to all m scores and takes the 1 − 1/n quantile. The tail plot shows the evaluation scores, the fitted line, and where the forecast is read off. Schwarzer & Niekum (2026) show the gumbel forecast over-predicts on light tails and under-predicts when deployment holds a rare failure mode the evaluation set missed: backtest and decompose measure both.",
-        examples: ["p = load(\"elicitation/clean\"); f = forecast(p[0:1000], n=1e6); f.estimate"]
-    ) { args, _ in
+        doc: "forecast(p, n=) predicts the largest failure probability among n deployment queries from m evaluation queries (Jones et al. 2025): the fitted tail is extended to log-survival log(1/n), Q_ψ(n) = −(log n + b)/a, and estimate = exp(−exp(−Q_ψ)). method=\"gumbel-unbiased\" uses the unbiased plotting positions; \"lognormal\" fits ψ ~ Normal(μ, σ) to all m scores and takes the 1 − 1/n quantile. The tail plot shows the evaluation scores, the fitted line, and where the forecast is read off (with ci=, the bootstrap interval beside it). ci=0.95 adds a percentile-bootstrap interval: boot= resamples of the m evaluation probabilities with replacement (seeded with seed=), each forecast the same way, and the 2.5% and 97.5% percentiles of those forecasts (interpolated on the score axis); resamples whose tail cannot be fitted are left out and counted (more than half of them is an error). It shows how far the evaluation set's sampling moves the forecast, not the error of the Gumbel assumption itself. When the top k probabilities, or the forecast, lie within 1e-9 of 1 the forecast says so (saturated = true): there a double keeps 1 − p to fewer than seven digits, the scores are set by rounding, and the estimate prints as 1; read the score ψ instead (1 − p ≈ e^(−ψ)). Schwarzer & Niekum (2026) show the gumbel forecast over-predicts on light tails and under-predicts when deployment holds a rare failure mode the evaluation set missed: backtest and decompose measure both.",
+        examples: ["p = load(\"elicitation/clean\"); f = forecast(p[0:1000], n=1e6); f.estimate",
+                   "f = forecast(p[0:1000], n=1e6, ci=0.95, boot=200, seed=1); [f.ci_low, f.estimate, f.ci_high]"]
+    ) { args, context in
         let p = try probabilities(args, "p")
         let m = p.count
         let n = try deployment(args, m: m)
         let k = try kValue(args, m: m, positive: positiveCount(p))
         let method = try method(args)
+        let level = try args.confidenceLevel()
+        let boot = try args.wholeNumber("boot", atLeast: 1, atMost: 1_000_000)
+        if level != nil, boot < 20 {
+            throw args.invalid("boot", "forecast(): boot = \(boot) resamples cannot place the percentiles of a bootstrap interval; use at least 20 (1000 is the default)")
+        }
+        let seed = try args.optionalSeed()
         let s = p.map(GumbelTail.score)
-        do {
-            let f = try GumbelTail.forecast(scores: s, n: n, k: k, method: method)
-            return .object(ForecastValue(method: method, fit: f.fit, normal: f.normal, m: m, k: k, n: n, estimate: f.estimate,
-                                         scoreQuantile: f.scoreQuantile, scores: GumbelTail.largest(s, min(m, 2000)), truth: nil))
-        } catch let e as GumbelTail.Problem { throw problem(e, args) }
+        let f: GumbelTail.Forecast
+        do { f = try GumbelTail.forecast(scores: s, n: n, k: k, method: method) } catch let e as GumbelTail.Problem { throw problem(e, args) }
+        var value = ForecastValue(method: method, fit: f.fit, normal: f.normal, m: m, k: k, n: n, estimate: f.estimate,
+                                  scoreQuantile: f.scoreQuantile, scores: GumbelTail.largest(s, min(m, 2000)), truth: nil)
+        if let level {
+            try context.checkSize(Double(boot) * Double(m), at: args.range("boot"), what: "resampled scores")
+            var fresh = Xoshiro256(seed: seed ?? 0)
+            let b = try seed != nil ? GumbelTail.bootstrap(scores: s, n: n, k: k, method: method, level: level, replicates: boot, random: &fresh, progress: context.progress)
+                                    : GumbelTail.bootstrap(scores: s, n: n, k: k, method: method, level: level, replicates: boot, random: &context.random, progress: context.progress)
+            // Percentiles of the few resamples that could be fitted would describe only those.
+            guard let b, 2 * b.failed <= boot else {
+                throw args.invalid("ci", "forecast(): only \(boot - (b?.failed ?? boot)) of the \(boot) bootstrap resamples had a falling tail to forecast from (the others tied or rose at the top \(k)); an interval from so few would describe only them",
+                                   notes: ["a larger k, or more evaluation queries, steadies the tail fit"])
+            }
+            value.bootstrap = b
+        }
+        return .object(value)
     }
 
     static let forecastFrequency = Builtin(

@@ -21,6 +21,13 @@ public struct ForecastValue: ObjectValue, Plottable {
     let scores: [Double]
     /// A backtest's realised deployment maximum, drawn when known.
     var truth: Double?
+    /// forecast(ci=): the percentile-bootstrap interval.
+    var bootstrap: GumbelTail.Bootstrap? = nil
+
+    /// How many of the top k evaluation probabilities, and whether the forecast, lie within
+    /// GumbelTail.saturationMargin of 1.
+    var saturation: (top: Int, forecast: Bool) { GumbelTail.saturation(top: fit?.top ?? [], quantile: scoreQuantile) }
+    var saturated: Bool { saturation.top > 0 || saturation.forecast }
 
     public var typeName: String { n == nil ? "tail_fit" : "forecast" }
     public var described: String { n == nil ? "a Gumbel-tail fit" : "a worst-query forecast (\(method.rawValue))" }
@@ -30,6 +37,8 @@ public struct ForecastValue: ObjectValue, Plottable {
         if fit != nil { names += ["a", "b", "r2", "top", "positions"] }
         if normal != nil { names += ["mu", "sigma"] }
         if n != nil { names += ["n", "estimate", "score"] }
+        names.append("saturated")
+        if bootstrap != nil { names += ["ci_low", "ci_high", "ci_level"] }
         return names
     }
 
@@ -48,6 +57,10 @@ public struct ForecastValue: ObjectValue, Plottable {
         case "n": return n.map { .number($0) }
         case "estimate": return estimate.map { .number($0) }
         case "score": return scoreQuantile.map { .number($0) }
+        case "saturated": return .bool(saturated)
+        case "ci_low": return bootstrap.map { .number($0.lower) }
+        case "ci_high": return bootstrap.map { .number($0.upper) }
+        case "ci_level": return bootstrap.map { .number($0.level) }
         default: return nil
         }
     }
@@ -67,6 +80,17 @@ public struct ForecastValue: ObjectValue, Plottable {
         if let n, let q = scoreQuantile {
             lines.append("  the 1 − 1/n score quantile ψ = \(num(q)) (n = \(NumberFormat.short(n, digits: 6)))")
         }
+        if let b = bootstrap {
+            let skipped = b.failed > 0 ? "; \(b.failed) without a falling tail left out" : ""
+            lines.append("  \(NumberFormat.percent(b.level)) bootstrap interval \(num(b.lower)) to \(num(b.upper)) (ψ \(num(b.scoreLower)) to \(num(b.scoreUpper)); \(b.replicates) resamples of the evaluation set\(skipped))")
+        }
+        let s = saturation
+        if s.top > 0 {
+            lines.append("  saturated: \(s.top) of the top \(k) evaluation probabilities lie within \(NumberFormat.short(GumbelTail.saturationMargin)) of 1 (ψ ≥ \(num(GumbelTail.saturationScore))), where a double keeps 1 − p to fewer than seven digits; their scores are set by rounding, not by the data, so the fitted tail and anything read off it are not meaningful")
+        }
+        if s.forecast, let q = scoreQuantile {
+            lines.append("  saturated: the forecast lies within \(NumberFormat.short(GumbelTail.saturationMargin)) of 1 and prints as \(num(estimate ?? 1)); read the score ψ = \(num(q)) instead (1 − p ≈ e^(−ψ) = \(num(exp(-q))))")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -76,6 +100,11 @@ public struct ForecastValue: ObjectValue, Plottable {
         if let nrm = normal { members += [("mu", .number(nrm.mu)), ("sigma", .number(nrm.sigma))] }
         if let n { members.append(("n", .number(n))) }
         if let e = estimate { members.append(("estimate", .number(e))) }
+        members.append(("saturated", .bool(saturated)))
+        if let b = bootstrap {
+            members += [("ci_low", .number(b.lower)), ("ci_high", .number(b.upper)), ("ci_level", .number(b.level)),
+                        ("ci_replicates", .number(Double(b.replicates))), ("ci_failed", .number(Double(b.failed)))]
+        }
         return .object(members)
     }
 
@@ -89,6 +118,7 @@ public struct ForecastValue: ObjectValue, Plottable {
         series.append(points)
         var lo = shown.last ?? 0, hi = shown.first ?? 1
         if let q = scoreQuantile { hi = max(hi, q) }
+        if let b = bootstrap { hi = max(hi, b.scoreUpper); lo = min(lo, b.scoreLower) }
         if let t = truth, t > 0, t < 1 { hi = max(hi, GumbelTail.score(t)) }
         if let f = fit {
             lo = min(lo, f.top.last ?? lo)
@@ -108,12 +138,19 @@ public struct ForecastValue: ObjectValue, Plottable {
             series.append(curve)
         }
         if let n, let q = scoreQuantile, let e = estimate {
-            var mark = Series(.linespoints, x: [q], y: [-log(n)], label: "forecast at n = \(NumberFormat.short(n, digits: 6)): p = \(short(e))")
-            mark.color = 3
-            series.append(mark)
+            // The level log(1/n), then the interval, then the forecast's mark over both.
             var level = Series(.lines, x: [lo, hi], y: [-log(n), -log(n)], label: nil)
             level.reference = true
             series.append(level)
+            if let b = bootstrap {
+                var interval = Series(.linespoints, x: [b.scoreLower, b.scoreUpper], y: [-log(n), -log(n)],
+                                      label: "\(NumberFormat.percent(b.level)) bootstrap interval: p from \(short(b.lower)) to \(short(b.upper))")
+                interval.color = 4
+                series.append(interval)
+            }
+            var mark = Series(.linespoints, x: [q], y: [-log(n)], label: "forecast at n = \(NumberFormat.short(n, digits: 6)): p = \(short(e))")
+            mark.color = 3
+            series.append(mark)
         }
         if let t = truth, t > 0, t < 1, let n {
             var real = Series(.linespoints, x: [GumbelTail.score(t)], y: [-log(n)], label: "realised deployment maximum: p = \(short(t))")
