@@ -4,7 +4,7 @@ import FathomCore
 /// deployment query against the realised one, and how far apart they fell. Plots as a
 /// scatter of forecast against realised; several results draw together (before and after
 /// fine-tuning).
-public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
+public struct ForecastabilityValue: DeclaredResult, OverlayPlottable {
     let evaluation: Forecastability.Evaluation
     let scale: Forecastability.Scale
     let m: Int
@@ -13,26 +13,25 @@ public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
 
     public var typeName: String { "forecastability" }
     public var described: String { "a forecastability result (\(used) partitions)" }
-    public var fieldNames: [String] {
-        ["loss", "mean_abs_error", "mean_error", "under_prediction", "partitions", "skipped", "forecast", "realised", "scale"]
-    }
+    public static let resultName = "forecastability"
+    public static let resultDoc = "The forecastability loss of a model on a pool (forecastability_loss): over R seeded (m, n) partitions, how far the Gumbel-tail forecast of the worst deployment query falls from the realised worst."
+    public static let fields: [ResultField<ForecastabilityValue>] = [
+        ResultField("loss", "the mean squared forecast error on the chosen scale") { .number($0.evaluation.loss) },
+        ResultField("mean_abs_error", "the mean absolute forecast error") { .number($0.evaluation.meanAbsoluteError) },
+        ResultField("mean_error", "the mean signed error (negative: under-predicts)") { .number($0.evaluation.meanError) },
+        ResultField("under_prediction", "the share of partitions under-predicted") { .number($0.evaluation.underPrediction) },
+        ResultField("partitions", "partitions used (those with a falling tail)") { .number(Double($0.used)) },
+        ResultField("skipped", "partitions left out: their tail did not fall") { .number(Double($0.evaluation.skipped)) },
+        ResultField("forecast", "each partition's forecast") { .numbers($0.evaluation.forecasts) },
+        ResultField("realised", "each partition's realised worst query") { .numbers($0.evaluation.realised) },
+        ResultField("scale", "log10 (of p) or score (ψ)") { .string($0.scale.rawValue) },
+        ResultField("m", "evaluation queries per partition") { .number(Double($0.m)) },
+        ResultField("n", "deployment queries per partition") { .number(Double($0.n)) },
+        ResultField("k", "top scores each tail fit uses") { .number(Double($0.k)) },
+    ]
 
     var used: Int { evaluation.forecasts.count - evaluation.skipped }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "loss": return .number(evaluation.loss)
-        case "mean_abs_error": return .number(evaluation.meanAbsoluteError)
-        case "mean_error": return .number(evaluation.meanError)
-        case "under_prediction": return .number(evaluation.underPrediction)
-        case "partitions": return .number(Double(used))
-        case "skipped": return .number(Double(evaluation.skipped))
-        case "forecast": return .numbers(evaluation.forecasts)
-        case "realised": return .numbers(evaluation.realised)
-        case "scale": return .string(scale.rawValue)
-        default: return nil
-        }
-    }
 
     var axis: String { scale == .log10 ? "log10 p" : "score ψ" }
 
@@ -47,15 +46,6 @@ public struct ForecastabilityValue: ObjectValue, OverlayPlottable {
         return text + "  the forecast fell below the realised worst query in \(NumberFormat.percent(u)) of partitions: it \(verdict)"
     }
 
-    public func json() -> JSONValue {
-        func numbers(_ v: [Double]) -> JSONValue { .array(v.map { $0.isFinite ? .number($0) : .null }) }
-        return .object([
-            ("scale", .string(scale.rawValue)), ("m", .number(Double(m))), ("n", .number(Double(n))), ("k", .number(Double(k))),
-            ("loss", .number(evaluation.loss)), ("mean_abs_error", .number(evaluation.meanAbsoluteError)),
-            ("mean_error", .number(evaluation.meanError)), ("under_prediction", .number(evaluation.underPrediction)),
-            ("skipped", .number(Double(evaluation.skipped))), ("forecast", numbers(evaluation.forecasts)), ("realised", numbers(evaluation.realised)),
-        ])
-    }
 
     public func figure() throws -> Figure { try figure(overlaying: [], labels: ["forecast"]) }
 

@@ -6,9 +6,18 @@ import FathomCore
 public struct ResultField<Owner>: Sendable {
     public let name: String
     public let doc: String
-    let read: @Sendable (Owner) -> Value
+    /// The field's value, or nil when this value does not have the field (a forecast without
+    /// a bootstrap has no ci_low).
+    let read: @Sendable (Owner) -> Value?
 
     public init(_ name: String, _ doc: String, _ read: @escaping @Sendable (Owner) -> Value) {
+        self.name = name
+        self.doc = doc
+        self.read = { read($0) }
+    }
+
+    /// A field only some values of the type have: `read` gives nil for the others.
+    public init(_ name: String, _ doc: String, optional read: @escaping @Sendable (Owner) -> Value?) {
         self.name = name
         self.doc = doc
         self.read = read
@@ -25,21 +34,30 @@ public protocol DeclaredResult: ObjectValue {
     static var fields: [ResultField<Self>] { get }
     /// Fields only some values have (a test's own extras), after the declared ones.
     var extraFields: [(name: String, value: Value)] { get }
+    /// The fields this value has, in order, with their values: the declared ones it has, then
+    /// its extras (a type whose values lead with fields of their own, such as a fit's
+    /// parameters by name, says so here).
+    var presentFields: [(name: String, value: Value)] { get }
 }
 
 extension DeclaredResult {
     public var extraFields: [(name: String, value: Value)] { [] }
 
-    public var fieldNames: [String] { Self.fields.map(\.name) + extraFields.map(\.name) }
+    /// The declared fields this value has, then its extras, with their values.
+    public var presentFields: [(name: String, value: Value)] {
+        Self.fields.compactMap { f in f.read(self).map { (f.name, $0) } } + extraFields
+    }
+
+    public var fieldNames: [String] { presentFields.map(\.name) }
 
     public func field(_ name: String) -> Value? {
         if let f = Self.fields.first(where: { $0.name == name }) { return f.read(self) }
         return extraFields.first { $0.name == name }?.value
     }
 
-    /// Every field, in order, with its value's JSON.
+    /// Every field it has, in order, with its value's JSON.
     public func json() -> JSONValue {
-        .object(Self.fields.map { ($0.name, $0.read(self).json()) } + extraFields.map { ($0.name, $0.value.json()) })
+        .object(presentFields.map { ($0.name, $0.value.json()) })
     }
 }
 
@@ -61,7 +79,8 @@ public protocol FileFormatResult {}
 public enum ResultTypes {
     public static let registered: [any DeclaredResult.Type] = [
         ModelValue.self, CalibratorValue.self, TestResultValue.self, DriftValue.self, PriorShiftValue.self, HarmValue.self,
-        RiskCoverageValue.self, FigureValue.self,
+        RiskCoverageValue.self, FigureValue.self, ForecastValue.self, BacktestValue.self, DecompositionValue.self, ExtremeFitValue.self,
+        MeanExcessValue.self, ForecastabilityValue.self,
     ]
 
     public static var documentation: [ResultDocumentation] {

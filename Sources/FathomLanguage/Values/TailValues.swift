@@ -7,7 +7,7 @@ private func short(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }
 
 /// A Gumbel-tail fit or forecast: the top k evaluation scores on the log-survival axis, the
 /// fitted line, and (for a forecast) where it is read off at log(1/n).
-public struct ForecastValue: ObjectValue, Plottable {
+public struct ForecastValue: DeclaredResult, Plottable {
     let method: GumbelTail.Method
     let fit: GumbelTail.Fit?
     let normal: (mu: Double, sigma: Double)?
@@ -32,38 +32,29 @@ public struct ForecastValue: ObjectValue, Plottable {
     public var typeName: String { n == nil ? "tail_fit" : "forecast" }
     public var described: String { n == nil ? "a Gumbel-tail fit" : "a worst-query forecast (\(method.rawValue))" }
 
-    public var fieldNames: [String] {
-        var names = ["method", "k", "m"]
-        if fit != nil { names += ["a", "b", "r2", "top", "positions"] }
-        if normal != nil { names += ["mu", "sigma"] }
-        if n != nil { names += ["n", "estimate", "score"] }
-        names.append("saturated")
-        if bootstrap != nil { names += ["ci_low", "ci_high", "ci_level"] }
-        return names
-    }
-
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "method": return .string(method.rawValue)
-        case "k": return .number(Double(k))
-        case "m": return .number(Double(m))
-        case "a": return fit.map { .number($0.a) }
-        case "b": return fit.map { .number($0.b) }
-        case "r2": return fit.map { .number($0.r2) }
-        case "top": return fit.map { .numbers($0.top) }
-        case "positions": return fit.map { .numbers($0.y) }
-        case "mu": return normal.map { .number($0.mu) }
-        case "sigma": return normal.map { .number($0.sigma) }
-        case "n": return n.map { .number($0) }
-        case "estimate": return estimate.map { .number($0) }
-        case "score": return scoreQuantile.map { .number($0) }
-        case "saturated": return .bool(saturated)
-        case "ci_low": return bootstrap.map { .number($0.lower) }
-        case "ci_high": return bootstrap.map { .number($0.upper) }
-        case "ci_level": return bootstrap.map { .number($0.level) }
-        default: return nil
-        }
-    }
+    public static let resultName = "forecast"
+    public static let resultDoc = "A worst-query forecast (forecast, forecast_frequency): the risk of the worst of n deployment queries, from the tail of the evaluation scores. gumbel_tail returns the same fit without n, estimate and score (its type reads tail_fit)."
+    public static let fields: [ResultField<ForecastValue>] = [
+        ResultField("method", "gumbel, gumbel-unbiased or lognormal") { .string($0.method.rawValue) },
+        ResultField("k", "how many of the largest evaluation scores the tail fit uses") { .number(Double($0.k)) },
+        ResultField("m", "the number of evaluation queries") { .number(Double($0.m)) },
+        ResultField("a", "the tail fit's slope: log-survival = a·ψ + b (Gumbel methods)", optional: { f in f.fit.map { .number($0.a) } }),
+        ResultField("b", "the tail fit's intercept (Gumbel methods)", optional: { f in f.fit.map { .number($0.b) } }),
+        ResultField("r2", "R² of the tail fit (Gumbel methods)", optional: { f in f.fit.map { .number($0.r2) } }),
+        ResultField("top", "the top k scores ψ the fit rests on (Gumbel methods)", optional: { f in f.fit.map { .numbers($0.top) } }),
+        ResultField("positions", "their plotting positions, log(j/m) or the unbiased digamma form (Gumbel methods)", optional: { f in f.fit.map { .numbers($0.y) } }),
+        ResultField("mu", "the log-normal fit's mean (lognormal)", optional: { f in f.normal.map { .number($0.mu) } }),
+        ResultField("sigma", "the log-normal fit's standard deviation (lognormal)", optional: { f in f.normal.map { .number($0.sigma) } }),
+        ResultField("n", "the number of deployment queries (forecasts only)", optional: { f in f.n.map { .number($0) } }),
+        ResultField("estimate", "the forecast worst-query failure probability (forecasts only)", optional: { f in f.estimate.map { .number($0) } }),
+        ResultField("score", "the forecast 1 − 1/n quantile of the score ψ (forecasts only)", optional: { f in f.scoreQuantile.map { .number($0) } }),
+        ResultField("saturated", "whether top probabilities or the forecast lie so near 1 that the number is unreliable") { .bool($0.saturated) },
+        ResultField("ci_low", "the bootstrap interval's lower end (forecast with ci=)", optional: { f in f.bootstrap.map { .number($0.lower) } }),
+        ResultField("ci_high", "its upper end (with ci=)", optional: { f in f.bootstrap.map { .number($0.upper) } }),
+        ResultField("ci_level", "its confidence level (with ci=)", optional: { f in f.bootstrap.map { .number($0.level) } }),
+        ResultField("ci_replicates", "the bootstrap replicates (with ci=)", optional: { f in f.bootstrap.map { .number(Double($0.replicates)) } }),
+        ResultField("ci_failed", "replicates that could not be fitted (with ci=)", optional: { f in f.bootstrap.map { .number(Double($0.failed)) } }),
+    ]
 
     public func renderText(_ options: RenderOptions) -> String {
         func num(_ x: Double) -> String { NumberFormat.short(x, digits: options.digits) }
@@ -92,20 +83,6 @@ public struct ForecastValue: ObjectValue, Plottable {
             lines.append("  saturated: the forecast lies within \(NumberFormat.short(GumbelTail.saturationMargin)) of 1 and prints as \(num(estimate ?? 1)); read the score ψ = \(num(q)) instead (1 − p ≈ e^(−ψ) = \(num(exp(-q))))")
         }
         return lines.joined(separator: "\n")
-    }
-
-    public func json() -> JSONValue {
-        var members: [(String, JSONValue)] = [("method", .string(method.rawValue)), ("k", .number(Double(k))), ("m", .number(Double(m)))]
-        if let f = fit { members += [("a", .number(f.a)), ("b", .number(f.b)), ("r2", .number(f.r2))] }
-        if let nrm = normal { members += [("mu", .number(nrm.mu)), ("sigma", .number(nrm.sigma))] }
-        if let n { members.append(("n", .number(n))) }
-        if let e = estimate { members.append(("estimate", .number(e))) }
-        members.append(("saturated", .bool(saturated)))
-        if let b = bootstrap {
-            members += [("ci_low", .number(b.lower)), ("ci_high", .number(b.upper)), ("ci_level", .number(b.level)),
-                        ("ci_replicates", .number(Double(b.replicates))), ("ci_failed", .number(Double(b.failed)))]
-        }
-        return .object(members)
     }
 
     public func figure() throws -> Figure {
@@ -166,7 +143,7 @@ public struct ForecastValue: ObjectValue, Plottable {
 }
 
 /// A backtest: forecasts against the realised deployment maximum over many repetitions.
-public struct BacktestValue: ObjectValue, Plottable {
+public struct BacktestValue: DeclaredResult, Plottable {
     let methods: [GumbelTail.Method]
     let repetitions: [Backtest.Repetition]
     let m: Int
@@ -176,8 +153,28 @@ public struct BacktestValue: ObjectValue, Plottable {
 
     public var typeName: String { "backtest" }
     public var described: String { "a backtest (\(repetitions.count) repetitions)" }
-    public var fieldNames: [String] {
-        ["summary", "repetitions", "mean_abs_log10_error", "within_order", "under_rate", "mean_log10_error", "sd_log10_error", "methods", "example"]
+    public static let resultName = "backtest"
+    public static let resultDoc = "A backtest (backtest): forecasts from many random evaluation sets of size m against the realised worst of n deployment queries, per method. The error is log10 forecast − log10 truth; with several methods each summary field is a vector, one entry per method."
+    public static let fields: [ResultField<BacktestValue>] = [
+        ResultField("summary", "per method: mean_abs_log10_error, within_order, under_rate, mean_log10_error, sd_log10_error, failed") { .table($0.summaryTable) },
+        ResultField("repetitions", "per repetition: the realised truth and each method's forecast") { .table($0.repetitionTable) },
+        ResultField("mean_abs_log10_error", "mean |log10 forecast − log10 truth|") { b in b.perMethod(\.meanAbsLog10Error) },
+        ResultField("within_order", "share of forecasts within one order of magnitude") { b in b.perMethod(\.withinOrder) },
+        ResultField("under_rate", "share of forecasts below the truth") { b in b.perMethod(\.underRate) },
+        ResultField("mean_log10_error", "mean signed error (negative: under-predicts)") { b in b.perMethod(\.meanLog10Error) },
+        ResultField("sd_log10_error", "standard deviation of the error") { b in b.perMethod(\.sdLog10Error) },
+        ResultField("methods", "the methods compared") { .strings($0.methods.map(\.rawValue)) },
+        ResultField("m", "evaluation queries per repetition") { .number(Double($0.m)) },
+        ResultField("n", "deployment queries per repetition") { .number(Double($0.n)) },
+        ResultField("k", "top scores each tail fit uses") { .number(Double($0.k)) },
+        ResultField("pool", "the size of the pool drawn from") { .number(Double($0.pool)) },
+        ResultField("example", "the first repetition's forecast, with its truth marked in its plot", optional: { b in b.example.map { .object($0) } }),
+    ]
+
+    /// A summary statistic: a number for one method, a vector for several.
+    func perMethod(_ f: (Backtest.Summary) -> Double) -> Value {
+        let s = summaries
+        return methods.count == 1 ? .number(f(s[0])) : .numbers(s.map(f))
     }
 
     var summaries: [Backtest.Summary] { methods.indices.map { Backtest.summary(repetitions, method: $0) } }
@@ -198,23 +195,6 @@ public struct BacktestValue: ObjectValue, Plottable {
             pairs.append((method.rawValue, .numbers(repetitions.map { $0.forecasts[j] })))
         }
         return Table(pairs)
-    }
-
-    public func field(_ name: String) -> Value? {
-        let first = summaries[0]
-        func one(_ f: (Backtest.Summary) -> Double) -> Value { methods.count == 1 ? .number(f(first)) : .numbers(summaries.map(f)) }
-        switch name {
-        case "summary": return .table(summaryTable)
-        case "repetitions": return .table(repetitionTable)
-        case "mean_abs_log10_error": return one(\.meanAbsLog10Error)
-        case "within_order": return one(\.withinOrder)
-        case "under_rate": return one(\.underRate)
-        case "mean_log10_error": return one(\.meanLog10Error)
-        case "sd_log10_error": return one(\.sdLog10Error)
-        case "methods": return .strings(methods.map(\.rawValue))
-        case "example": return example.map { .object($0) }
-        default: return nil
-        }
     }
 
     /// The first repetition's forecast (first method) with its realised deployment maximum:
@@ -243,11 +223,6 @@ public struct BacktestValue: ObjectValue, Plottable {
             return "\(methods[j].rawValue) \(verdict)" + (s[j].failed > 0 ? " (\(s[j].failed) repetitions gave no forecast)" : "") + "."
         }
         return text + lines.joined(separator: " ")
-    }
-
-    public func json() -> JSONValue {
-        .object([("m", .number(Double(m))), ("n", .number(Double(n))), ("k", .number(Double(k))),
-                 ("summary", Value.table(summaryTable).json()), ("repetitions", Value.table(repetitionTable).json())])
     }
 
     public func figure() throws -> Figure {
@@ -283,27 +258,24 @@ public struct BacktestValue: ObjectValue, Plottable {
 }
 
 /// Where a Gumbel-tail forecast's error comes from.
-public struct DecompositionValue: ObjectValue, Plottable {
+public struct DecompositionValue: DeclaredResult, Plottable {
     let parts: Backtest.Decomposition
     let backtest: BacktestValue
     let meaning: String
 
     public var typeName: String { "decomposition" }
     public var described: String { "a forecast-error decomposition" }
-    public var fieldNames: [String] { ["plotting_position_bias", "noise", "misspecification", "mean_error", "under_rate", "backtest", "meaning"] }
-
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "plotting_position_bias": return .number(parts.plottingPositionBias)
-        case "noise": return .number(parts.noise)
-        case "misspecification": return .number(parts.misspecification)
-        case "mean_error": return .number(parts.meanError)
-        case "under_rate": return .number(parts.underRate)
-        case "backtest": return .object(backtest)
-        case "meaning": return .string(meaning)
-        default: return nil
-        }
-    }
+    public static let resultName = "decomposition"
+    public static let resultDoc = "Where a forecast's error comes from (decompose, Schwarzer & Niekum 2026): the mean error split into the plotting-position bias and tail misspecification, with the estimation noise beside it."
+    public static let fields: [ResultField<DecompositionValue>] = [
+        ResultField("mean_error", "the mean log10 error of the gumbel method") { .number($0.parts.meanError) },
+        ResultField("plotting_position_bias", "gumbel − gumbel-unbiased: the part due to biased plotting positions") { .number($0.parts.plottingPositionBias) },
+        ResultField("misspecification", "the error that remains with unbiased positions: the tail is not Gumbel") { .number($0.parts.misspecification) },
+        ResultField("noise", "the standard deviation of the error across repetitions") { .number($0.parts.noise) },
+        ResultField("under_rate", "share of repetitions under-predicted") { .number($0.parts.underRate) },
+        ResultField("backtest", "the backtest it rests on") { .object($0.backtest) },
+        ResultField("meaning", "one sentence on what dominates the error") { .string($0.meaning) },
+    ]
 
     public func renderText(_ options: RenderOptions) -> String {
         func num(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.short(x, digits: 3) }
@@ -317,44 +289,46 @@ public struct DecompositionValue: ObjectValue, Plottable {
         """
     }
 
-    public func json() -> JSONValue {
-        .object([("plotting_position_bias", .number(parts.plottingPositionBias)), ("noise", .number(parts.noise)),
-                 ("misspecification", .number(parts.misspecification)), ("mean_error", .number(parts.meanError)),
-                 ("under_rate", .number(parts.underRate)), ("meaning", .string(meaning))])
-    }
-
     public func figure() throws -> Figure { try backtest.figure() }
 }
 
 /// A classical extreme-value fit (GEV, Gumbel, GPD).
-public struct ExtremeFitValue: ObjectValue, Plottable {
+public struct ExtremeFitValue: DeclaredResult, Plottable {
     let fit: ExtremeValue.Fit
     /// GEV only: the Gumbel fit of the same data, for the likelihood-ratio comparison.
     let gumbel: ExtremeValue.Fit?
 
     public var typeName: String { fit.model.rawValue + "_fit" }
     public var described: String { "a \(fit.model == .gpd ? "GPD" : fit.model == .gev ? "GEV" : "Gumbel") fit" }
-    public var fieldNames: [String] {
-        fit.names + ["se", "covariance", "nll", "n", "model"] + (fit.model == .gpd ? ["threshold", "rate"] : []) + (gumbel != nil ? ["gumbel_deviance", "gumbel_pvalue"] : [])
-    }
+    public static let resultName = "extreme_fit"
+    public static let resultDoc = "A classical extreme-value fit by maximum likelihood (gev_fit, gumbel_fit, gpd_fit; its type reads gev_fit, gumbel_fit or gpd_fit): its parameters by name (mu, sigma, xi for the GEV; mu, sigma for the Gumbel; sigma, xi for the GPD), then the fields below. return_level(fit, T) reads return levels from it."
+    public static let fields: [ResultField<ExtremeFitValue>] = [
+        ResultField("model", "gev, gumbel or gpd") { .string($0.fit.model.rawValue) },
+        ResultField("se", "standard errors of the parameters, by name (from the observed information)") { v in
+            .record(Record(zip(v.fit.names, v.fit.standardErrors).map { ($0, .number($1)) }))
+        },
+        ResultField("covariance", "the parameters' covariance matrix, in the order of the names") { .matrix(Matrix(rowArrays: $0.fit.covariance)) },
+        ResultField("nll", "the negative log-likelihood at the fit") { .number($0.fit.nll) },
+        ResultField("n", "the number of values fitted (for the GPD, the exceedances)") { .number(Double($0.fit.n)) },
+        ResultField("threshold", "the GPD threshold", optional: { v in v.fit.threshold.map { .number($0) } }),
+        ResultField("rate", "the share of all values above the GPD threshold", optional: { v in v.fit.rate.map { .number($0) } }),
+        ResultField("gumbel_deviance", "GEV against Gumbel: twice the log-likelihood gain of ξ ≠ 0", optional: { v in v.deviance.map { .number($0) } }),
+        ResultField("gumbel_pvalue", "its χ²₁ p-value: small means the Gumbel is too light or too heavy", optional: { v in
+            v.deviance.map { .number(Distribution.chiSquareSurvival(max(0, $0), degrees: 1)) }
+        }),
+    ]
 
-    var deviance: Double? { gumbel.map { 2 * ($0.nll - fit.nll) } }
+    /// The fitted parameters by name come first.
+    public var presentFields: [(name: String, value: Value)] {
+        zip(fit.names, fit.parameters).map { ($0, Value.number($1)) } + Self.fields.compactMap { f in f.read(self).map { (f.name, $0) } }
+    }
 
     public func field(_ name: String) -> Value? {
         if let i = fit.names.firstIndex(of: name) { return .number(fit.parameters[i]) }
-        switch name {
-        case "se": return .record(Record(zip(fit.names, fit.standardErrors).map { ($0, .number($1)) }))
-        case "covariance": return .matrix(Matrix(rowArrays: fit.covariance))
-        case "nll": return .number(fit.nll)
-        case "n": return .number(Double(fit.n))
-        case "model": return .string(fit.model.rawValue)
-        case "threshold": return fit.threshold.map { .number($0) }
-        case "rate": return fit.rate.map { .number($0) }
-        case "gumbel_deviance": return deviance.map { .number($0) }
-        case "gumbel_pvalue": return deviance.map { .number(Distribution.chiSquareSurvival(max(0, $0), degrees: 1)) }
-        default: return nil
-        }
+        return Self.fields.first { $0.name == name }?.read(self)
     }
+
+    var deviance: Double? { gumbel.map { 2 * ($0.nll - fit.nll) } }
 
     public func renderText(_ options: RenderOptions) -> String {
         func num(_ x: Double) -> String { NumberFormat.short(x, digits: options.digits) }
@@ -375,14 +349,6 @@ public struct ExtremeFitValue: ObjectValue, Plottable {
             lines.append("  ξ \(xi > 0 ? "> 0: a heavy upper tail, no upper bound" : "< 0: a bounded upper tail, endpoint \(num(fit.parameters[0] - fit.parameters[1] / xi))")")
         }
         return lines.joined(separator: "\n")
-    }
-
-    public func json() -> JSONValue {
-        var members: [(String, JSONValue)] = [("model", .string(fit.model.rawValue))]
-        for (i, p) in fit.names.enumerated() { members.append((p, .number(fit.parameters[i]))) }
-        members.append(("se", .array(fit.standardErrors.map { .number($0) })))
-        members.append(("nll", .number(fit.nll)))
-        return .object(members)
     }
 
     /// Return-level plot with its delta-method band, QQ and PP plots.
@@ -433,25 +399,26 @@ public struct ExtremeFitValue: ObjectValue, Plottable {
 }
 
 /// The mean residual life: mean excess over a range of thresholds, with its interval.
-public struct MeanExcessValue: ObjectValue, Plottable {
+public struct MeanExcessValue: DeclaredResult, Plottable {
     let rows: [(threshold: Double, mean: Double, se: Double, count: Int)]
 
     public var typeName: String { "mean_excess" }
     public var described: String { "a mean-excess table (\(rows.count) thresholds)" }
-    public var fieldNames: [String] { ["table"] }
+    public static let resultName = "mean_excess"
+    public static let resultDoc = "The mean-excess function (mean_excess): the mean of the values above each threshold, minus the threshold; roughly linear above a threshold where a GPD fits."
+    public static let fields: [ResultField<MeanExcessValue>] = [
+        ResultField("table", "threshold, mean_excess (mean of the values above it, minus it), its standard error se, and the count above") { .table($0.table) },
+    ]
 
     var table: Table {
         Table([("threshold", .numbers(rows.map(\.threshold))), ("mean_excess", .numbers(rows.map(\.mean))),
                ("se", .numbers(rows.map(\.se))), ("count", .numbers(rows.map { Double($0.count) }))])
     }
 
-    public func field(_ name: String) -> Value? { name == "table" ? .table(table) : nil }
-
     public func renderText(_ options: RenderOptions) -> String {
         "mean excess over \(rows.count) thresholds (a straight, rising or falling line above a threshold suggests a GPD tail there; its slope is ξ/(1 − ξ))\n" + Value.table(table).renderText(options)
     }
 
-    public func json() -> JSONValue { Value.table(table).json() }
 
     public func figure() throws -> Figure {
         let usable = rows.filter { $0.mean.isFinite && $0.se.isFinite }
