@@ -118,7 +118,10 @@ enum ClassificationBuiltins {
             let p = try wholeClasses(args, "p", pc, what: "prediction")
             let k = max(y.max() ?? 0, p.max() ?? 0) + 1
             let present = Array(Set(y).union(p)).sorted()
-            return Decisions(truth: y, predicted: p, names: (0..<k).map(String.init), present: present, fromProbabilities: false)
+            let booleans: Bool
+            if case .bools = pc, case .bools = yc { booleans = true } else { booleans = false }
+            let names = booleans ? ["false", "true"] : (0..<k).map(String.init)
+            return Decisions(truth: y, predicted: p, names: names, present: present, fromProbabilities: false)
         }
     }
 

@@ -47,7 +47,7 @@ enum JoinBuiltins {
                                notes: ["a key like 3 never equals the text \"3\": store the key the same way in both tables"])
         } catch TableJoin.Problem.suffixCollision(let name) {
             throw args.invalid("b", "join(): the result would have two columns named '\(name)' (a and b share a column, and its suffixed name is taken)",
-                               notes: ["rename a column first, e.g. t[\"new\"] = t.old"])
+                               notes: ["keep only the columns you need before joining, e.g. a[[\"\(on[0])\", …]]"])
         }
     }
 }

@@ -86,7 +86,7 @@ enum StatisticsBuiltins {
         returns: "a number for two vectors; a matrix for a matrix; a table (variable, then one column per variable) for a table",
         summary: "correlation coefficient (Pearson or Spearman)",
         doc: "cor(x, y) is Pearson's correlation Σ(x − x̄)(y − ȳ) / √(Σ(x − x̄)²·Σ(y − ȳ)²) (numpy's corrcoef); method=\"spearman\" correlates the ranks instead, tied values sharing their average rank (scipy's spearmanr, pandas' corr). cor(m) of a matrix gives the d×d matrix of correlations between its columns; cor(t) of a table gives them as a table labelled with the column names (pandas' DataFrame.corr). A constant vector has no correlation: the result is NaN, as in numpy; so is any result involving a NaN.",
-        examples: ["x = randn(100, seed=1); cor(x, 2 * x + randn(100, seed=2))", "cor([1, 2, 3, 4], [1, 3, 2, 4], method=\"spearman\")", "cor(select(load(\"penguins/penguins\"), \"*_mm\") |> drop_missing)"]
+        examples: ["x = randn(100, seed=1); cor(x, 2 * x + randn(100, seed=2))", "cor([1, 2, 3, 4], [1, 3, 2, 4], method=\"spearman\")", "p = drop_missing(load(\"penguins/penguins\")); cor(p[[\"bill_length_mm\", \"flipper_length_mm\", \"body_mass_g\"]], method=\"spearman\")"]
     ) { args, _ in
         let method = Correlation.Method(rawValue: try args.choice("method", Correlation.Method.allCases.map(\.rawValue)))!
         let x = try args.required("x")

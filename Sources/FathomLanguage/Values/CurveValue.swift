@@ -52,7 +52,7 @@ public struct CurveValue: ObjectValue, Plottable {
     func meaning(_ options: RenderOptions) -> String {
         func n(_ x: Double) -> String { NumberFormat.short(x, digits: min(options.digits, 4)) }
         if let names = classNames {
-            let parts = zip(names, curves).map { "\($0) \(n($1.area))" }.joined(separator: ", ")
+            let parts = zip(names, curves).map { "\($0): \(n($1.area))" }.joined(separator: ", ")
             return "\(areaName) \(n(auc)), one-vs-rest macro average over \(names.count) classes (\(parts))"
         }
         let c = curves[0]
