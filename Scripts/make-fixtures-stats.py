@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reference values for Fathom's everyday statistics (issue 14): median, var, cor, cumsum
 (numpy, scipy), auc as ROC AUC and average precision, f1 and the confusion matrix
-(scikit-learn), and join (pandas merge), written as one JSON fixture,
+(scikit-learn), join (pandas merge), and the Clopper-Pearson intervals a reliability
+diagram draws per bin (scipy binomtest), written as one JSON fixture,
 Tests/FathomCoreTests/Fixtures/stats/stats.json, so the Swift tests need no Python.
 
 Run from the repository root:
@@ -195,11 +196,41 @@ join = {
                       "left_species": merged(lt, rt, "species", "left")},
 }
 
+# ------------------------------------------------------------------------------ reliability diagram
+# Per equal-width bin of the top-label confidence (15 bins, as ece()), the bin's count, correct
+# count and 95% Clopper-Pearson interval for its accuracy, and the ECE over those bins.
+nr = 150
+qr = np.round(rng.beta(2, 2, nr), 3)
+yr = (rng.random(nr) < qr ** 1.3).astype(int)
+P = np.column_stack([1.0 - qr, qr])
+conf, pred = P.max(axis=1), P.argmax(axis=1)
+correct = (pred == yr).astype(float)
+B = 15
+bins = np.minimum(np.floor(conf * B).astype(int), B - 1)
+rows = []
+ece = 0.0
+for b in range(B):
+    m = bins == b
+    n_b = int(m.sum())
+    if n_b == 0:
+        continue
+    k_b = int(correct[m].sum())
+    ci = stats.binomtest(k_b, n_b).proportion_ci(confidence_level=0.95, method="exact")
+    rows.append({"bin": b, "count": n_b, "correct": k_b, "accuracy": k_b / n_b, "lower": ci.low, "upper": ci.high})
+    ece += n_b / nr * abs(correct[m].mean() - conf[m].mean())
+reliability_diagram = {
+    "q": enc(qr), "y": enc(yr), "bins": B,
+    "rows": ref([{k: enc(v) for k, v in r.items()} for r in rows],
+                "scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method='exact') per non-empty bin"),
+    "ece": ref(ece, "numpy re-implementation of REFERENCES.md's ECE (equal-width, top-label, L1), as netcal ECE(15)"),
+}
+
 out = {
     "generator": "Scripts/make-fixtures-stats.py",
     "versions": {n_: md.version(n_) for n_ in ["numpy", "scipy", "scikit-learn", "pandas"]} | {"python": platform.python_version()},
     "descriptive": descriptive, "cor_pairs": pairs, "cor_matrix": matrix_case,
     "binary": binary, "multiclass": multiclass, "f1": f1, "join": join,
+    "reliability_diagram": reliability_diagram,
 }
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps(out, indent=1, allow_nan=False) + "\n")

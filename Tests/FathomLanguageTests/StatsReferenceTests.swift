@@ -218,3 +218,57 @@ struct JoinReferenceTests {
         expectSame(t, ref["inner"]!.reference.fixtureTable)
     }
 }
+
+@Suite("Reliability diagram: per-bin intervals against scipy, faded thin bins, the ECE of ece()")
+struct ReliabilityDiagramTests {
+    static let variables: [String: Value] = {
+        let d = StatsFixture["reliability_diagram"]
+        return ["q": .numbers(d["q"]!.doubles), "y": .numbers(d["y"]!.doubles)]
+    }()
+
+    static func figure(_ source: String) throws -> Figure {
+        guard case .object(let o) = try run(source, variables), let p = o as? Plottable else { throw Diagnostic("test", "not plottable") }
+        return try p.figure()
+    }
+
+    @Test("error bars are each bin's 95% Clopper–Pearson interval (scipy binomtest exact, 1e-9 abs); counts are written under the bins")
+    func intervals() throws {
+        let rows = StatsFixture["reliability_diagram", "rows"].reference.array
+        let f = try Self.figure("reliability(q, y)")
+        let bars = f.panels[0].series.filter { $0.style == .errorbars }
+        #expect(bars.count == 1)
+        guard let e = bars.first else { return }
+        #expect(same(e.y, rows.map { $0["accuracy"]!.double }, abs: 1e-12))
+        #expect(same(e.y2, rows.map { $0["lower"]!.double }, abs: 1e-9))
+        #expect(same(e.y3, rows.map { $0["upper"]!.double }, abs: 1e-9))
+        #expect(same(e.x, rows.map { (Double($0["bin"]!.double) + 0.5) / 15 }, abs: 1e-12))
+        let written = f.panels[1].series.first { $0.style == .labels }
+        #expect(written?.y2 == rows.map { $0["count"]!.double })
+    }
+
+    @Test("bins with fewer than 10 examples are drawn faded, the others solid")
+    func faded() throws {
+        let rows = StatsFixture["reliability_diagram", "rows"].reference.array
+        let f = try Self.figure("reliability(q, y)")
+        let bars = f.panels[0].series.filter { $0.style == .bars }
+        let thin = rows.filter { $0["count"]!.double < 10 }.map { (Double($0["bin"]!.double) + 0.5) / 15 }
+        #expect(!thin.isEmpty && thin.count < rows.count, "the fixture has both kinds of bin")
+        #expect(same(bars.first { $0.faded }?.x ?? [], thin, abs: 1e-12))
+        #expect(bars.first { !$0.faded }?.x.count == rows.count - thin.count)
+    }
+
+    @Test("the title's ECE is ece() over the same bins, and says which", arguments: [("", "15 equal-width bins"), (", bins=10, binning=\"mass\"", "10 equal-mass bins")])
+    func title(_ options: String, _ words: String) throws {
+        let ece = try number("ece(q, y\(options))", Self.variables)
+        if options.isEmpty { #expect(agrees(ece, StatsFixture["reliability_diagram", "ece"].reference.double, abs: 1e-12)) }
+        #expect(try number("reliability(q, y\(options)).ece", Self.variables) == ece)
+        let title = try Self.figure("reliability(q, y\(options))").title ?? ""
+        #expect(title.contains("ECE \(NumberFormat.short(ece, digits: 3)) (\(words)"), "\(title)")
+    }
+
+    @Test("with weights there are no binomial intervals (weighted sums are not counts)")
+    func weighted() throws {
+        let f = try Self.figure("reliability(q, y, weights=1 + q)")
+        #expect(!f.panels[0].series.contains { $0.style == .errorbars })
+    }
+}

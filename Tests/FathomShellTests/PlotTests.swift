@@ -40,6 +40,9 @@ struct PlotTests {
         ("hist", "p = hist([1, 2, 2, 3, 3, 3, 4, 4, 5], bins=5, title=\"counts\")"),
         ("ecdf", "p = ecdf([1, 2, 3, 4, 5], [2, 3, 4, 5, 6], labels=[\"a\", \"b\"], title=\"ecdf\")"),
         ("logy", "p = line([1, 2, 3, 4], [1, 10, 100, 1000], logy=true, title=\"log y\")"),
+        ("reliability", "p = plot(reliability([0.9, 0.8, 0.3, 0.6, 0.95, 0.7, 0.85, 0.99, 0.97, 0.92, 0.91, 0.93, 0.96, 0.94, 0.98], [1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1], bins=5))"),
+        ("confusion", "p = plot(confusion([\"cat\", \"dog\", \"dog\", \"cat\", \"bird\"], [\"cat\", \"dog\", \"cat\", \"cat\", \"dog\"]))"),
+        ("roc", "p = plot(auc([0.1, 0.4, 0.35, 0.8, 0.7, 0.2], [0, 0, 1, 1, 1, 0]))"),
     ])
     func golden(_ name: String, _ source: String) throws {
         let dir = try temporaryDirectory()

@@ -81,6 +81,9 @@ public struct Series: Sendable {
     public var reference = false
     /// Bar width for `.bars`.
     public var barWidth: Double?
+    /// Drawn lighter (bars with a fainter fill and a dashed border): data too thin to read
+    /// as firmly as the rest.
+    public var faded = false
 
     public init(_ style: Style, x: [Double], y: [Double], label: String? = nil) {
         self.style = style

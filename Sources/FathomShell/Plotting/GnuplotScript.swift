@@ -189,7 +189,7 @@ enum GnuplotScript {
         case .impulses: return "using 1:2 with impulses lw 2 \(lc)"
         case .bars:
             let width = series.barWidth.map { "(\(number($0)))" } ?? "(0.8)"
-            let fill = terminal.isText ? "fs empty" : "fs transparent solid 0.45 border"
+            let fill = terminal.isText ? "fs empty" : series.faded ? "dt 2 fs transparent solid 0.12 border" : "fs transparent solid 0.45 border"
             // The colour comes before the fill style: after `border` it would colour only the border.
             return "using 1:2:\(width) with boxes \(lc) \(fill)"
         case .band:
