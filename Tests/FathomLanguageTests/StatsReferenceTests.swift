@@ -210,6 +210,19 @@ struct JoinReferenceTests {
         }
     }
 
+    @Test("NaN keys match each other (as pandas); a left join turns b's booleans into 1/0 with NaN where nothing matched")
+    func missingKeysAndBooleans() throws {
+        guard case .table(let t) = try run("join(as_table({k: [nan, 1, 2]}), as_table({k: [2, nan], ok: [true, false]}), how=\"left\")", [:]) else {
+            Issue.record("not a table"); return
+        }
+        #expect(t.names == ["k", "ok"])
+        #expect(same(numbers(.vector(t.column("ok")!)), [0, .nan, 1], abs: 0))
+        guard case .table(let inner) = try run("join(as_table({k: [nan, 1, 2]}), as_table({k: [2, nan], ok: [true, false]}))", [:]) else {
+            Issue.record("not a table"); return
+        }
+        #expect(inner.column("ok") == .bools([false, true]))
+    }
+
     @Test("without on=, the key is every shared column")
     func defaultKey() throws {
         let ref = StatsFixture["join", "text_two_keys"]

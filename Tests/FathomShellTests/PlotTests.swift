@@ -82,6 +82,8 @@ struct PlotTests {
             script += "t[\(lit(a))] = [\(k), 2, 3]\n"
             script += "p = plot(t, title=\(lit(a)), xlabel=\(lit(a)), ylabel=\(lit(a)))\n"
             script += "save(line([1, 2], [3, 4], labels=[\(lit(a))], title=\(lit(a))), \"\(dir.path)/ok\(k).svg\")\n"
+            // Class names become the tics of a heat map.
+            script += "save(plot(confusion([\(lit(a)), \"ok\"], [\"ok\", \(lit(a))])), \"\(dir.path)/cm\(k).png\")\n"
         }
         script += "save(p, \"\(dir.path)/table.png\")\n"
         // Output names: the relative ones are tried in a scratch folder as the working directory.
@@ -101,6 +103,7 @@ struct PlotTests {
         #expect(FileManager.default.fileExists(atPath: "\(scratch)/`touch b5`.txt"), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("table.png").path), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ok0.svg").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cm\(attacks.count - 1).png").path), "\(r.stderr)")
     }
 
     @Test("without gnuplot, plotting says how to install it and everything else works")
