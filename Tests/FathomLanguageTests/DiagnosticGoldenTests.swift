@@ -198,6 +198,55 @@ struct DiagnosticGoldenTests {
         "platt([0.1, 0.8, 0.4], [\"no\", \"yes\", \"no\"])",
     ]
 
+    /// Bad input to median, var, cor, cumsum, auc, f1, confusion and join: empty input, NaN,
+    /// wrong shapes, labels out of range, mismatched lengths.
+    static let statsInputs = [
+        "median([])",
+        "median(\"a\")",
+        "var([1], ddof=1)",
+        "var([1, 2], ddof=-1)",
+        "cumsum(\"abc\")",
+        "cor([1, 2, 3], [1, 2])",
+        "cor([1], [2])",
+        "cor([1, 2, 3])",
+        "cor(randn(5, 2, seed=1), [1, 2])",
+        "cor([1, 2], [3, 4], method=\"kendall\")",
+        "cor(as_table({a: [1, 2], b: [\"x\", \"y\"]}))",
+        "cor(randn(1, 3, seed=1))",
+        "cor([\"a\", \"b\"], [1, 2])",
+        "auc([], [])",
+        "auc([0.1, nan], [0, 1])",
+        "auc([0.1, 0.2, 0.3], [0, 1])",
+        "auc([0.1, 0.2], [0, 2])",
+        "auc([0.1, 0.2], [0, 0.5])",
+        "auc([0.1, 0.2], [1, 1])",
+        "auc([0.1, 0.2], [0, 0], curve=\"pr\")",
+        "auc([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]], [0, 1])",
+        "auc([[0.7, 0.4], [0.2, 0.8]], [0, 1])",
+        "auc([0.1, 0.2], [0, 1], curve=\"det\")",
+        "auc(\"x\", [0, 1])",
+        "f1([0, 1], [0, 1, 1])",
+        "f1([], [])",
+        "f1([0, 1, 2], [0, 1, 1], average=\"binary\")",
+        "f1([0, 1.5], [0, 1])",
+        "f1([0, nan], [0, 1])",
+        "f1([\"a\", \"b\"], [0, 1])",
+        "f1([\"a\", \"b\"], [\"a\", \"b\"], average=\"binary\")",
+        "f1([0, 1], [0, 1], average=\"samples\")",
+        "f1([[0.5, 0.5], [0.2, 0.8]], [0, 3])",
+        "confusion([0, 1], [-1, 1])",
+        "confusion(3, [0])",
+        "confusion([[0.5, 0.5], [0.2, nan]], [0, 1])",
+        "join(as_table({id: [1, 2]}), as_table({key: [1]}))",
+        "join(as_table({id: [1, 2]}), as_table({id: [\"1\"]}), on=\"id\")",
+        "join(as_table({id: [1]}), as_table({id: [1]}), on=\"idd\")",
+        "join(as_table({id: [1]}), as_table({id: [1]}), how=\"outer\")",
+        "join([1, 2], as_table({id: [1]}))",
+        "join(as_table({id: [1], v_x: [1], v: [2]}), as_table({id: [1], v: [3]}), on=\"id\")",
+        "join(as_table({id: [1]}), as_table({id: [1]}), on=[])",
+        "join(as_table({id: [1]}), as_table({id: [1]}), on=3)",
+    ]
+
     static func goldenPath(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }
@@ -221,7 +270,7 @@ struct DiagnosticGoldenTests {
 
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
-                     ("forecastability-diagnostics.txt", forecastabilityInputs), ("label-diagnostics.txt", labelInputs)])
+                     ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

@@ -40,6 +40,9 @@ struct PlotTests {
         ("hist", "p = hist([1, 2, 2, 3, 3, 3, 4, 4, 5], bins=5, title=\"counts\")"),
         ("ecdf", "p = ecdf([1, 2, 3, 4, 5], [2, 3, 4, 5, 6], labels=[\"a\", \"b\"], title=\"ecdf\")"),
         ("logy", "p = line([1, 2, 3, 4], [1, 10, 100, 1000], logy=true, title=\"log y\")"),
+        ("reliability", "p = plot(reliability([0.9, 0.8, 0.3, 0.6, 0.95, 0.7, 0.85, 0.99, 0.97, 0.92, 0.91, 0.93, 0.96, 0.94, 0.98], [1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1], bins=5))"),
+        ("confusion", "p = plot(confusion([\"cat\", \"dog\", \"dog\", \"cat\", \"bird\"], [\"cat\", \"dog\", \"cat\", \"cat\", \"dog\"]))"),
+        ("roc", "p = plot(auc([0.1, 0.4, 0.35, 0.8, 0.7, 0.2], [0, 0, 1, 1, 1, 0]))"),
     ])
     func golden(_ name: String, _ source: String) throws {
         let dir = try temporaryDirectory()
@@ -79,6 +82,8 @@ struct PlotTests {
             script += "t[\(lit(a))] = [\(k), 2, 3]\n"
             script += "p = plot(t, title=\(lit(a)), xlabel=\(lit(a)), ylabel=\(lit(a)))\n"
             script += "save(line([1, 2], [3, 4], labels=[\(lit(a))], title=\(lit(a))), \"\(dir.path)/ok\(k).svg\")\n"
+            // Class names become the tics of a heat map.
+            script += "save(plot(confusion([\(lit(a)), \"ok\"], [\"ok\", \(lit(a))])), \"\(dir.path)/cm\(k).png\")\n"
         }
         script += "save(p, \"\(dir.path)/table.png\")\n"
         // Output names: the relative ones are tried in a scratch folder as the working directory.
@@ -98,6 +103,7 @@ struct PlotTests {
         #expect(FileManager.default.fileExists(atPath: "\(scratch)/`touch b5`.txt"), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("table.png").path), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ok0.svg").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cm\(attacks.count - 1).png").path), "\(r.stderr)")
     }
 
     @Test("without gnuplot, plotting says how to install it and everything else works")

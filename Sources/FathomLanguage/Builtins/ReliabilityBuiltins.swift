@@ -201,7 +201,7 @@ enum ReliabilityBuiltins {
         ],
         returns: "a reliability result: the bins as a table, with the ECE; plot() draws its diagram",
         summary: "the reliability diagram's bins",
-        doc: "reliability(p, y) bins the top-label confidences and gives, per non-empty bin, its confidence range, count, mean confidence, accuracy and gap (accuracy − confidence), with the ECE. plot() of it draws the reliability diagram: accuracy per bin against the diagonal, gaps shaded, the confidence histogram beneath, the ECE in the title; plot([r1, r2]) overlays several models or calibrators.",
+        doc: "reliability(p, y) bins the top-label confidences and gives, per non-empty bin, its confidence range, count, mean confidence, accuracy and gap (accuracy − confidence), with the ECE. plot() of it draws the reliability diagram: accuracy per bin against the diagonal with a 95% Clopper–Pearson interval (scipy's binomtest exact interval) as error bars, gaps shaded, bins of fewer than 10 examples in grey, the number of examples per bin beneath, and in the title the ECE over the same bins (as ece(p, y) with the same bins= and binning=); with weights= there is no interval; plot([r1, r2]) overlays several models or calibrators.",
         examples: ["z = load(\"digits/mlp-test\"); r = reliability(softmax(select(z, \"logit_*\")), z.label); r.table"]
     ) { args, _ in
         let input = try inputs(args)
@@ -209,6 +209,7 @@ enum ReliabilityBuiltins {
         let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
         let s = statistics(input.top, input.weights, nil, bins: bins, binning: binning)
         let label = try args.value("label").flatMap { $0.isNull ? nil : try args.string("label") }
-        return .object(ReliabilityValue(statistics: s, ece: CalibrationError.expected(s), mce: CalibrationError.maximum(s), accuracy: mean(input.top.correct, input.weights, nil), label: label, confidence: input.top.confidence))
+        return .object(ReliabilityValue(statistics: s, ece: CalibrationError.expected(s), mce: CalibrationError.maximum(s), accuracy: mean(input.top.correct, input.weights, nil), label: label, confidence: input.top.confidence,
+                                       binning: binning, weighted: input.weights != nil))
     }
 }

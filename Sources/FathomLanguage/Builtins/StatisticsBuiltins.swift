@@ -3,7 +3,14 @@ import FathomCore
 /// Summaries of numbers.
 enum StatisticsBuiltins {
     static var all: [Builtin] {
-        [sum, mean, sd, quantile, count]
+        [sum, mean, sd, quantile, count, median, variance, cor]
+    }
+
+    /// The numbers of x, which must not be empty.
+    static func nonEmpty(_ args: Arguments) throws -> [Double] {
+        let v = try args.numbers("x")
+        guard !v.isEmpty else { throw args.invalid("x", "\(args.builtin.name)() of an empty vector is undefined") }
+        return v
     }
 
     static let numericX = Parameter("x", "vector or matrix", doc: "the values (booleans count as 0 and 1; a matrix counts all its elements)")
@@ -23,9 +30,7 @@ enum StatisticsBuiltins {
         doc: "mean(x) = sum(x) / len(x). Any NaN makes it NaN. The mean of a vector of bools is the share that are true.",
         examples: ["mean([1, 2, 3, 4])", "mean(runif(1000, seed=2) < 0.25)"]
     ) { args, _ in
-        let v = try args.numbers("x")
-        guard !v.isEmpty else { throw args.invalid("x", "mean() of an empty vector is undefined") }
-        return .number(Descriptive.mean(v))
+        .number(Descriptive.mean(try nonEmpty(args)))
     }
 
     static let sd = Builtin(
@@ -36,12 +41,75 @@ enum StatisticsBuiltins {
         doc: "sd(x) = sqrt(Σ(x − mean)² / (n − ddof)). The default ddof=1 is the sample standard deviation (R's sd, pandas' std); ddof=0 is numpy's default.",
         examples: ["sd([2, 4, 4, 4, 5, 5, 7, 9])", "sd(randn(10000, seed=3))", "sd([1, 2, 3], ddof=0)"]
     ) { args, _ in
+        let (v, ddof) = try spread(args)
+        return .number(Descriptive.standardDeviation(v, ddof: ddof))
+    }
+
+    /// The values and ddof of sd() and var(), with more values than ddof.
+    static func spread(_ args: Arguments) throws -> (values: [Double], ddof: Int) {
         let v = try args.numbers("x")
         let ddof = try args.wholeNumber("ddof", atLeast: 0)
         guard v.count > ddof else {
-            throw args.invalid("x", "sd(x, ddof=\(ddof)) needs more than \(ddof) value\(ddof == 1 ? "" : "s"), got \(v.count)")
+            throw args.invalid("x", "\(args.builtin.name)(x, ddof=\(ddof)) needs more than \(ddof) value\(ddof == 1 ? "" : "s"), got \(v.count)")
         }
-        return .number(Descriptive.standardDeviation(v, ddof: ddof))
+        return (v, ddof)
+    }
+
+    static let variance = Builtin(
+        "var", area: .statistics,
+        parameters: [numericX, Parameter("ddof", "whole number", .value(.number(1)), doc: "delta degrees of freedom: the divisor is n − ddof")],
+        returns: "a number",
+        summary: "variance",
+        doc: "var(x) = Σ(x − mean)² / (n − ddof), two-pass with pairwise sums. The default ddof=1 is the sample variance (R's var, pandas' var); ddof=0 is numpy's default np.var. Any NaN makes it NaN; sd(x) is its square root.",
+        examples: ["var([2, 4, 4, 4, 5, 5, 7, 9])", "var([1, 2, 3], ddof=0)"]
+    ) { args, _ in
+        let (v, ddof) = try spread(args)
+        return .number(Descriptive.variance(v, ddof: ddof))
+    }
+
+    static let median = Builtin(
+        "median", area: .statistics, parameters: [numericX], returns: "a number",
+        summary: "middle value",
+        doc: "median(x) is the middle of the sorted values, or the mean of the two middle ones when there is an even number of them (numpy's median, the same as quantile(x, 0.5) up to rounding). Any NaN makes it NaN, as in numpy; drop_missing(x) first to ignore missing values.",
+        examples: ["median([3, 1, 2])", "median([4, 1, 3, 2])", "median(randn(1001, seed=5))"]
+    ) { args, _ in
+        .number(Descriptive.median(try nonEmpty(args)))
+    }
+
+    static let cor = Builtin(
+        "cor", area: .statistics,
+        parameters: [
+            Parameter("x", "vector, matrix or table", doc: "a vector (with y), or a matrix or table whose columns are correlated with each other"),
+            Parameter("y", "vector", .absent("correlate the columns of x"), doc: "the second vector, as long as x"),
+            Parameter("method", "string", .value(.string("pearson")), doc: "\"pearson\" (linear) or \"spearman\" (ranks, ties averaged)"),
+        ],
+        returns: "a number for two vectors; a matrix for a matrix; a table (variable, then one column per variable) for a table",
+        summary: "correlation coefficient (Pearson or Spearman)",
+        doc: "cor(x, y) is Pearson's correlation Σ(x − x̄)(y − ȳ) / √(Σ(x − x̄)²·Σ(y − ȳ)²) (numpy's corrcoef); method=\"spearman\" correlates the ranks instead, tied values sharing their average rank (scipy's spearmanr, pandas' corr). cor(m) of a matrix gives the d×d matrix of correlations between its columns; cor(t) of a table gives them as a table labelled with the column names (pandas' DataFrame.corr). A constant vector has no correlation: the result is NaN, as in numpy; so is any result involving a NaN.",
+        examples: ["x = randn(100, seed=1); cor(x, 2 * x + randn(100, seed=2))", "cor([1, 2, 3, 4], [1, 3, 2, 4], method=\"spearman\")", "p = drop_missing(load(\"penguins/penguins\")); cor(p[[\"bill_length_mm\", \"flipper_length_mm\", \"body_mass_g\"]], method=\"spearman\")"]
+    ) { args, _ in
+        let method = Correlation.Method(rawValue: try args.choice("method", Correlation.Method.allCases.map(\.rawValue)))!
+        let x = try args.required("x")
+        let yGiven = args.value("y").map { !$0.isNull } ?? false
+        switch x {
+        case .matrix, .table:
+            if yGiven { throw args.invalid("y", "cor(): x is \(x.described), whose columns are correlated with each other; give y only with a vector x") }
+            let (m, names) = try args.features("x")
+            guard m.rows >= 2 else { throw args.invalid("x", "cor(): x has \(m.rows) row\(m.rows == 1 ? "" : "s"); a correlation needs at least 2") }
+            let r = Correlation.matrix(m, method: method)
+            guard let names else { return .matrix(r) }
+            var t = Table()
+            t.setColumn("variable", .strings(names))
+            for (j, name) in names.enumerated() { t.setColumn(name, .numbers(r.column(j)), kind: .float) }
+            return .table(t)
+        default:
+            let a = try args.vector("x")
+            guard yGiven else { throw args.invalid("x", "cor(x) of one vector needs y, a second vector to correlate it with", notes: ["cor(m) of a matrix or table correlates its columns"]) }
+            let b = try args.vector("y")
+            guard a.count == b.count else { throw args.invalid("y", "cor(): x has \(a.count) value\(a.count == 1 ? "" : "s") but y has \(b.count); pairs need equal lengths") }
+            guard a.count >= 2 else { throw args.invalid("x", "cor(): a correlation needs at least 2 pairs, got \(a.count)") }
+            return .number(Correlation.coefficient(a, b, method: method))
+        }
     }
 
     static let quantile = Builtin(
@@ -52,8 +120,7 @@ enum StatisticsBuiltins {
         doc: "quantile(x, q) interpolates linearly between order statistics at position (n − 1)·q: numpy's default method (\"linear\", Hyndman & Fan type 7) and R's default. quantile(x, 0.5) is the median. NaN in x gives NaN.",
         examples: ["quantile([1, 2, 3, 4], 0.5)", "quantile(randn(1000, seed=4), [0.05, 0.5, 0.95])"]
     ) { args, _ in
-        let v = try args.numbers("x")
-        guard !v.isEmpty else { throw args.invalid("x", "quantile() of an empty vector is undefined") }
+        let v = try nonEmpty(args)
         let qv = try args.required("q")
         let qs: [Double]
         switch qv {

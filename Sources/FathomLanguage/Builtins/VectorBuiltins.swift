@@ -3,7 +3,7 @@ import FathomCore
 /// Building and reshaping vectors.
 enum VectorBuiltins {
     static var all: [Builtin] {
-        [len, seq, sort, unique, any, all_, which]
+        [len, seq, sort, unique, any, all_, which, cumsum]
     }
 
     static let len = Builtin(
@@ -127,5 +127,16 @@ enum VectorBuiltins {
         examples: ["which([false, true, true])", "v = [5, 1, 7]; which(v > 2)"]
     ) { args, _ in
         .numbers(try bools(args).enumerated().compactMap { $0.element ? Double($0.offset) : nil })
+    }
+
+    static let cumsum = Builtin(
+        "cumsum", area: .vectors,
+        parameters: [Parameter("x", "vector", doc: "numbers (booleans count as 0 and 1; a matrix counts all its elements, row by row)")],
+        returns: "a vector as long as x",
+        summary: "running sums",
+        doc: "cumsum(x)[i] = x[0] + … + x[i], added left to right (numpy's cumsum). A NaN makes its position and every later one NaN. cumsum(v > 0) counts the true values so far.",
+        examples: ["cumsum([1, 2, 3, 4])", "cumsum([true, false, true])"]
+    ) { args, _ in
+        .numbers(Descriptive.cumulativeSum(try args.numbers("x", expected: "numbers (a vector)")))
     }
 }

@@ -40,6 +40,10 @@ public struct Panel: Sendable {
     public var yticStep: Double?
     /// Named x positions (categories), replacing the numeric tics.
     public var xtics: [(Double, String)]?
+    /// Named y positions, replacing the numeric tics.
+    public var ytics: [(Double, String)]?
+    /// The label of the colour scale, for panels with a heat map.
+    public var colorLabel: String?
 
     public init(xlabel: String? = nil, ylabel: String? = nil, series: [Series]) {
         self.xlabel = xlabel
@@ -58,6 +62,10 @@ public struct Series: Sendable {
         case band
         /// Points with vertical error bars from `y2` (low) to `y3` (high).
         case errorbars
+        /// Unit cells centred on (x, y) coloured by `y2` in [0, 1], white to blue (a heat map).
+        case heatmap
+        /// The number `y2` written at (x, y).
+        case labels
     }
 
     public var style: Style
@@ -73,6 +81,9 @@ public struct Series: Sendable {
     public var reference = false
     /// Bar width for `.bars`.
     public var barWidth: Double?
+    /// Drawn lighter (bars with a fainter fill and a dashed border): data too thin to read
+    /// as firmly as the rest.
+    public var faded = false
 
     public init(_ style: Style, x: [Double], y: [Double], label: String? = nil) {
         self.style = style

@@ -12,6 +12,16 @@ public struct ReliabilityValue: ObjectValue, OverlayPlottable {
     let accuracy: Double
     let label: String?
     let confidence: [Double]
+    /// How the bins were made (the ECE in the diagram's title uses the same bins).
+    let binning: Binning
+    /// Whether examples carry weights (then the bins hold weights, not counts, and the
+    /// diagram draws no binomial interval).
+    let weighted: Bool
+
+    /// Bins with fewer examples than this are drawn faded: their accuracy is too noisy to read.
+    static let fewExamples = 10.0
+    /// The level of the accuracy intervals.
+    static let intervalLevel = 0.95
 
     public var typeName: String { "reliability" }
     public var described: String { "a reliability result (\(statistics.bins) bins)" }
@@ -53,15 +63,44 @@ public struct ReliabilityValue: ObjectValue, OverlayPlottable {
         .object([("ece", .number(ece)), ("mce", .number(mce)), ("accuracy", .number(accuracy)), ("label", label.map { .string($0) } ?? .null), ("table", Value.table(table).json())])
     }
 
-    /// The diagram: accuracy per bin against the diagonal with the gap to the mean confidence
-    /// shaded, and beneath it the share of examples per bin.
+    /// The Clopper–Pearson interval (at ``intervalLevel``) for the accuracy of each bin in
+    /// `rows`: its correct count out of its examples, as scipy's `binomtest(k, n)
+    /// .proportion_ci(method="exact")`. Nil with weights, whose sums are no binomial counts.
+    func accuracyIntervals(_ rows: [Int]) -> [(lower: Double, upper: Double)]? {
+        guard !weighted else { return nil }
+        let s = statistics
+        return rows.map { b in
+            let n = Int(s.count[b].rounded()), k = min(n, Int(s.correctSum[b].rounded()))
+            return Binomial.clopperPearson(successes: k, trials: n, confidence: ReliabilityValue.intervalLevel)
+        }
+    }
+
+    /// The bins in words, as ece() names them: "15 equal-width bins, as ece()".
+    var binsDescription: String {
+        let b = statistics.bins
+        return binning == .width ? "\(b) equal-width bins, as ece(p, y, bins=\(b))" : "\(b) equal-mass bins, as ece(p, y, bins=\(b), binning=\"mass\")"
+    }
+
+    /// The diagram: accuracy per bin against the diagonal, with a 95% Clopper–Pearson
+    /// interval as error bars and the gap to the mean confidence shaded; bins with fewer than
+    /// ``fewExamples`` examples are drawn grey. Beneath, the number of examples per bin,
+    /// written over each bar. The title's ECE uses the same bins as the diagram (and says so).
     public func figure() throws -> Figure {
         let s = statistics, rows = nonEmpty
-        var bars = Series(.bars, x: rows.map { (s.lower[$0] + s.upper[$0]) / 2 }, y: rows.map { s.correctSum[$0] / s.count[$0] }, label: "accuracy")
-        bars.barWidth = rows.map { s.upper[$0] - s.lower[$0] }.min().map { $0 * 0.98 } ?? 0.05
+        let centre = { (b: Int) in (s.lower[b] + s.upper[b]) / 2 }
+        let accuracy = { (b: Int) in s.correctSum[b] / s.count[b] }
+        let width = rows.map { s.upper[$0] - s.lower[$0] }.min().map { $0 * 0.98 } ?? 0.05
+        let many = rows.filter { s.count[$0] >= ReliabilityValue.fewExamples }, few = rows.filter { s.count[$0] < ReliabilityValue.fewExamples }
+        var bars = Series(.bars, x: many.map(centre), y: many.map(accuracy), label: "accuracy")
+        bars.barWidth = width
+        bars.color = 0
+        var faded = Series(.bars, x: few.map(centre), y: few.map(accuracy), label: "accuracy, < \(Int(ReliabilityValue.fewExamples)) examples")
+        faded.barWidth = width
+        faded.color = 0
+        faded.faded = true
         var gapX: [Double] = [], gapAcc: [Double] = [], gapConf: [Double] = []
         for b in rows {
-            let acc = s.correctSum[b] / s.count[b], conf = s.confidenceSum[b] / s.count[b]
+            let acc = accuracy(b), conf = s.confidenceSum[b] / s.count[b]
             gapX += [s.lower[b], s.upper[b], .nan]
             gapAcc += [acc, acc, .nan]
             gapConf += [conf, conf, .nan]
@@ -69,20 +108,35 @@ public struct ReliabilityValue: ObjectValue, OverlayPlottable {
         var gap = Series(.band, x: gapX, y: gapAcc, label: "gap to confidence")
         gap.y2 = gapConf
         gap.color = 1
+        var top = [bars, faded, gap]
+        if let intervals = accuracyIntervals(rows) {
+            var bounds = Series(.errorbars, x: rows.map(centre), y: rows.map(accuracy), label: "\(Int(ReliabilityValue.intervalLevel * 100))% Clopper–Pearson interval")
+            bounds.y2 = intervals.map(\.lower)
+            bounds.y3 = intervals.map(\.upper)
+            bounds.color = 6
+            top.append(bounds)
+        }
         var diagonal = Series(.lines, x: [0, 1], y: [0, 1], label: "perfect calibration")
         diagonal.reference = true
-        var top = Panel(ylabel: "accuracy", series: [bars, gap, diagonal])
-        top.xrange = 0...1
-        top.yrange = 0...1
-        top.heightShare = 0.72
-        let shares = histogram(color: 0)
-        var bottom = Panel(xlabel: "confidence", ylabel: "share", series: [shares])
-        bottom.xrange = 0...1
-        bottom.heightShare = 0.28
-        bottom.yticStep = ReliabilityValue.ticStep(shares.y.max() ?? 1)
+        top.append(diagonal)
+        var upper = Panel(ylabel: "accuracy", series: top)
+        upper.xrange = 0...1
+        upper.yrange = 0...1
+        upper.heightShare = 0.72
+        var counts = Series(.bars, x: rows.map(centre), y: rows.map { s.count[$0] })
+        counts.barWidth = width
+        counts.color = 0
+        let highest = rows.map { s.count[$0] }.max() ?? 1
+        var written = Series(.labels, x: rows.map(centre), y: rows.map { s.count[$0] + highest * 0.12 })
+        written.y2 = rows.map { weighted ? (s.count[$0] * 100).rounded() / 100 : s.count[$0] }
+        var lower = Panel(xlabel: "confidence", ylabel: weighted ? "weight" : "examples", series: [counts, written])
+        lower.xrange = 0...1
+        lower.yrange = 0...(highest * 1.35)
+        lower.heightShare = 0.28
+        lower.yticStep = ReliabilityValue.ticStep(highest)
         let name = label.map { "\($0): " } ?? ""
-        var f = Figure(kind: "reliability diagram", title: "\(name)reliability, ECE \(NumberFormat.short(ece, digits: 3))", panels: [top, bottom])
-        f.height = 600
+        var f = Figure(kind: "reliability diagram", title: "\(name)reliability, ECE \(NumberFormat.short(ece, digits: 3)) (\(binsDescription))", panels: [upper, lower])
+        f.height = 640
         return f
     }
 

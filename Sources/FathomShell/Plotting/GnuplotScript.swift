@@ -132,6 +132,7 @@ enum GnuplotScript {
         switch s.style {
         case .band: return [s.x, s.y, s.y2]
         case .errorbars: return [s.x, s.y, s.y2, s.y3]
+        case .heatmap, .labels: return [s.x, s.y, s.y2]
         default: return [s.x, s.y]
         }
     }
@@ -160,6 +161,15 @@ enum GnuplotScript {
             let rotate = longest <= 3 && tics.count <= 20 ? "" : tics.count > 12 ? " rotate by 90 right" : tics.count > 6 || longest > 8 ? " rotate by -30" : ""
             s.append("set xtics (" + tics.map { "\(quote($0.1)) \(number($0.0))" }.joined(separator: ", ") + ")\(rotate) noenhanced")
         }
+        if let tics = panel.ytics {
+            s.append("set ytics (" + tics.map { "\(quote($0.1)) \(number($0.0))" }.joined(separator: ", ") + ") noenhanced")
+        }
+        if panel.series.contains(where: { $0.style == .heatmap }) {
+            s.append("set palette defined (0 '#ffffff', 1 '\(palette[0])')")
+            s.append("set cbrange [0:1]")
+            if let label = panel.colorLabel { s.append("set cblabel \(quote(label)) noenhanced") }
+            s.append("unset grid")
+        }
         return s
     }
 
@@ -179,13 +189,15 @@ enum GnuplotScript {
         case .impulses: return "using 1:2 with impulses lw 2 \(lc)"
         case .bars:
             let width = series.barWidth.map { "(\(number($0)))" } ?? "(0.8)"
-            let fill = terminal.isText ? "fs empty" : "fs transparent solid 0.45 border"
+            let fill = terminal.isText ? "fs empty" : series.faded ? "dt 2 fs transparent solid 0.12 border" : "fs transparent solid 0.45 border"
             // The colour comes before the fill style: after `border` it would colour only the border.
             return "using 1:2:\(width) with boxes \(lc) \(fill)"
         case .band:
             let fill = terminal.isText ? "fs empty" : "fs transparent solid 0.2 noborder"
             return "using 1:2:3 with filledcurves \(lc) \(fill)"
         case .errorbars: return "using 1:2:3:4 with yerrorbars pt 7 ps 0.6 lw 1.5 \(lc)"
+        case .heatmap: return "using 1:2:3 with image"
+        case .labels: return "using 1:2:(sprintf('%g', $3)) with labels \(terminal.isText ? "" : "tc rgb '#222222'")"
         }
     }
 
