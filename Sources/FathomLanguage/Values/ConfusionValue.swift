@@ -2,7 +2,7 @@ import FathomCore
 
 /// The result of `confusion()`: counts of true class (rows) against predicted class
 /// (columns).
-public struct ConfusionValue: ObjectValue, Plottable {
+public struct ConfusionValue: DeclaredResult, Plottable {
     let matrix: ConfusionMatrix
     let classNames: [String]
 
@@ -11,7 +11,16 @@ public struct ConfusionValue: ObjectValue, Plottable {
 
     public var typeName: String { "confusion" }
     public var described: String { "a \(matrix.classes)×\(matrix.classes) confusion matrix" }
-    public var fieldNames: [String] { ["matrix", "normalized", "classes", "table", "n", "accuracy"] }
+    public static let resultName = "confusion"
+    public static let resultDoc = "A confusion matrix (confusion): rows the true class, columns the predicted one; plot(c) draws it as a heat map of row shares."
+    public static let fields: [ResultField<ConfusionValue>] = [
+        ResultField("matrix", "the counts, K×K") { .matrix($0.matrix.counts) },
+        ResultField("normalized", "each row divided by its total: the share of each true class predicted as each class") { .matrix($0.matrix.normalized) },
+        ResultField("classes", "the class of each row and column") { .strings($0.classNames) },
+        ResultField("table", "the counts as a labelled table") { c in .table(c.labelled(c.matrix.counts, kind: .integer)) },
+        ResultField("n", "the number of examples") { .number($0.total) },
+        ResultField("accuracy", "the share on the diagonal") { .number($0.accuracy) },
+    ]
 
     /// The matrix labelled: a column of true classes, then one column per predicted class.
     func labelled(_ m: Matrix, kind: Table.ColumnKind) -> Table {
@@ -21,27 +30,12 @@ public struct ConfusionValue: ObjectValue, Plottable {
         return t
     }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "matrix": return .matrix(matrix.counts)
-        case "normalized": return .matrix(matrix.normalized)
-        case "classes": return .strings(classNames)
-        case "table": return .table(labelled(matrix.counts, kind: .integer))
-        case "n": return .number(total)
-        case "accuracy": return .number(accuracy)
-        default: return nil
-        }
-    }
 
     public func renderText(_ options: RenderOptions) -> String {
         "confusion matrix of \(NumberFormat.short(total)) examples, rows the true class, columns the predicted one; accuracy \(NumberFormat.short(accuracy, digits: options.digits))\n"
             + Value.table(labelled(matrix.counts, kind: .integer)).renderText(options)
     }
 
-    public func json() -> JSONValue {
-        func rows(_ m: Matrix) -> JSONValue { .array((0..<m.rows).map { i in .array(m.row(i).map { .number($0) }) }) }
-        return .object([("classes", .array(classNames.map { .string($0) })), ("matrix", rows(matrix.counts)), ("normalized", rows(matrix.normalized))])
-    }
 
     /// A heat map: each cell coloured by its share of the true class (the row), so that small
     /// classes read as well as large ones, with the count written in it. The first class is

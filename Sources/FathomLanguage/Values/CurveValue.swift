@@ -2,7 +2,7 @@ import FathomCore
 
 /// The result of `auc()`: a ROC or precision–recall curve (one per class for a multiclass
 /// one-vs-rest average) with its area.
-public struct CurveValue: ObjectValue, Plottable {
+public struct CurveValue: DeclaredResult, Plottable {
     /// "roc" or "pr".
     let curve: String
     let curves: [RankingCurves.Curve]
@@ -19,9 +19,23 @@ public struct CurveValue: ObjectValue, Plottable {
 
     public var typeName: String { "curve" }
     public var described: String { "\(isROC ? "a ROC" : "a precision–recall") curve result" }
-    public var fieldNames: [String] {
-        ["auc", "curve", xName, yName, "thresholds", "positives", "negatives", "table", "meaning"] + (classNames == nil ? [] : ["per_class", "classes"])
-    }
+    public static let resultName = "curve"
+    public static let resultDoc = "A ROC or precision–recall curve with its area (auc). For more than two classes, one-vs-rest: the curve fields are lists with one entry per class, and per_class and classes appear."
+    public static let fields: [ResultField<CurveValue>] = [
+        ResultField("auc", "the ROC AUC or the average precision (macro mean over classes one-vs-rest)") { .number($0.auc) },
+        ResultField("curve", "roc or pr") { .string($0.curve) },
+        ResultField("fpr", "false-positive rates along the ROC curve", optional: { c in c.isROC ? c.perCurve { .numbers($0.x) } : nil }),
+        ResultField("tpr", "true-positive rates along the ROC curve", optional: { c in c.isROC ? c.perCurve { .numbers($0.y) } : nil }),
+        ResultField("recall", "recall along the precision–recall curve", optional: { c in c.isROC ? nil : c.perCurve { .numbers($0.x) } }),
+        ResultField("precision", "precision along the precision–recall curve", optional: { c in c.isROC ? nil : c.perCurve { .numbers($0.y) } }),
+        ResultField("thresholds", "the score thresholds of the points, highest first") { c in c.perCurve { .numbers($0.thresholds) } },
+        ResultField("positives", "examples of the positive class") { c in c.classNames == nil ? .number(c.curves[0].positives) : .numbers(c.curves.map(\.positives)) },
+        ResultField("negatives", "examples of the other classes") { c in c.classNames == nil ? .number(c.curves[0].negatives) : .numbers(c.curves.map(\.negatives)) },
+        ResultField("table", "the curve's points with their thresholds") { c in c.perCurve { .table(c.points($0)) } },
+        ResultField("meaning", "one sentence reading the area") { .string($0.meaning(RenderOptions())) },
+        ResultField("per_class", "each class's area (one-vs-rest only)", optional: { c in c.classNames.map { _ in .numbers(c.curves.map(\.area)) } }),
+        ResultField("classes", "the classes (one-vs-rest only)", optional: { c in c.classNames.map { .strings($0) } }),
+    ]
 
     /// One value for a binary curve, a list of one per class otherwise.
     func perCurve(_ pick: (RankingCurves.Curve) -> Value) -> Value {
@@ -32,22 +46,6 @@ public struct CurveValue: ObjectValue, Plottable {
         Table([(xName, .numbers(c.x)), (yName, .numbers(c.y)), ("threshold", .numbers(c.thresholds))])
     }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "auc": return .number(auc)
-        case "curve": return .string(curve)
-        case xName: return perCurve { .numbers($0.x) }
-        case yName: return perCurve { .numbers($0.y) }
-        case "thresholds": return perCurve { .numbers($0.thresholds) }
-        case "positives": return classNames == nil ? .number(curves[0].positives) : .numbers(curves.map(\.positives))
-        case "negatives": return classNames == nil ? .number(curves[0].negatives) : .numbers(curves.map(\.negatives))
-        case "table": return perCurve { .table(points($0)) }
-        case "meaning": return .string(meaning(RenderOptions()))
-        case "per_class": return classNames.map { _ in .numbers(curves.map(\.area)) }
-        case "classes": return classNames.map { .strings($0) }
-        default: return nil
-        }
-    }
 
     func meaning(_ options: RenderOptions) -> String {
         func n(_ x: Double) -> String { NumberFormat.short(x, digits: min(options.digits, 4)) }
@@ -66,21 +64,6 @@ public struct CurveValue: ObjectValue, Plottable {
 
     public func renderText(_ options: RenderOptions) -> String { meaning(options) }
 
-    public func json() -> JSONValue {
-        func numbers(_ v: [Double]) -> JSONValue { .array(v.map { .number($0) }) }
-        func one(_ c: RankingCurves.Curve) -> JSONValue {
-            .object([("auc", .number(c.area)), (xName, numbers(c.x)), (yName, numbers(c.y)), ("thresholds", numbers(c.thresholds)),
-                     ("positives", .number(c.positives)), ("negatives", .number(c.negatives))])
-        }
-        var members: [(String, JSONValue)] = [("curve", .string(curve)), ("auc", .number(auc))]
-        if let names = classNames {
-            members.append(("classes", .array(names.map { .string($0) })))
-            members.append(("per_class", .array(curves.map(one))))
-        } else {
-            members.append(("points", one(curves[0])))
-        }
-        return .object(members)
-    }
 
     /// At most about 2000 points of a curve (it is drawn, not read), keeping both ends.
     static func thinned(_ x: [Double], _ y: [Double]) -> (x: [Double], y: [Double]) {

@@ -5,7 +5,7 @@ import FathomCore
 
 /// The result of `reliability(p, y)`: the bins with their accuracy and confidence, the ECE;
 /// plottable as a reliability diagram, and overlayable.
-public struct ReliabilityValue: ObjectValue, OverlayPlottable {
+public struct ReliabilityValue: DeclaredResult, OverlayPlottable {
     let statistics: BinStatistics
     let ece: Double
     let mce: Double
@@ -25,7 +25,16 @@ public struct ReliabilityValue: ObjectValue, OverlayPlottable {
 
     public var typeName: String { "reliability" }
     public var described: String { "a reliability result (\(statistics.bins) bins)" }
-    public var fieldNames: [String] { ["table", "ece", "mce", "accuracy", "bins", "label"] }
+    public static let resultName = "reliability"
+    public static let resultDoc = "The reliability diagram's bins (reliability): per non-empty bin its confidence range, count, mean confidence, accuracy and gap, with the ECE over the same bins; plot(r) draws the diagram."
+    public static let fields: [ResultField<ReliabilityValue>] = [
+        ResultField("table", "per non-empty bin: lower, upper, count, confidence, accuracy, gap") { .table($0.table) },
+        ResultField("ece", "the expected calibration error over these bins") { .number($0.ece) },
+        ResultField("mce", "the largest gap of any bin") { .number($0.mce) },
+        ResultField("accuracy", "the share of correct top-label predictions") { .number($0.accuracy) },
+        ResultField("bins", "the number of bins") { .number(Double($0.statistics.bins)) },
+        ResultField("label", "the model's name in plots, or null") { r in r.label.map { .string($0) } ?? .null },
+    ]
 
     var nonEmpty: [Int] { (0..<statistics.bins).filter { statistics.count[$0] > 0 } }
 
@@ -42,26 +51,12 @@ public struct ReliabilityValue: ObjectValue, OverlayPlottable {
         return t
     }
 
-    public func field(_ name: String) -> Value? {
-        switch name {
-        case "table": return .table(table)
-        case "ece": return .number(ece)
-        case "mce": return .number(mce)
-        case "accuracy": return .number(accuracy)
-        case "bins": return .number(Double(statistics.bins))
-        case "label": return label.map { .string($0) } ?? .null
-        default: return nil
-        }
-    }
 
     public func renderText(_ options: RenderOptions) -> String {
         let head = "reliability\(label.map { " of \($0)" } ?? ""): ECE \(NumberFormat.short(ece, digits: options.digits)), MCE \(NumberFormat.short(mce, digits: options.digits)), accuracy \(NumberFormat.short(accuracy, digits: options.digits)), \(statistics.bins) bins"
         return head + "\n" + Value.table(table).renderText(options)
     }
 
-    public func json() -> JSONValue {
-        .object([("ece", .number(ece)), ("mce", .number(mce)), ("accuracy", .number(accuracy)), ("label", label.map { .string($0) } ?? .null), ("table", Value.table(table).json())])
-    }
 
     /// The Clopper–Pearson interval (at ``intervalLevel``) for the accuracy of each bin in
     /// `rows`: its correct count out of its examples, as scipy's `binomtest(k, n)
