@@ -46,6 +46,7 @@ struct DiagnosticGoldenTests {
         "ece([0.7, 0.2], [0, 1], weights=[0, 0])",
         "ece([0.7, 0.2], [0, 1], ci=1.5)",
         "ece([0.7, 0.2], [0, 1], ci=0.95, boot=5)",
+        "ece([0.7, 0.2], [0, 1], boot=50)",
         "ece([0.7, 0.2], \"y\")",
         "smece([0.7, 0.2], [0, 1], weights=[1])",
         "temperature([[1, 2], [3, 4]], [0, 0])",

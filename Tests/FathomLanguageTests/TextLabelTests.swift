@@ -62,3 +62,46 @@ struct TextLabelTests {
         #expect(try evaluate(t + "accuracy(select(t, [\"p_0\", \"p_1\"]), [1, 0])") == "1")
     }
 }
+
+/// The same rule in the builtins added since: auc, f1, confusion and failure_probs(p, y).
+@Suite("Text labels in classification builtins")
+struct ClassificationTextLabelTests {
+    static let t = "t = as_table({p_dog: [0.9, 0.2, 0.3, 0.6], p_cat: [0.1, 0.8, 0.7, 0.4], label: [\"dog\", \"cat\", \"dog\", \"dog\"]})\n"
+
+    @Test("column order does not change auc, f1, confusion or failure_probs", arguments: [
+        "auc(P, t.label).auc", "f1(P, t.label)", "confusion(P, t.label).accuracy", "sum(failure_probs(P, t.label))",
+    ])
+    func order(_ call: String) throws {
+        let a = try evaluate(Self.t + call.replacingOccurrences(of: "P", with: "select(t, \"p_*\")"))
+        let b = try evaluate(Self.t + call.replacingOccurrences(of: "P", with: "select(t, [\"p_cat\", \"p_dog\"])"))
+        #expect(a == b, "\(call)")
+    }
+
+    @Test("a score vector with text labels needs classes=[negative, positive]")
+    func scoreVector() throws {
+        #expect(diagnostic(Self.t + "auc(t.p_cat, t.label)")?.message.contains("which label its scores are for") == true)
+        let named = try evaluate(Self.t + "auc(t.p_cat, t.label, classes=[\"dog\", \"cat\"]).auc")
+        let boolean = try evaluate(Self.t + "auc(t.p_cat, t.label == \"cat\").auc")
+        #expect(named == boolean)
+    }
+
+    @Test("confusion names its rows by the columns' classes, in column order")
+    func names() throws {
+        #expect(try evaluate(Self.t + "confusion(select(t, \"p_*\"), t.label).classes") == "[\"dog\", \"cat\"]")
+    }
+}
+
+/// Settings that only a bootstrap reads are refused when no interval was asked for, instead
+/// of being silently ignored.
+@Suite("Bootstrap settings without ci=")
+struct BootstrapSettingsTests {
+    @Test("boot= or seed= without ci= is an error; with ci= it is used", arguments: [
+        "ece([0.7, 0.2, 0.6], [1, 0, 1], boot=50)", "accuracy([0.7, 0.2, 0.6], [1, 0, 1], seed=3)",
+        "p = load(\"elicitation/clean\"); forecast(p[0:1000], n=1e6, boot=100)",
+    ])
+    func refused(_ call: String) throws {
+        let d = try #require(diagnostic(call))
+        #expect(d.message.contains("sets the bootstrap of an interval, but no interval was asked for"), "\(d.message)")
+        #expect(diagnostic(call.replacingOccurrences(of: ")", with: ", ci=0.9)", options: .backwards, range: call.range(of: ")", options: .backwards))) == nil)
+    }
+}

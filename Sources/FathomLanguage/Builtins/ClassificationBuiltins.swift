@@ -4,13 +4,14 @@ import FathomCore
 enum ClassificationBuiltins {
     static var all: [Builtin] { [auc, f1, confusion] }
 
-    static let labelsParameter = Parameter("y", "vector of labels", doc: "true classes: whole numbers 0…K−1, booleans, or text (classes in sorted order)")
+    static let labelsParameter = Parameter("y", "vector of labels", doc: "true classes: whole numbers 0…K−1, booleans, or text (matched to the columns by name or classes=)")
 
-    /// Class names for display: the sorted text labels when y is text, else 0…K−1.
-    static func classNames(_ args: Arguments, _ name: String, classes: Int) -> [String] {
-        if case .vector(.strings(let s))? = args.value(name) {
-            let names = Array(Set(s)).sorted()
-            if names.count == classes { return names }
+    /// Class names for display: with text labels, the classes they were matched to
+    /// (classes= or the columns' names, as classLabels matched them), else 0…K−1.
+    static func classNames(_ args: Arguments, _ name: String, classes: Int, columns: [String]? = nil) throws -> [String] {
+        if case .vector(.strings(let s))? = args.value(name),
+           let names = try args.declaredClassNames(classes: classes) ?? columns.flatMap({ ClassNames.matching($0, labels: Set(s)) }) {
+            return names
         }
         return (0..<classes).map(String.init)
     }
@@ -23,10 +24,11 @@ enum ClassificationBuiltins {
             Parameter("scores", "vector or probabilities", doc: "a score per example, higher meaning more likely positive (any real numbers: probabilities, logits, monitor scores), or an N×K probability matrix"),
             labelsParameter,
             Parameter("curve", "string", .value(.string("roc")), doc: "\"roc\": area under the ROC curve; \"pr\": average precision, the area under the precision–recall curve"),
+            ClassNames.parameter,
         ],
         returns: "a curve result: auc, the curve's points (fpr/tpr or recall/precision), thresholds, positives, negatives; plot() draws the curve",
         summary: "area under the ROC or precision–recall curve",
-        doc: "auc(s, y) is the ROC AUC of scores s for binary labels y: the chance that a random positive scores above a random negative, ties counting half (scikit-learn's roc_auc_score, the trapezoidal area under roc_curve). curve=\"pr\" gives average precision AP = Σ (R_k − R_{k−1})·P_k over the thresholds (scikit-learn's average_precision_score: steps, not trapezoids, so it is not optimistic); a random ranking scores the base rate. Labels are 0/1, booleans (true positive) or two texts (the later in sorted order is positive, as fit_logistic numbers classes). For an N×2 probability matrix the score is P(y = 1); for N×K with K > 2 the result is the one-vs-rest macro average over the classes (roc_auc_score(multi_class=\"ovr\", average=\"macro\"), and average_precision_score's macro average), each class needing at least one example. The points run from the highest threshold (+Inf, where nothing is flagged) down; .table holds them. plot(r) draws the ROC curve with the chance diagonal, or the PR curve with the base-rate line.",
+        doc: "auc(s, y) is the ROC AUC of scores s for binary labels y: the chance that a random positive scores above a random negative, ties counting half (scikit-learn's roc_auc_score, the trapezoidal area under roc_curve). curve=\"pr\" gives average precision AP = Σ (R_k − R_{k−1})·P_k over the thresholds (scikit-learn's average_precision_score: steps, not trapezoids, so it is not optimistic); a random ranking scores the base rate. Labels are 0/1, booleans (true positive) or text: with a score vector classes=[negative, positive] says which text is positive; with a probability matrix the columns' names (p_<class>) or classes= say which column is which class. For an N×2 probability matrix the score is P(y = 1); for N×K with K > 2 the result is the one-vs-rest macro average over the classes (roc_auc_score(multi_class=\"ovr\", average=\"macro\"), and average_precision_score's macro average), each class needing at least one example. The points run from the highest threshold (+Inf, where nothing is flagged) down; .table holds them. plot(r) draws the ROC curve with the chance diagonal, or the PR curve with the base-rate line.",
         examples: ["auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])", "b = load(\"breast-cancer/test-predictions\"); r = auc(b.p_naive_bayes, b.label); r.auc", "auc(b.p_naive_bayes, b.label, curve=\"pr\")"]
     ) { args, _ in
         let curve = try args.choice("curve", ["roc", "pr"])
@@ -45,8 +47,8 @@ enum ClassificationBuiltins {
         case .matrix(let m):
             let (p, _) = try args.probabilities("scores")
             guard p.cols >= 2 else { throw args.invalid("scores", "auc(): scores has \(m.cols) column; probabilities of K ≥ 2 classes have K columns") }
-            let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
-            let names = classNames(args, "y", classes: p.cols)
+            let y = try args.classLabels("y", rows: p.rows, classes: p.cols, columns: p.columnNames, of: "scores")
+            let names = try classNames(args, "y", classes: p.cols, columns: p.columnNames)
             if p.cols == 2 {
                 let positive = y.map { $0 == 1 }
                 try requireBoth(args, positive, curve: curve, what: what)
@@ -62,10 +64,10 @@ enum ClassificationBuiltins {
             if let i = s.firstIndex(where: { !$0.isFinite }) {
                 throw args.invalid("scores", "auc(): scores holds \(s[i].isNaN ? "a missing value (NaN)" : "an infinite value") at position \(i)", notes: ["drop those rows from both scores and y first"])
             }
-            let y = try args.classLabels("y", rows: s.count, classes: 2, counted: "scores has \(s.count) value\(s.count == 1 ? "" : "s")")
+            let y = try args.classLabels("y", rows: s.count, classes: 2, counted: "scores has \(s.count) value\(s.count == 1 ? "" : "s")", of: "scores")
             let positive = y.map { $0 == 1 }
             try requireBoth(args, positive, curve: curve, what: what)
-            return ([(s, positive)], classNames(args, "y", classes: 2), true)
+            return ([(s, positive)], try classNames(args, "y", classes: 2), true)
         default:
             throw args.mismatch("scores", expected: "a vector of scores or an N×K probability matrix")
         }
@@ -96,10 +98,10 @@ enum ClassificationBuiltins {
         let x = try args.required("p")
         if case .matrix = x {
             let (p, _) = try args.probabilities("p")
-            let y = try args.classLabels("y", rows: p.rows, classes: p.cols)
+            let y = try args.classLabels("y", rows: p.rows, classes: p.cols, columns: p.columnNames, of: "p")
             let predicted = TopLabel(probabilities: p, labels: y).prediction
             let present = Array(Set(y).union(predicted)).sorted()
-            return Decisions(truth: y, predicted: predicted, names: classNames(args, "y", classes: p.cols), present: present, fromProbabilities: true)
+            return Decisions(truth: y, predicted: predicted, names: try classNames(args, "y", classes: p.cols, columns: p.columnNames), present: present, fromProbabilities: true)
         }
         let yValue = try args.required("y")
         guard case .vector(let pc) = x else { throw args.mismatch("p", expected: "an N×K probability matrix or a vector of predicted classes") }
@@ -144,6 +146,7 @@ enum ClassificationBuiltins {
         parameters: [
             decisionParameter, labelsParameter,
             Parameter("average", "string", .value(.string("macro")), doc: "\"macro\": mean of the per-class F1; \"micro\": F1 of the pooled counts (equals accuracy for single-label data); \"weighted\": per-class F1 weighted by class size; \"binary\": the F1 of class 1"),
+            ClassNames.parameter,
         ],
         returns: "a number",
         summary: "F1 score (harmonic mean of precision and recall)",
@@ -164,7 +167,7 @@ enum ClassificationBuiltins {
 
     static let confusion = Builtin(
         "confusion", area: .reliability,
-        parameters: [decisionParameter, labelsParameter],
+        parameters: [decisionParameter, labelsParameter, ClassNames.parameter],
         returns: "a confusion result: .matrix (counts), .normalized (each row divided by its sum), .classes, .table; plot() draws a heat map",
         summary: "confusion matrix: true class against predicted class",
         doc: "confusion(p, y) counts the examples of each true class (rows) predicted as each class (columns), as scikit-learn's confusion_matrix. With a probability matrix the prediction is the most probable class and all K classes are shown; with vectors, the classes present in y or in the predictions. .normalized divides each row by its total (confusion_matrix(normalize=\"true\")): the diagonal is each class's recall; a class without examples has a row of zeros. plot(c) draws the matrix as a heat map with the counts written in the cells.",

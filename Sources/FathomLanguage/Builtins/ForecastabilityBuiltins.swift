@@ -118,7 +118,7 @@ enum ForecastabilityBuiltins {
         let a = try Arguments.bind(probabilityForm, positional: [(try args.required("model"), args.range("model")), (labels, args.range(args.has("X") ? "X" : "y"))],
                                    named: [], callRange: args.callRange)
         let (p, _) = try a.probabilities("p")
-        let y = try a.classLabels("y", rows: p.rows, classes: p.cols)
+        let y = try a.classLabels("y", rows: p.rows, classes: p.cols, columns: p.columnNames, of: "p")
         return (0..<p.rows).map { i in
             let own = p[i, y[i]]
             guard own > 0.5 else { return 1 - own }

@@ -82,7 +82,7 @@ enum LabelShiftBuiltins {
     /// Bootstrap intervals of a prior estimator, resampling validation and target rows.
     static func priorInterval(_ args: Arguments, _ context: EvaluationContext, _ input: Inputs,
                               _ estimate: @escaping @Sendable (Matrix, [Int], Matrix) -> [Double]?) throws -> (lower: [Double], upper: [Double], level: Double, used: Int)? {
-        guard let level = try args.confidenceLevel() else { return nil }
+        guard let level = try args.intervalLevel() else { return nil }
         let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 100_000)
         try context.checkSize(Double(replicates) * Double(input.validation.rows + input.target.rows) * Double(input.classes) / 100, at: args.range("boot"), what: "resampled values")
         let pv = input.validation, y = input.labels, pt = input.target

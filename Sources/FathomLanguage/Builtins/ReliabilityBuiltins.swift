@@ -36,7 +36,7 @@ enum ReliabilityBuiltins {
     /// is given. `compute` takes resampled row indices, or nil for all rows.
     static func estimate(_ args: Arguments, _ context: EvaluationContext, rows: Int, _ compute: @escaping @Sendable ([Int]?) -> Double) throws -> Value {
         let value = compute(nil)
-        guard let level = try args.confidenceLevel() else { return .number(value) }
+        guard let level = try args.intervalLevel() else { return .number(value) }
         let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 1_000_000)
         try context.checkSize(Double(replicates) * Double(rows) / 100, at: args.range("boot"), what: "resampled values")
         var interval: Bootstrap.Interval

@@ -120,7 +120,7 @@ enum TailBuiltins {
         let n = try deployment(args, m: m)
         let k = try kValue(args, m: m, positive: positiveCount(p))
         let method = try method(args)
-        let level = try args.confidenceLevel()
+        let level = try args.intervalLevel()
         let boot = try args.wholeNumber("boot", atLeast: 1, atMost: 1_000_000)
         if level != nil, boot < 20 {
             throw args.invalid("boot", "forecast(): boot = \(boot) resamples cannot place the percentiles of a bootstrap interval; use at least 20 (1000 is the default)")

@@ -187,6 +187,16 @@ extension Arguments {
         return w
     }
 
+    /// The confidence level of a bootstrap interval asked for with ci=, or nil; settings only
+    /// the bootstrap reads (boot=, seed=) are refused without ci=, where they would be ignored.
+    public func intervalLevel(bootstrap dependents: [String] = ["boot", "seed"]) throws -> Double? {
+        let level = try confidenceLevel()
+        if level == nil, let unused = dependents.first(where: given) {
+            throw invalid(unused, "\(builtin.name)(): \(unused)= sets the bootstrap of an interval, but no interval was asked for", notes: ["add ci=0.95 for a 95% interval, or leave \(unused)= out"])
+        }
+        return level
+    }
+
     /// The confidence level asked for with ci= (true means 0.95), or nil.
     public func confidenceLevel(_ name: String = "ci") throws -> Double? {
         guard let v = value(name), !v.isNull else { return nil }

@@ -80,6 +80,9 @@ public struct Arguments {
     /// Where `name` was written, or the whole call when it was not.
     public func range(_ name: String) -> SourceRange { ranges[slot(name)] ?? callRange }
 
+    /// Whether the caller wrote `name` (a default does not count).
+    public func given(_ name: String) -> Bool { ranges[slot(name)] != nil }
+
     /// The error for a wrong argument: "randn() expects n: a whole number ≥ 0, got -3".
     public func mismatch(_ name: String, expected: String, got value: Value? = nil) -> Diagnostic {
         let v = value ?? self.value(name) ?? .null
