@@ -110,9 +110,11 @@ extension Session {
                 notes.append(":help lists the commands")
                 throw Diagnostic("command.unknown", name.isEmpty ? "expected a command name after ':'" : "unknown command ':\(name)'", at: SourceRange(offset, end), notes: notes, source: source)
             }
+            loadOutcome = Outcome()
             try command.run(self, Commands.words(source, from: end), source)
             if command.names[0] == "set" { logCommand(source.text.trimmingSpaces) }
-            return Outcome()
+            // A :load'ed script's failure is the command's: `fathom run` exits 1 for it.
+            return loadOutcome
         } catch var d as Diagnostic {
             if d.source == nil { d.source = source }
             onEvent(.failed(cell: nil, input: source.text, diagnostic: d))
@@ -222,12 +224,18 @@ extension Session {
         var reader = ChunkReader()
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
-        for line in lines {
-            if let chunk = reader.add(line) {
-                if run(chunk.text, sourceName: file.0, firstLine: chunk.firstLine).interrupted { return }
-            }
+        var chunks: [(text: String, firstLine: Int)] = []
+        for line in lines { if let chunk = reader.add(line) { chunks.append(chunk) } }
+        if let chunk = reader.finish() { chunks.append(chunk) }
+        var outcome = Outcome()
+        // Like `fathom run`, a loaded script stops at its first failing statement.
+        for chunk in chunks {
+            let o = run(chunk.text, sourceName: file.0, firstLine: chunk.firstLine, stopAtError: true)
+            outcome.failed = outcome.failed || o.failed
+            outcome.interrupted = o.interrupted
+            if o.failed || o.interrupted { break }
         }
-        if let chunk = reader.finish() { run(chunk.text, sourceName: file.0, firstLine: chunk.firstLine) }
+        loadOutcome = outcome
     }
 }
 

@@ -77,6 +77,8 @@ public final class Session {
     let plots = GnuplotDriver()
     private var currentCell = 0
     var loadDepth = 0
+    /// How the last `:load` ended (its failure is the command's).
+    var loadOutcome = Outcome()
     private var currentOutput = ""
 
     /// How a chunk of input ended.

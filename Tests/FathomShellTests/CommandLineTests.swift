@@ -203,6 +203,27 @@ struct CommandLineTests {
     }
 }
 
+/// A script's failure inside `:load` is the run's failure.
+@Suite("Loaded scripts")
+struct LoadedScriptTests {
+    @Test("an error in a :load'ed script fails fathom run (exit 1) and stops it", arguments: ["x = [1,\n  oops]\n", "y = 1 +\n", "mena(2)\n"])
+    func loadFails(_ bad: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inner = dir.appendingPathComponent("inner.fathom")
+        try ("a = 1\n" + bad + "b = 2\n").write(to: inner, atomically: true, encoding: .utf8)
+        let outer = dir.appendingPathComponent("outer.fathom")
+        try ":load \(inner.path)\n\"after\"\n".write(to: outer, atomically: true, encoding: .utf8)
+        let r = try runFathom(["run", outer.path])
+        #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("\(inner.path):"), "\(r.stderr)")
+        #expect(!r.stdout.contains("after"))
+        let going = try runFathom(["run", outer.path, "--keep-going"])
+        #expect(going.status == 1)
+        #expect(going.stdout.contains("after"))
+    }
+}
+
 /// Every documented option of every subcommand, in every position ArgumentParser accepts it,
 /// does what `--help` says or is refused with a usage error — never silently ignored.
 @Suite("Command-line options, end to end")

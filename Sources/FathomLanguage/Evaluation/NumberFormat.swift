@@ -42,6 +42,13 @@ public struct RenderOptions: Sendable {
     /// it (`plot(_12, to=…)`), since `_12` is the one name sure to hold that plot.
     public var cell: Int?
 
+    /// The options for the parts of a record or list: no cell names them.
+    public var forParts: RenderOptions {
+        var o = self
+        o.cell = nil
+        return o
+    }
+
     public init(digits: Int = 6, maxRows: Int = 20, width: Int = 80, cell: Int? = nil) {
         self.digits = digits
         self.maxRows = maxRows

@@ -12,8 +12,9 @@ extension Value {
         case .vector(let c): return Value.renderVector(c, options)
         case .matrix(let m): return Value.renderMatrix(m, options)
         case .table(let t): return Value.renderTable(t, options)
-        case .record(let r): return Value.renderRecord(r, options)
-        case .list(let l): return Value.renderList(l, options)
+        // Inside a record or list no cell names a part on its own.
+        case .record(let r): return Value.renderRecord(r, options.forParts)
+        case .list(let l): return Value.renderList(l, options.forParts)
         case .builtin(let b): return "builtin \(b.signature)"
         case .object(let o): return o.renderText(options)
         }
