@@ -203,6 +203,21 @@ struct CommandLineTests {
     }
 }
 
+/// A script saved with a byte-order mark runs like any other.
+@Suite("Script encodings")
+struct ScriptEncodingTests {
+    @Test("a UTF-8 byte-order mark at the start of a script is dropped", arguments: ["run", "replay"])
+    func bom(_ command: String) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bom.fathom")
+        try Data([0xEF, 0xBB, 0xBF] + Array("x = 2\nx * 21\n".utf8)).write(to: file)
+        let r = try runFathom([command, file.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("42"))
+    }
+}
+
 /// A script's failure inside `:load` is the run's failure.
 @Suite("Loaded scripts")
 struct LoadedScriptTests {

@@ -97,9 +97,11 @@ public enum FileSystem {
         return n > 0 ? Array(out[0..<n]) : []
     }
 
-    /// The file at `path` as UTF-8 text; invalid UTF-8 is an error naming the byte.
+    /// The file at `path` as UTF-8 text; invalid UTF-8 is an error naming the byte. A leading
+    /// byte-order mark (which some editors write) is dropped.
     public static func readText(_ path: String) throws -> String {
-        let bytes = try readBytes(path)
+        var bytes = try readBytes(path)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if let bad = firstInvalidUTF8(bytes) {
             throw FileError(path: path, reason: "not UTF-8 at byte \(bad)")
         }
