@@ -15,7 +15,7 @@ public struct IsotonicFit: Sendable {
     }
 
     public static func fit(scores s: [Double], targets t: [Double], weights w: [Double]? = nil) -> IsotonicFit {
-        let order = s.indices.sorted { s[$0] < s[$1] || (s[$0] == s[$1] && $0 < $1) }
+        let order = Sorting.order(s)
         // Merge tied scores: weighted mean of their targets.
         var xs: [Double] = [], ys: [Double] = [], ws: [Double] = []
         for i in order {

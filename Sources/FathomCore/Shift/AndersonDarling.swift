@@ -20,7 +20,7 @@ public enum AndersonDarling {
     /// At least two samples, each non-empty, with at least two distinct values in all.
     public static func kSample(_ samples: [[Double]]) -> Result {
         let k = samples.count
-        let z = samples.flatMap { $0 }.sorted()
+        let z = Sorting.ascending(samples.flatMap { $0 })
         let bigN = z.count
         var distinct: [Double] = []
         for v in z where distinct.last != v { distinct.append(v) }
@@ -31,7 +31,7 @@ public enum AndersonDarling {
         let counts = distinct.indices.map { SortedSearch.upperBound(z, distinct[$0]) - left[$0] }
         var a2 = 0.0
         for (s, sample) in samples.enumerated() {
-            let sorted = sample.sorted()
+            let sorted = Sorting.ascending(sample)
             var inner = 0.0
             for j in distinct.indices {
                 let lj = bigN == distinct.count ? 1.0 : Double(counts[j])
