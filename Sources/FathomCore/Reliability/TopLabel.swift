@@ -48,7 +48,7 @@ public struct TopLabel: Sendable {
     }
 
     /// The top-label view of `p` if it holds probabilities (as ProbabilityCheck.check), nil
-    /// otherwise, in one pass over both cores; `labels` are compared as numbers (checking
+    /// otherwise, in one pass over all cores; `labels` are compared as numbers (checking
     /// them is the caller's business).
     public init?(ifValid p: Matrix, labels y: [Double]) {
         let n = p.rows, k = p.cols
@@ -114,7 +114,7 @@ public enum ProbabilityCheck {
     public static let rowSumTolerance = 1e-5
 
     /// Checks that `p` holds probabilities: finite, in [0, 1], rows summing to 1. A fast pass
-    /// over both cores finds whether anything is wrong; a second pass, only then, says where.
+    /// over all cores finds whether anything is wrong; a second pass, only then, says where.
     public static func check(_ p: Matrix) throws {
         guard p.rows > 0, p.cols > 0 else { throw ProbabilityProblem.empty }
         let k = p.cols, storage = p.storage

@@ -224,7 +224,7 @@ enum ShiftBuiltins {
         parameters: permutationParameters + [Parameter("bandwidth", "number", .absent("the median heuristic"), doc: "the kernel width σ")],
         returns: "a test result: statistic (MMD²), pvalue, reject, sigma, null, meaning; plot() shows the permutation null",
         summary: "maximum mean discrepancy with a permutation test",
-        doc: "mmd(X, Y) is the unbiased MMD² (Gretton et al. 2012) with the Gaussian kernel exp(−‖x − y‖²/(2σ²)), σ the median distance between the pooled rows unless bandwidth= sets it. It compares whole multivariate distributions: any difference in any feature or their dependence can show. The p-value is (1 + #{permutations ≥ observed})/(1 + perms), from seeded random splits of the pooled rows, computed on both cores (progress on a terminal; Ctrl-C stops it). MMD² near 0 (or below) means no detectable difference; the effect size is MMD = √max(MMD², 0).",
+        doc: "mmd(X, Y) is the unbiased MMD² (Gretton et al. 2012) with the Gaussian kernel exp(−‖x − y‖²/(2σ²)), σ the median distance between the pooled rows unless bandwidth= sets it. It compares whole multivariate distributions: any difference in any feature or their dependence can show. The p-value is (1 + #{permutations ≥ observed})/(1 + perms), from seeded random splits of the pooled rows, computed on all cores (the same result with any number; progress on a terminal; Ctrl-C stops it). MMD² near 0 (or below) means no detectable difference; the effect size is MMD = √max(MMD², 0).",
         examples: ["mmd(randn(300, 4, seed=1), randn(300, 4, seed=2) + 0.2, perms=200, seed=1)"]
     ) { args, context in
         let (x, y) = try pair(args, context)
