@@ -179,9 +179,9 @@ extension Xoshiro256 {
 }
 
 /// A uniformly random ordered choice of k of 0..<n (a partial Fisher–Yates shuffle of
-/// 0, 1, …, n − 1). The swaps of a draw are undone before the next, so each draw starts from
-/// the identity: scratch space reused across replicates, whose results must not depend on
-/// which replicates a thread ran before, in O(k) per draw instead of O(n).
+/// 0, 1, …, n − 1). The swaps of a draw are undone before the next (or the identity rewritten,
+/// when that is cheaper), so each draw starts from the identity: scratch space reused across
+/// replicates, whose results must not depend on which replicates a thread ran before.
 public struct PartialShuffle: Sendable {
     public private(set) var indices: [Int]
     private var swaps: [Int] = []
@@ -190,9 +190,14 @@ public struct PartialShuffle: Sendable {
 
     /// The first k of a fresh random order.
     public mutating func draw(_ k: Int, using g: inout Xoshiro256) -> ArraySlice<Int> {
-        for i in stride(from: swaps.count - 1, through: 0, by: -1) { indices.swapAt(i, swaps[i]) }
-        swaps.removeAll(keepingCapacity: true)
         let n = indices.count
+        if swaps.count * 4 > n {
+            // Many swaps: rewriting 0, 1, …, n − 1 in order is cheaper than undoing them.
+            indices.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = i } }
+        } else {
+            for i in stride(from: swaps.count - 1, through: 0, by: -1) { indices.swapAt(i, swaps[i]) }
+        }
+        swaps.removeAll(keepingCapacity: true)
         for i in 0..<k {
             let j = i + g.nextInt(below: n - i)
             swaps.append(j)

@@ -12,8 +12,22 @@ public enum Sorting {
 
     /// `x` sorted by `less` (a strict weak order), stable.
     public static func sorted<T: BitwiseCopyable>(_ x: [T], by less: @escaping @Sendable (T, T) -> Bool) -> [T] {
+        sorted(x, ClosureOrder(compare: less))
+    }
+
+    /// `x` in ascending order (no NaN: they have no place in it).
+    public static func ascending(_ x: [Double]) -> [Double] { sorted(x, Ascending()) }
+
+    /// `x` in descending order (no NaN).
+    public static func descending(_ x: [Double]) -> [Double] { sorted(x, Descending()) }
+
+    static func sorted<O: SortOrder>(_ x: [O.Element], _ order: O) -> [O.Element] {
         let n = x.count
-        if n <= run { return x.sorted(by: less) }
+        if n <= run {
+            var out = x
+            out.withUnsafeMutableBufferPointer { order.sortRun($0) }
+            return out
+        }
         var a = x
         var b = x
         let runs = (n + run - 1) / run
@@ -22,8 +36,7 @@ public enum Sorting {
             _ = Parallel.map(runs) { k -> Bool in
                 if Interruption.isRequested { return false }
                 let lo = k * run, hi = min(n, lo + run)
-                var piece = UnsafeMutableBufferPointer(start: base.pointer + lo, count: hi - lo)
-                piece.sort(by: less)
+                order.sortRun(UnsafeMutableBufferPointer(start: base.pointer + lo, count: hi - lo))
                 return true
             }
         }
@@ -37,7 +50,7 @@ public enum Sorting {
                     let from = Parallel.Address(source.baseAddress!), to = Parallel.Address(target.baseAddress!)
                     _ = Parallel.map(pairs) { p -> Bool in
                         let lo = p * 2 * w, mid = min(n, lo + w), hi = min(n, lo + 2 * w)
-                        merge(from.pointer, lo, mid, hi, into: to.pointer, less)
+                        merge(from.pointer, lo, mid, hi, into: to.pointer, order)
                         return true
                     }
                 }
@@ -50,27 +63,45 @@ public enum Sorting {
 
     /// Merges the sorted runs s[lo..<mid] and s[mid..<hi] into t[lo..<hi], taking from the
     /// left run on ties. On Ctrl-C the rest of both runs is copied unmerged.
-    static func merge<T>(_ s: UnsafeMutablePointer<T>, _ lo: Int, _ mid: Int, _ hi: Int, into t: UnsafeMutablePointer<T>, _ less: (T, T) -> Bool) {
+    static func merge<O: SortOrder>(_ s: UnsafeMutablePointer<O.Element>, _ lo: Int, _ mid: Int, _ hi: Int, into t: UnsafeMutablePointer<O.Element>, _ order: O) {
         var i = lo, j = mid, k = lo
         while i < mid && j < hi {
             if k & 0xFFFF == 0 && Interruption.isRequested { break }
-            if less(s[j], s[i]) { t[k] = s[j]; j += 1 } else { t[k] = s[i]; i += 1 }
+            if order.less(s[j], s[i]) { t[k] = s[j]; j += 1 } else { t[k] = s[i]; i += 1 }
             k += 1
         }
         while i < mid { t[k] = s[i]; i += 1; k += 1 }
         while j < hi { t[k] = s[j]; j += 1; k += 1 }
     }
 
-    /// `x` in ascending order (no NaN: they have no place in it).
-    public static func ascending(_ x: [Double]) -> [Double] { sorted(x) { $0 < $1 } }
-
-    /// `x` in descending order (no NaN).
-    public static func descending(_ x: [Double]) -> [Double] { sorted(x) { $0 > $1 } }
-
     /// The positions that order `x` ascending, ties by position (a stable argsort).
     public static func order(_ x: [Double]) -> [Int] {
         sorted(Array(x.indices)) { a, b in x[a] < x[b] || (x[a] == x[b] && a < b) }
     }
+}
+
+/// How a sort compares: a type per common order, so that its comparisons are inlined.
+protocol SortOrder: Sendable {
+    associatedtype Element: BitwiseCopyable
+    func less(_ a: Element, _ b: Element) -> Bool
+    /// Sorts one run in place.
+    func sortRun(_ run: UnsafeMutableBufferPointer<Element>)
+}
+
+struct Ascending: SortOrder {
+    @inline(__always) func less(_ a: Double, _ b: Double) -> Bool { a < b }
+    func sortRun(_ run: UnsafeMutableBufferPointer<Double>) { var r = run; r.sort() }
+}
+
+struct Descending: SortOrder {
+    @inline(__always) func less(_ a: Double, _ b: Double) -> Bool { a > b }
+    func sortRun(_ run: UnsafeMutableBufferPointer<Double>) { var r = run; r.sort(by: >) }
+}
+
+struct ClosureOrder<T: BitwiseCopyable>: SortOrder {
+    let compare: @Sendable (T, T) -> Bool
+    func less(_ a: T, _ b: T) -> Bool { compare(a, b) }
+    func sortRun(_ run: UnsafeMutableBufferPointer<T>) { var r = run; r.sort(by: compare) }
 }
 
 extension Interruption {

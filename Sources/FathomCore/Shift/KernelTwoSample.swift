@@ -70,15 +70,18 @@ public enum KernelTwoSample {
     static func squaredDistances(_ x: Matrix, _ y: Matrix, label: String, progress: any ProgressReporter) throws(Interrupted) -> [Double] {
         let d = x.cols, nTotal = x.rows + y.rows
         let pooled = x.storage + y.storage
-        var out = [Double](repeating: 0, count: nTotal * nTotal)
+        // Left uninitialised: each row writes all of its own entries (touching the memory in
+        // the row loop, which polls Ctrl-C, rather than in one long zero-fill before it).
         var failure: Interrupted?
-        out.withUnsafeMutableBufferPointer { buffer in
+        let out = [Double](unsafeUninitializedCapacity: nTotal * nTotal) { buffer, initialized in
+            initialized = nTotal * nTotal
             let target = Parallel.Address(buffer.baseAddress!)
             do throws(Interrupted) {
                 try forEachRow(nTotal, label: label, progress: progress, weight: { _ in 1 }) { i in
                     pooled.withUnsafeBufferPointer { p in
                         let ri = p.baseAddress! + i * d
                         let row = target.pointer + i * nTotal
+                        row[i] = 0
                         for j in 0..<nTotal where j != i {
                             let rj = p.baseAddress! + j * d
                             var s = 0.0
