@@ -113,30 +113,33 @@ struct CSVTests {
         #expect(CSVTests.error("a\n1\n", options: CSVOptions(types: ["zz": .float]))?.message.hasPrefix("types= names a column 'zz'") == true)
     }
 
-    @Test("large files read in two halves give the same table as one thread")
-    func parallel() throws {
+    @Test("large files read in parts on 2, 3 or 8 threads give the same table as one thread", arguments: [2, 3, 8])
+    func parallel(_ threads: Int) throws {
         var g = Xoshiro256(seed: 4)
         var text = "x,y,label,note\n"
         for i in 0..<400_000 {
             text += "\(g.nextUniform()),\(g.nextInt(below: 1000)),\(i % 3),\(i % 1000 == 0 ? "\"a,\nb\"" : "t")\n"
         }
         #expect(text.utf8.count > 8 << 20)
-        var one = CSVOptions()
+        var one = CSVOptions(), several = CSVOptions()
         one.threads = 1
-        let a = try CSVTests.read(text)
+        several.threads = threads
+        let a = try CSVTests.read(text, options: several)
         let b = try CSVTests.read(text, options: one)
         #expect(a == b)
         #expect(a.rowCount == 400_000)
         #expect(a.kinds == [.float, .integer, .integer, .string])
     }
 
-    @Test("a quoted field across the middle of a large file is read whole")
-    func splitInsideQuotes() throws {
+    @Test("a quoted field across a split of a large file is read whole", arguments: [2, 3, 8])
+    func splitInsideQuotes(_ threads: Int) throws {
         let filler = (0..<200_000).map { "row \($0),\($0)" }.joined(separator: "\n")
         let quoted = "\"" + String(repeating: "line\nwith, commas\n", count: 300_000) + "\""
         let text = "a,b\n" + filler + "\n" + quoted + ",7\n" + filler + "\n"
         #expect(text.utf8.count > 8 << 20)
-        let t = try CSVTests.read(text)
+        var options = CSVOptions()
+        options.threads = threads
+        let t = try CSVTests.read(text, options: options)
         #expect(t.rowCount == 400_001)
         guard case .strings(let a) = t.columns[0] else { Issue.record("a"); return }
         #expect(a[200_000].hasPrefix("line\nwith, commas") && a[200_000].utf8.count == 300_000 * 18)

@@ -26,13 +26,16 @@ public enum TableOperations {
         }
         // A stable merge sort (Swift's sort is not guaranteed stable).
         var buffer = rows
+        // On Ctrl-C it stops early, leaving the rows in no particular order (the interpreter
+        // discards the result).
         func mergeSort(_ lo: Int, _ hi: Int) {
-            guard hi - lo > 1 else { return }
+            guard hi - lo > 1, hi - lo < 1 << 12 || !Interruption.isRequested else { return }
             let mid = (lo + hi) / 2
             mergeSort(lo, mid)
             mergeSort(mid, hi)
             var i = lo, j = mid, k = lo
             while i < mid && j < hi {
+                if k & 0xFFFF == 0 && Interruption.isRequested { break }
                 if compare(rows[j], rows[i]) == true { buffer[k] = rows[j]; j += 1 } else { buffer[k] = rows[i]; i += 1 }
                 k += 1
             }
@@ -49,7 +52,8 @@ public enum TableOperations {
         let t = Table([("k", column)])
         let ordered = order(t, by: [0], descending: false)
         var out: [(Column, [Int])] = []
-        for r in ordered {
+        for (position, r) in ordered.enumerated() {
+            if position & 0xFFFF == 0 && Interruption.isRequested { break }
             if let last = out.last, sameValue(column, last.1[0], r) {
                 out[out.count - 1].1.append(r)
             } else {

@@ -4,16 +4,20 @@ import Glibc
 
 extension Matrix {
     /// The matrix product self · other (self.cols == other.rows), accumulated in i-k-j order
-    /// so the inner loop runs over contiguous rows of both.
+    /// so the inner loop runs over contiguous rows of both; rows on all threads (each output
+    /// row is the same whichever thread computes it). On Ctrl-C the rows not yet computed
+    /// stay 0 (the interpreter discards the result).
     public func multiplied(by other: Matrix) -> Matrix {
         precondition(cols == other.rows, "inner dimensions differ")
         var out = [Double](repeating: 0, count: rows * other.cols)
-        let n = other.cols
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { c in
-                    for i in 0..<rows {
-                        let ci = c.baseAddress! + i * n
+        let n = other.cols, cols = self.cols, left = storage, right = other.storage
+        out.withUnsafeMutableBufferPointer { c in
+            let target = Parallel.Address(c.baseAddress!)
+            _ = Parallel.chunks(rows, threshold: max(2, (1 << 17) / max(1, cols * n))) { range -> Bool in
+                left.withUnsafeBufferPointer { a in
+                    right.withUnsafeBufferPointer { b in
+                    for i in range where !Interruption.isRequested {
+                        let ci = target.pointer + i * n
                         for k in 0..<cols {
                             let aik = a[i * cols + k]
                             if aik == 0 { continue }
@@ -21,7 +25,9 @@ extension Matrix {
                             for j in 0..<n { ci[j] += aik * bk[j] }
                         }
                     }
+                    }
                 }
+                return true
             }
         }
         return Matrix(rows: rows, cols: n, storage: out)

@@ -15,10 +15,12 @@ public struct IsotonicFit: Sendable {
     }
 
     public static func fit(scores s: [Double], targets t: [Double], weights w: [Double]? = nil) -> IsotonicFit {
-        let order = s.indices.sorted { s[$0] < s[$1] || (s[$0] == s[$1] && $0 < $1) }
+        let order = Sorting.order(s)
         // Merge tied scores: weighted mean of their targets.
         var xs: [Double] = [], ys: [Double] = [], ws: [Double] = []
-        for i in order {
+        // On Ctrl-C the loops stop early (the interpreter discards the result).
+        for (position, i) in order.enumerated() {
+            if position & 0xFFFF == 0 && Interruption.isRequested { break }
             let wi = w?[i] ?? 1
             if let last = xs.last, last == s[i] {
                 let k = ys.count - 1
@@ -31,6 +33,7 @@ public struct IsotonicFit: Sendable {
         // Pool adjacent violators.
         var blockValue: [Double] = [], blockWeight: [Double] = [], blockCount: [Int] = []
         for k in ys.indices {
+            if k & 0xFFFF == 0 && Interruption.isRequested { break }
             blockValue.append(ys[k]); blockWeight.append(ws[k]); blockCount.append(1)
             while blockValue.count > 1, blockValue[blockValue.count - 2] > blockValue[blockValue.count - 1] {
                 let b = blockValue.count - 1

@@ -6,7 +6,7 @@ import Glibc
 /// negative log-likelihood of softmax(z / T). The NLL is convex in the inverse temperature
 /// β = 1/T, so Newton's method on β with exact first and second derivatives, safeguarded by
 /// bisection on a bracket, converges in a few passes; it stops when |ΔT| < 1e-10·T. Each pass
-/// over the logits is split between two threads.
+/// over the logits is split between the cores.
 public enum TemperatureScaling {
     public struct Fit: Sendable {
         public var temperature: Double

@@ -1,8 +1,8 @@
 /// Percentile bootstrap intervals: resample the examples with replacement, recompute the
 /// statistic, take the α/2 and 1 − α/2 quantiles (numpy's linear method) of the replicates.
-/// Replicates are split between two threads, each with its own generator split off the
-/// caller's, so a seed gives the same interval however the threads are scheduled. Polls Ctrl-C
-/// per replicate and reports progress.
+/// Replicates run on all cores, each with its own generator derived from the caller's, so a
+/// seed gives the same interval however many threads run them. Polls Ctrl-C per replicate and
+/// reports progress.
 public enum Bootstrap {
     public struct Interval: Sendable {
         public var lower: Double
@@ -29,8 +29,8 @@ public enum Bootstrap {
 
     /// Replicates of a vector-valued statistic of several independent samples, each resampled
     /// with replacement (sizes `groups`); `statistic` gets one index array per sample and
-    /// returns nil when a resample cannot be scored. Split between two threads like
-    /// `interval`, so a seed gives the same replicates however they are scheduled.
+    /// returns nil when a resample cannot be scored. On all cores like `interval`, so a seed
+    /// gives the same replicates however many threads run them.
     public static func replicates(groups: [Int], count: Int, random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress(),
                                   statistic: @escaping @Sendable ([[Int]]) -> [Double]?) throws -> [[Double]?] {
         try Parallel.replicates(count, random: &random, progress: progress, label: "bootstrap", state: { () }) { _, g, _ in

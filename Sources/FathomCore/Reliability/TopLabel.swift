@@ -24,7 +24,7 @@ public struct TopLabel: Sendable {
         conf.withUnsafeMutableBufferPointer { confOut in
             pred.withUnsafeMutableBufferPointer { predOut in
                 corr.withUnsafeMutableBufferPointer { corrOut in
-                    let outputs = UnsafeOutputs(conf: confOut.baseAddress, pred: predOut.baseAddress, corr: corrOut.baseAddress)
+                    let outputs = Outputs(conf: confOut.baseAddress, pred: predOut.baseAddress, corr: corrOut.baseAddress)
                     _ = Parallel.chunks(n, threshold: 50_000) { range -> Int in
                         storage.withUnsafeBufferPointer { s in
                             y.withUnsafeBufferPointer { labels in
@@ -33,9 +33,9 @@ public struct TopLabel: Sendable {
                                     var best = 0
                                     var value = row[0]
                                     for j in 1..<max(1, k) where row[j] > value { value = row[j]; best = j }
-                                    outputs.conf![i] = value
-                                    outputs.pred![i] = best
-                                    outputs.corr![i] = best == labels[i] ? 1 : 0
+                                    outputs.conf!.pointer[i] = value
+                                    outputs.pred!.pointer[i] = best
+                                    outputs.corr!.pointer[i] = best == labels[i] ? 1 : 0
                                 }
                             }
                         }
@@ -48,7 +48,7 @@ public struct TopLabel: Sendable {
     }
 
     /// The top-label view of `p` if it holds probabilities (as ProbabilityCheck.check), nil
-    /// otherwise, in one pass over both cores; `labels` are compared as numbers (checking
+    /// otherwise, in one pass over all cores; `labels` are compared as numbers (checking
     /// them is the caller's business).
     public init?(ifValid p: Matrix, labels y: [Double]) {
         let n = p.rows, k = p.cols
@@ -60,7 +60,7 @@ public struct TopLabel: Sendable {
         let valid = conf.withUnsafeMutableBufferPointer { confOut in
             pred.withUnsafeMutableBufferPointer { predOut in
                 corr.withUnsafeMutableBufferPointer { corrOut in
-                    let outputs = UnsafeOutputs(conf: confOut.baseAddress, pred: predOut.baseAddress, corr: corrOut.baseAddress)
+                    let outputs = Outputs(conf: confOut.baseAddress, pred: predOut.baseAddress, corr: corrOut.baseAddress)
                     return Parallel.chunks(n, threshold: 50_000) { range -> Bool in
                         storage.withUnsafeBufferPointer { s in
                             y.withUnsafeBufferPointer { labels in
@@ -79,9 +79,9 @@ public struct TopLabel: Sendable {
                                         if v > value { value = v; best = j }
                                     }
                                     ok = ok && inRange && abs(sum - 1) <= tolerance
-                                    outputs.conf![i] = value
-                                    outputs.pred![i] = best
-                                    outputs.corr![i] = Double(best) == labels[i] ? 1 : 0
+                                    outputs.conf!.pointer[i] = value
+                                    outputs.pred!.pointer[i] = best
+                                    outputs.corr!.pointer[i] = Double(best) == labels[i] ? 1 : 0
                                 }
                                 return ok
                             }
@@ -114,7 +114,7 @@ public enum ProbabilityCheck {
     public static let rowSumTolerance = 1e-5
 
     /// Checks that `p` holds probabilities: finite, in [0, 1], rows summing to 1. A fast pass
-    /// over both cores finds whether anything is wrong; a second pass, only then, says where.
+    /// over all cores finds whether anything is wrong; a second pass, only then, says where.
     public static func check(_ p: Matrix) throws {
         guard p.rows > 0, p.cols > 0 else { throw ProbabilityProblem.empty }
         let k = p.cols, storage = p.storage
@@ -172,8 +172,14 @@ public enum ProbabilityCheck {
 }
 
 /// Where the parallel top-label pass writes: each worker its own rows.
-private struct UnsafeOutputs: @unchecked Sendable {
-    let conf: UnsafeMutablePointer<Double>?
-    let pred: UnsafeMutablePointer<Int>?
-    let corr: UnsafeMutablePointer<Double>?
+private struct Outputs: Sendable {
+    let conf: Parallel.Address<Double>?
+    let pred: Parallel.Address<Int>?
+    let corr: Parallel.Address<Double>?
+
+    init(conf: UnsafeMutablePointer<Double>?, pred: UnsafeMutablePointer<Int>?, corr: UnsafeMutablePointer<Double>?) {
+        self.conf = conf.map { Parallel.Address($0) }
+        self.pred = pred.map { Parallel.Address($0) }
+        self.corr = corr.map { Parallel.Address($0) }
+    }
 }

@@ -20,10 +20,12 @@ public enum AndersonDarling {
     /// At least two samples, each non-empty, with at least two distinct values in all.
     public static func kSample(_ samples: [[Double]]) -> Result {
         let k = samples.count
-        let z = samples.flatMap { $0 }.sorted()
+        let z = Sorting.ascending(samples.flatMap { $0 })
         let bigN = z.count
         var distinct: [Double] = []
         for v in z where distinct.last != v { distinct.append(v) }
+        // On Ctrl-C the loops below stop early (the interpreter discards the result).
+        if Interruption.isRequested { distinct.removeAll() }
         let sizes = samples.map { Double($0.count) }
         let nd = Double(bigN)
         // Midrank statistic A²akN (Scholz & Stephens eq. 7).
@@ -31,9 +33,10 @@ public enum AndersonDarling {
         let counts = distinct.indices.map { SortedSearch.upperBound(z, distinct[$0]) - left[$0] }
         var a2 = 0.0
         for (s, sample) in samples.enumerated() {
-            let sorted = sample.sorted()
+            let sorted = Sorting.ascending(sample)
             var inner = 0.0
             for j in distinct.indices {
+                if j & 0xFFFF == 0 && Interruption.isRequested { break }
                 let lj = bigN == distinct.count ? 1.0 : Double(counts[j])
                 let bj = Double(left[j]) + lj / 2
                 let right = SortedSearch.upperBound(sorted, distinct[j])
@@ -52,6 +55,7 @@ public enum AndersonDarling {
         var running = 0.0
         if bigN >= 3 {
             for i in stride(from: bigN - 1, to: 1, by: -1) {
+                if i & 0xFFFF == 0 && Interruption.isRequested { break }
                 running += 1 / Double(i)
                 hsCumulative.append(running)
             }

@@ -11,7 +11,7 @@ public enum CramerVonMises {
 
     public static func twoSample(_ x: [Double], _ y: [Double]) -> (statistic: Double, pvalue: Double, exact: Bool) {
         let nx = x.count, ny = y.count
-        let pooled = x.sorted() + y.sorted()
+        let pooled = Sorting.ascending(x) + Sorting.ascending(y)
         let ranks = Ranks.average(pooled)
         var ux = 0.0, uy = 0.0
         for i in 0..<nx { let d = ranks[i] - Double(i + 1); ux += d * d }
@@ -87,7 +87,7 @@ public enum CramerVonMises {
 /// Ranks with ties averaged (scipy's `rankdata(method="average")`), 1-based.
 public enum Ranks {
     public static func average(_ x: [Double]) -> [Double] {
-        let order = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) }
+        let order = Sorting.order(x)
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
         while i < order.count {

@@ -82,13 +82,9 @@ public enum KolmogorovSmirnov {
         return TwoSampleKS(statistic: d, pvalue: min(1, max(0, p)), location: location, sign: sign, exact: exact, sizes: (n1, n2))
     }
 
-    /// Both samples sorted, on two threads when they are large.
+    /// Both samples sorted (each on all threads when it is large).
     static func sortedPair(_ a: [Double], _ b: [Double]) -> ([Double], [Double]) {
-        if a.count + b.count < 200_000 { return (a.sorted(), b.sorted()) }
-        let parts = Parallel.chunks(2, threshold: 0) { range -> [[Double]] in
-            range.map { $0 == 0 ? a.sorted() : b.sorted() }
-        }.flatMap { $0 }
-        return (parts[0], parts[1])
+        (Sorting.ascending(a), Sorting.ascending(b))
     }
 
     static func gcd(_ a: Int, _ b: Int) -> Int {

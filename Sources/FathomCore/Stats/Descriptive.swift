@@ -52,7 +52,7 @@ public enum Descriptive {
     public static func sorted(_ x: [Double], descending: Bool = false) -> [Double] {
         var finite = x.filter { !$0.isNaN }
         let nans = x.count - finite.count
-        finite.sort(by: descending ? (>) : (<))
+        finite = descending ? Sorting.descending(finite) : Sorting.ascending(finite)
         if nans > 0 { finite.append(contentsOf: repeatElement(Double.nan, count: nans)) }
         return finite
     }
@@ -79,7 +79,7 @@ public enum Descriptive {
     public static func quantiles(_ x: [Double], _ q: [Double]) -> [Double] {
         precondition(!x.isEmpty)
         if x.contains(where: { $0.isNaN }) { return q.map { _ in .nan } }
-        let s = x.sorted()
+        let s = Sorting.ascending(x)
         let n = s.count
         return q.map { p in
             let h = Double(n - 1) * p

@@ -68,17 +68,17 @@ public enum Backtest {
                           forecastScores: quantiles, truthScore: truthScore, evaluationScores: nil)
     }
 
-    /// `reps` repetitions on both cores, each worker with its own generator split off
-    /// `random`, so a seed gives the same repetitions however the threads run.
+    /// `reps` repetitions on all cores, each with its own generator derived from `random`,
+    /// so a seed gives the same repetitions however many threads run them.
     public static func run(pool: [Double], m: Int, n: Int, k: Int, repetitions reps: Int, methods: [GumbelTail.Method],
                            random: inout Xoshiro256, progress: any ProgressReporter = SilentProgress()) throws -> [Repetition] {
         let scores = try GumbelTail.scores(pool)
         let total = pool.count
         precondition(m + n <= total && k < m)
         return try Parallel.replicates(reps, random: &random, progress: progress, label: "backtest",
-                                       state: { Array(0..<total) }) { order, g, r in
-            // A uniformly random ordered choice of m + n queries: a partial Fisher–Yates shuffle.
-            for i in 0..<(m + n) { order.swapAt(i, i + g.nextInt(below: total - i)) }
+                                       state: { PartialShuffle(total) }) { shuffle, g, r in
+            // A uniformly random ordered choice of m + n queries.
+            let order = shuffle.draw(m + n, using: &g)
             var result = evaluate(scores: scores, evaluation: Array(order[0..<m]), deployment: Array(order[m..<(m + n)]), k: k, methods: methods)
             if r == 0 { result.evaluationScores = order[0..<m].map { scores[$0] } }
             return result

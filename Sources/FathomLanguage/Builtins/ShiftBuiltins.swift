@@ -44,7 +44,7 @@ enum ShiftBuiltins {
             test: "ks", title: "Kolmogorov–Smirnov two-sample test", statisticName: "D", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
             reject: reject, effectName: "D", effect: r.statistic, sizes: [a.count, b.count], method: r.exact ? "exact" : "asymptotic",
             meaning: meaning, extra: [("location", .number(r.location)), ("sign", .number(Double(r.sign)))],
-            picture: .ecdf(a: a.sorted(), b: b.sorted(), labels: labels, location: r.location, statistic: r.statistic)))
+            picture: .ecdf(a: Sorting.ascending(a), b: Sorting.ascending(b), labels: labels, location: r.location, statistic: r.statistic)))
     }
 
     static let cvm = Builtin(
@@ -67,7 +67,7 @@ enum ShiftBuiltins {
         return .object(TestResultValue(
             test: "cvm", title: "Cramér–von Mises two-sample test", statisticName: "T", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
             reject: reject, effectName: "D", effect: d, sizes: [a.count, b.count], method: r.exact ? "exact" : "asymptotic",
-            meaning: meaning, extra: [], picture: .ecdf(a: a.sorted(), b: b.sorted(), labels: labels, location: nil, statistic: d)))
+            meaning: meaning, extra: [], picture: .ecdf(a: Sorting.ascending(a), b: Sorting.ascending(b), labels: labels, location: nil, statistic: d)))
     }
 
     static let ad = Builtin(
@@ -105,7 +105,7 @@ enum ShiftBuiltins {
             test: "ad", title: "Anderson–Darling \(samples.count)-sample test", statisticName: "A²", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
             reject: reject, effectName: "A²", effect: r.statistic, sizes: samples.map(\.count), method: method, meaning: meaning,
             extra: [("critical", .numbers(r.critical)), ("levels", .numbers(AndersonDarling.levels))],
-            picture: samples.count == 2 ? .ecdf(a: samples[0].sorted(), b: samples[1].sorted(), labels: ["sample 1", "sample 2"], location: nil, statistic: r.statistic) : .none))
+            picture: samples.count == 2 ? .ecdf(a: Sorting.ascending(samples[0]), b: Sorting.ascending(samples[1]), labels: ["sample 1", "sample 2"], location: nil, statistic: r.statistic) : .none))
     }
 
     static let chisq = Builtin(
@@ -224,7 +224,7 @@ enum ShiftBuiltins {
         parameters: permutationParameters + [Parameter("bandwidth", "number", .absent("the median heuristic"), doc: "the kernel width σ")],
         returns: "a test result: statistic (MMD²), pvalue, reject, sigma, null, meaning; plot() shows the permutation null",
         summary: "maximum mean discrepancy with a permutation test",
-        doc: "mmd(X, Y) is the unbiased MMD² (Gretton et al. 2012) with the Gaussian kernel exp(−‖x − y‖²/(2σ²)), σ the median distance between the pooled rows unless bandwidth= sets it. It compares whole multivariate distributions: any difference in any feature or their dependence can show. The p-value is (1 + #{permutations ≥ observed})/(1 + perms), from seeded random splits of the pooled rows, computed on both cores (progress on a terminal; Ctrl-C stops it). MMD² near 0 (or below) means no detectable difference; the effect size is MMD = √max(MMD², 0).",
+        doc: "mmd(X, Y) is the unbiased MMD² (Gretton et al. 2012) with the Gaussian kernel exp(−‖x − y‖²/(2σ²)), σ the median distance between the pooled rows unless bandwidth= sets it. It compares whole multivariate distributions: any difference in any feature or their dependence can show. The p-value is (1 + #{permutations ≥ observed})/(1 + perms), from seeded random splits of the pooled rows, computed on all cores (the same result with any number; progress on a terminal; Ctrl-C stops it). MMD² near 0 (or below) means no detectable difference; the effect size is MMD = √max(MMD², 0).",
         examples: ["mmd(randn(300, 4, seed=1), randn(300, 4, seed=2) + 0.2, perms=200, seed=1)"]
     ) { args, context in
         let (x, y) = try pair(args, context)

@@ -328,15 +328,7 @@ enum TableBuiltins {
     ) { args, _ in
         guard case .vector(let c) = try args.required("x") else { throw args.mismatch("x", expected: "a vector") }
         let groups = TableOperations.groups(c)
-        var keys = groups.first.map { $0.key } ?? c.slice(0..<0)
-        for g in groups.dropFirst() {
-            switch (keys, g.key) {
-            case (.numbers(let a), .numbers(let b)): keys = .numbers(a + b)
-            case (.strings(let a), .strings(let b)): keys = .strings(a + b)
-            case (.bools(let a), .bools(let b)): keys = .bools(a + b)
-            default: break
-            }
-        }
+        let keys = c.gather(groups.map { $0.rows[0] })
         let counts = groups.map { Double($0.rows.count) }
         var t = Table()
         t.setColumn("value", keys)

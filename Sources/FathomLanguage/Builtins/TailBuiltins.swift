@@ -268,7 +268,7 @@ enum TailBuiltins {
         parameters: backtestParameters + [Parameter("method", "string or strings", .value(.string("gumbel")), doc: "one method or several, such as [\"gumbel\", \"lognormal\"], compared on the same partitions")],
         returns: "a backtest: summary (per method), repetitions, mean_abs_log10_error, within_order, under_rate, mean_log10_error; plot() draws forecast against truth",
         summary: "backtest worst-query forecasts on a pool",
-        doc: "backtest(pool, m=, n=) repeats: draw disjoint random evaluation (m) and deployment (n) sets from the pool, forecast the deployment's worst query from the evaluation set, and compare with the realised maximum. The errors are in orders of magnitude, e = log10 forecast − log10 truth: mean |e|, the share within one order (|e| ≤ 1), the share under-predicted (e < 0), and the mean e (its sign is the bias). Several methods are compared on the same partitions. Seeded, on both cores, with progress and Ctrl-C.",
+        doc: "backtest(pool, m=, n=) repeats: draw disjoint random evaluation (m) and deployment (n) sets from the pool, forecast the deployment's worst query from the evaluation set, and compare with the realised maximum. The errors are in orders of magnitude, e = log10 forecast − log10 truth: mean |e|, the share within one order (|e| ≤ 1), the share under-predicted (e < 0), and the mean e (its sign is the bias). Several methods are compared on the same partitions. Seeded (the same result on any number of cores), on all cores, with progress and Ctrl-C.",
         examples: ["p = load(\"elicitation/clean\"); b = backtest(p, m=1000, n=100000, reps=50, seed=1, method=[\"gumbel\", \"lognormal\"]); b.summary"]
     ) { args, context in
         var methods: [GumbelTail.Method] = []

@@ -12,12 +12,16 @@ extension Interpreter {
         case .array(let items): return try array(items, at: expr.range)
         case .record(let fields): return try record(fields, at: expr.range)
         case .unary(let op, let operand):
-            return try Operators.unary(op, try evaluate(operand), at: expr.range)
+            let v = try Operators.unary(op, try evaluate(operand), at: expr.range)
+            try Interruption.check()
+            return v
         case .binary(.and, let l, let r), .binary(.or, let l, let r):
             return try logical(expr, l, r)
         case .binary(let op, let l, let r):
             let a = try evaluate(l), b = try evaluate(r)
-            return try Operators.binary(op, a, b, at: expr.range, context: context)
+            let v = try Operators.binary(op, a, b, at: expr.range, context: context)
+            try Interruption.check()
+            return v
         case .call(let callee, let arguments):
             return try call(callee, arguments, piped: nil, at: expr.range)
         case .pipe(let lhs, let rhs):
@@ -104,6 +108,9 @@ extension Interpreter {
         }
         do {
             let result = try builtin.call(positional, named: named, at: range, context: context)
+            // Work that saw Ctrl-C but cannot throw (a sort, an element-wise map) stops early
+            // with a partial result: discard it here.
+            try Interruption.check()
             try Nesting.check(result, at: range, limit: context.maxElements)
             return result
         } catch let d as Diagnostic {

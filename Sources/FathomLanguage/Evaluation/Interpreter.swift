@@ -35,6 +35,9 @@ public final class Interpreter {
                 return .assigned(name, variables[name] ?? value)
             }
         } catch var d as Diagnostic {
+            // Work stopped early by Ctrl-C may trip over its own partial result: it was
+            // interrupted, whatever it reports.
+            if Interruption.isRequested { throw Interrupted() }
             if d.source == nil { d.source = statement.source }
             throw d
         }

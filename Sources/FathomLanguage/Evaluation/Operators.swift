@@ -11,8 +11,8 @@ enum Operators {
     static func unary(_ op: UnaryOperator, _ v: Value, at range: SourceRange) throws -> Value {
         switch (op, v) {
         case (.negate, .number(let x)): return .number(-x)
-        case (.negate, .vector(.numbers(let a))): return .numbers(a.map { -$0 })
-        case (.negate, .matrix(let m)): return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: m.storage.map { -$0 }))
+        case (.negate, .vector(.numbers(let a))): return .numbers(Interruption.map(a) { -$0 })
+        case (.negate, .matrix(let m)): return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: Interruption.map(m.storage) { -$0 }))
         case (.plus, .number), (.plus, .vector(.numbers)), (.plus, .matrix): return v
         case (.not, .bool(let b)): return .bool(!b)
         case (.not, .vector(.bools(let a))): return .bools(a.map { !$0 })
@@ -106,35 +106,23 @@ enum Operators {
         case (.scalar(let x), .scalar(let y)):
             return .scalar(f(x, y))
         case (.scalar(let x), .vector(let v)):
-            return .vector(v.map { f(x, $0) })
+            return .vector(Interruption.map(v) { f(x, $0) })
         case (.vector(let v), .scalar(let y)):
-            return .vector(v.map { f($0, y) })
+            return .vector(Interruption.map(v) { f($0, y) })
         case (.vector(let u), .vector(let v)):
-            if u.count == v.count {
-                var out = [Double](repeating: 0, count: u.count)
-                u.withUnsafeBufferPointer { pu in
-                    v.withUnsafeBufferPointer { pv in
-                        out.withUnsafeMutableBufferPointer { po in
-                            for i in 0..<po.count { po[i] = f(pu[i], pv[i]) }
-                        }
-                    }
-                }
-                return .vector(out)
-            }
-            if u.count == 1 { return .vector(v.map { f(u[0], $0) }) }
-            if v.count == 1 { return .vector(u.map { f($0, v[0]) }) }
+            if u.count == v.count { return .vector(Interruption.map(u, v, f)) }
+            if u.count == 1 { return .vector(Interruption.map(v) { f(u[0], $0) }) }
+            if v.count == 1 { return .vector(Interruption.map(u) { f($0, v[0]) }) }
             throw Diagnostic("operator.shape", "\(what) needs vectors of the same length, got \(aValue.described) and \(bValue.described)", at: range)
         case (.scalar(let x), .matrix(let m)):
-            return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: m.storage.map { f(x, $0) }))
+            return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: Interruption.map(m.storage) { f(x, $0) }))
         case (.matrix(let m), .scalar(let y)):
-            return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: m.storage.map { f($0, y) }))
+            return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: Interruption.map(m.storage) { f($0, y) }))
         case (.matrix(let m), .matrix(let n)):
             guard m.rows == n.rows, m.cols == n.cols else {
                 throw Diagnostic("operator.shape", "\(what) needs matrices of the same shape, got \(m.rows)×\(m.cols) and \(n.rows)×\(n.cols)", at: range)
             }
-            var out = [Double](repeating: 0, count: m.count)
-            for i in 0..<out.count { out[i] = f(m.storage[i], n.storage[i]) }
-            return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: out))
+            return .matrix(Matrix(rows: m.rows, cols: m.cols, storage: Interruption.map(m.storage, n.storage, f)))
         case (.matrix(let m), .vector(let v)):
             return .matrix(try rowOrColumn(m, v, what, at: range) { f($0, $1) })
         case (.vector(let v), .matrix(let m)):
@@ -147,11 +135,11 @@ enum Operators {
     static func rowOrColumn(_ m: Matrix, _ v: [Double], _ what: String, at range: SourceRange, _ f: (Double, Double) -> Double) throws -> Matrix {
         var out = m.storage
         if v.count == m.cols {
-            for i in 0..<m.rows { for j in 0..<m.cols { out[i * m.cols + j] = f(m.storage[i * m.cols + j], v[j]) } }
+            for i in 0..<m.rows where !Interruption.isRequested { for j in 0..<m.cols { out[i * m.cols + j] = f(m.storage[i * m.cols + j], v[j]) } }
         } else if v.count == m.rows {
-            for i in 0..<m.rows { for j in 0..<m.cols { out[i * m.cols + j] = f(m.storage[i * m.cols + j], v[i]) } }
+            for i in 0..<m.rows where !Interruption.isRequested { for j in 0..<m.cols { out[i * m.cols + j] = f(m.storage[i * m.cols + j], v[i]) } }
         } else if v.count == 1 {
-            for i in 0..<out.count { out[i] = f(m.storage[i], v[0]) }
+            out = Interruption.map(m.storage) { f($0, v[0]) }
         } else {
             throw Diagnostic("operator.shape", "\(what) of a \(m.rows)×\(m.cols) matrix and a vector of \(v.count) numbers: the vector must match the columns (\(m.cols)) or the rows (\(m.rows))", at: range)
         }

@@ -7,8 +7,8 @@ public struct CSVOptions: Sendable {
     public var header = true
     /// Column kinds to use instead of inferring them, by column name.
     public var types: [String: Table.ColumnKind] = [:]
-    /// Threads for large files without quoted fields spanning the split.
-    public var threads = 2
+    /// Threads for large files (each reads a part; the result does not depend on how many).
+    public var threads = Parallel.workers
 
     public init(separator: UInt8? = nil, header: Bool = true, types: [String: Table.ColumnKind] = [:]) {
         self.separator = separator

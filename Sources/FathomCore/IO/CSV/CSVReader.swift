@@ -1,12 +1,10 @@
-import Dispatch
-
 /// Reads CSV and TSV files into tables (RFC 4180: quoted fields, doubled quotes, separators and
 /// line breaks inside quotes, CRLF, a UTF-8 byte-order mark, a header row).
 ///
 /// Each column's kind is inferred (integer, float, bool or string) from the first records and
 /// confirmed while reading; a column that turns out to hold text is read again as text.
 /// Missing values (empty, NA, N/A, NaN, nan, null, NULL) are NaN in numeric columns and "" in
-/// text columns. Large files are memory-mapped and read by two threads, with parsed pages
+/// text columns. Large files are memory-mapped and read in parts on all threads, with parsed pages
 /// handed back to the system as the scan passes them, so memory stays near the size of the
 /// result.
 public enum CSVReader {
@@ -89,36 +87,42 @@ public enum CSVReader {
             }
         }
 
-        // Scan, in two halves in parallel when the file is large.
+        // Scan, in parts on all threads when the file is large (at least 4 MiB a part).
         let dataBytes = end - dataStart
         var parts: [TypedSink] = []
-        let threads = options.threads
-        if threads > 1, dataBytes > 8 << 20 {
-            var split = dataStart + dataBytes / 2
-            while split < end, base[split - 1] != UInt8(ascii: "\n") { split += 1 }
-            // The first half's columns are reserved for the whole file: the second half is
-            // appended to them without moving them.
-            let firstRows = dataBytes / averageRecord * 21 / 20 + 16
-            let secondRows = (end - split) / averageRecord * 21 / 20 + 16
-            let boxes = [Box(TypedSink(width: width, builders: builders(expectedRows: firstRows), file: file)),
-                         Box(TypedSink(width: width, builders: builders(expectedRows: secondRows), file: file))]
-            let results = Box<[CSVScanner.Result]>([.stopped, .stopped])
-            let ranges = [(dataStart, split), (split, end)]
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                let r = boxes[k].value.run(scanner, from: ranges[k].0, stop: ranges[k].1)
-                results.lock { $0[k] = r }
+        let threads = min(options.threads, dataBytes / (4 << 20))
+        if threads > 1 {
+            // Parts start at line starts; the first part's columns are reserved for the whole
+            // file, so the others are appended to them without moving them.
+            var bounds = [dataStart]
+            for k in 1..<threads {
+                var split = max(bounds[k - 1], dataStart + dataBytes / threads * k)
+                while split < end, base[split - 1] != UInt8(ascii: "\n") { split += 1 }
+                bounds.append(split)
             }
-            if case .finished(let next) = results.value[0], next == split, boxes[0].value.failure == nil {
-                parts = [boxes[0].value, boxes[1].value]
-                try parts[1].throwIfFailed(results.value[1])
-            } else {
-                // The split fell inside a quoted field (or the first half failed): carry on
-                // from where the first half really ended.
-                try boxes[0].value.throwIfFailed(results.value[0])
-                guard case .finished(let next) = results.value[0] else { throw CSVError(path: file.path, message: "could not read the file") }
-                var rest = TypedSink(width: width, builders: builders(expectedRows: (end - next) / averageRecord + 16), file: file)
-                try rest.throwIfFailed(rest.run(scanner, from: next, stop: end))
-                parts = [boxes[0].value, rest]
+            bounds.append(end)
+            let limits = bounds
+            let sinks = (0..<threads).map { k in
+                TypedSink(width: width, builders: builders(expectedRows: ((k == 0 ? end : bounds[k + 1]) - bounds[k]) / averageRecord * 21 / 20 + 16), file: file)
+            }
+            let scanned = Parallel.map(threads) { k -> (TypedSink, CSVScanner.Result) in
+                var sink = sinks[k]
+                let result = sink.run(scanner, from: limits[k], stop: limits[k + 1])
+                return (sink, result)
+            }
+            for k in 0..<threads {
+                var (sink, result) = scanned[k]
+                try sink.throwIfFailed(result)
+                parts.append(sink)
+                guard case .finished(let next) = result else { throw CSVError(path: file.path, message: "could not read the file") }
+                if k + 1 < threads, next != bounds[k + 1] {
+                    // The split fell inside a quoted field: carry on from where this part
+                    // really ended, on one thread.
+                    var rest = TypedSink(width: width, builders: builders(expectedRows: (end - next) / averageRecord + 16), file: file)
+                    try rest.throwIfFailed(rest.run(scanner, from: next, stop: end))
+                    parts.append(rest)
+                    break
+                }
             }
         } else {
             var sink = TypedSink(width: width, builders: builders(expectedRows: dataBytes / averageRecord * 21 / 20 + 16), file: file)
@@ -177,6 +181,7 @@ public enum CSVReader {
         if !demoted.isEmpty {
             var sink = TextSink(columns: demoted, width: names.count)
             _ = scanner.scan(from: dataStart, stop: scanner.end, into: &sink)
+            try Interruption.check()
             for (k, j) in demoted.enumerated() {
                 columns[j] = .strings(sink.values[k])
                 columnKinds[j] = .string
@@ -267,17 +272,5 @@ public enum CSVReader {
         case .nul(let i):
             throw CSVError(path: file.path, message: "binary data (a NUL byte) at byte \(i): this is not a text file")
         }
-    }
-}
-
-/// A value shared between threads that each touch a distinct part of it.
-final class Box<T>: @unchecked Sendable {
-    var value: T
-    private let mutex = PthreadMutex()
-    init(_ value: T) { self.value = value }
-    func lock(_ body: (inout T) -> Void) {
-        mutex.lock()
-        body(&value)
-        mutex.unlock()
     }
 }

@@ -60,6 +60,8 @@ struct TypedSink: CSVSink {
     var builders: [CSVColumnBuilder]
     let file: MappedFile
     var failure: CSVError?
+    /// The scan stopped on Ctrl-C.
+    var interrupted = false
     private var scratch: [UInt8] = []
     private var released = 0
 
@@ -77,9 +79,10 @@ struct TypedSink: CSVSink {
     }
 
     /// The scan has passed `offset`: check the text behind it and hand its pages back, every
-    /// 8 MiB (and at the end).
+    /// 1 MiB (and at the end), and notice Ctrl-C.
     private mutating func passed(_ offset: Int, final: Bool) {
-        guard final || offset - released > 8 << 20 else { return }
+        guard final || offset - released > 1 << 20 else { return }
+        if Interruption.isRequested { interrupted = true }
         if let problem = UTF8Check.firstProblem(file.base, from: released, to: min(offset, file.count)) {
             switch problem {
             case .invalid(let i): failure = CSVError(path: file.path, message: "not UTF-8 at byte \(i): is this a text file (or saved in another encoding)?")
@@ -91,6 +94,7 @@ struct TypedSink: CSVSink {
     }
 
     mutating func throwIfFailed(_ result: CSVScanner.Result) throws {
+        if interrupted { throw Interrupted() }
         if let failure { throw failure }
         if case .problem(let p) = result { throw CSVReader.error(file, p) }
     }
@@ -113,7 +117,7 @@ struct TypedSink: CSVSink {
             return false
         }
         passed(offset, final: false)
-        return failure == nil
+        return failure == nil && !interrupted
     }
 }
 
@@ -123,6 +127,7 @@ struct TextSink: CSVSink {
     let width: Int
     var values: [[String]]
     private var slot: [Int]
+    private var records = 0
 
     init(columns: [Int], width: Int) {
         self.columns = columns
@@ -139,7 +144,11 @@ struct TextSink: CSVSink {
         return true
     }
 
-    mutating func endRecord(fields: Int, offset: Int) -> Bool { true }
+    /// Stops on Ctrl-C (checked every 65 536 records).
+    mutating func endRecord(fields: Int, offset: Int) -> Bool {
+        records += 1
+        return records & 0xFFFF != 0 || !Interruption.isRequested
+    }
 }
 
 extension String {

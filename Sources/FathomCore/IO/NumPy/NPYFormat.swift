@@ -102,19 +102,24 @@ public enum NPYFormat {
             var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 FileSystem.adviseHugePages(raw)
-                // Two threads each read half: the kernel's copying and zeroing of fresh pages
-                // then runs on both cores.
-                let target = UnsafeSendableAddress(raw.baseAddress!), offset = h.dataOffset
+                // The threads each read pieces: the kernel's copying and zeroing of fresh
+                // pages then runs on all cores.
+                let target = Parallel.Address(buffer.baseAddress!), offset = h.dataOffset
                 let parts = Parallel.chunks(raw.count, threshold: 8 << 20) { range -> Int in
                     var done = range.lowerBound
                     while done < range.upperBound {
-                        let n = pread(fd, target.pointer + done, range.upperBound - done, off_t(offset + done))
+                        let n = pread(fd, UnsafeMutableRawPointer(target.pointer) + done, range.upperBound - done, off_t(offset + done))
                         if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
                         done += n
                     }
                     return done - range.lowerBound
                 }
-                let done = parts.reduce(0, +) == raw.count ? raw.count : min(raw.count, parts.first ?? 0)
+                // The bytes read up to the first piece that came up short.
+                var done = 0
+                for (k, got) in parts.enumerated() {
+                    done += got
+                    if got < (k + 1) * raw.count / parts.count - k * raw.count / parts.count { break }
+                }
                 initialized = done / 8
             }
             guard values.count == count else { throw truncated(h, count, 8, values.count * 8, path: path) }
@@ -293,8 +298,4 @@ extension String {
     }
 }
 
-/// A raw address handed to the reading threads, each writing its own range.
-struct UnsafeSendableAddress: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
-}
+
