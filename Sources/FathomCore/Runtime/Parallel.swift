@@ -184,25 +184,34 @@ extension Xoshiro256 {
 /// replicates, whose results must not depend on which replicates a thread ran before.
 public struct PartialShuffle: Sendable {
     public private(set) var indices: [Int]
+    /// The swaps of the last draw, when undoing them is cheaper than rewriting the identity.
     private var swaps: [Int] = []
+    /// The last draw swapped too much to undo: rewrite the identity.
+    private var rewrite = false
 
     public init(_ n: Int) { indices = Array(0..<n) }
 
     /// The first k of a fresh random order.
     public mutating func draw(_ k: Int, using g: inout Xoshiro256) -> ArraySlice<Int> {
         let n = indices.count
-        if swaps.count * 4 > n {
-            // Many swaps: rewriting 0, 1, …, n − 1 in order is cheaper than undoing them.
+        if rewrite {
             indices.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = i } }
         } else {
             for i in stride(from: swaps.count - 1, through: 0, by: -1) { indices.swapAt(i, swaps[i]) }
         }
         swaps.removeAll(keepingCapacity: true)
-        for i in 0..<k {
-            let j = i + g.nextInt(below: n - i)
-            swaps.append(j)
-            indices.swapAt(i, j)
+        // Many swaps: rewriting 0, 1, …, n − 1 in order next time is cheaper than undoing them.
+        let rewriteNext = k * 4 > n
+        var recorded = swaps
+        indices.withUnsafeMutableBufferPointer { p in
+            for i in 0..<k {
+                let j = i + g.nextInt(below: n - i)
+                if !rewriteNext { recorded.append(j) }
+                p.swapAt(i, j)
+            }
         }
+        swaps = recorded
+        rewrite = rewriteNext
         return indices[0..<k]
     }
 }

@@ -29,7 +29,8 @@ public enum Sorting {
             return out
         }
         var a = x
-        var b = x
+        // The merge target: every element is written before it is read.
+        var b = [O.Element](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         let runs = (n + run - 1) / run
         a.withUnsafeMutableBufferPointer { buffer in
             let base = Parallel.Address(buffer.baseAddress!)
