@@ -8,10 +8,10 @@ import Glibc
 /// Ctrl-C lands quickly in every long builtin, and a second one does not end the session.
 @Suite("Ctrl-C in long work", .serialized)
 struct InterruptTests {
-    /// The target is 0.5 s (measured on a quiet machine: every case stops well within it). The
-    /// suite runs beside the others on two cores, where a process's teardown alone can take a
-    /// few tenths, so the test allows three times that: a loop that ignores Ctrl-C takes
-    /// seconds to minutes, and still fails.
+    /// The target is 0.5 s. Measured on a quiet 2-core machine (release build, to the end of
+    /// the process): 0.03 s (matmul, mmd, energy) to 0.6 s (sort of 2e7 values). The suite runs
+    /// beside the others on two cores, so the test allows 1.5 s: a loop that ignores Ctrl-C
+    /// takes seconds to minutes, and still fails.
     static let bound = 1.5
 
     static func now() -> Double {
