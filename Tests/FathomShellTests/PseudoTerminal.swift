@@ -89,7 +89,7 @@ final class PseudoTerminal {
 
     /// Waits until `text` appears after what earlier waits consumed; returns whether it did.
     @discardableResult
-    func expect(_ text: String, timeout: Double = 20) -> Bool {
+    func expect(_ text: String, timeout: Double = 60) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let unread = transcript.dropFirst(consumed)

@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -145,3 +146,9 @@ func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }
+
+/// The suites that drive the binary through a pseudo-terminal or time its response to
+/// Ctrl-C, run one after another: the Ctrl-C tests load both cores for seconds, which would
+/// starve a pseudo-terminal session waiting for its prompt, and stretch their own timings.
+@Suite("Terminal and signals", .serialized)
+struct TerminalSuites {}
