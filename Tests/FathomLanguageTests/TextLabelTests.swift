@@ -105,3 +105,23 @@ struct BootstrapSettingsTests {
         #expect(diagnostic(call.replacingOccurrences(of: ")", with: ", ci=0.9)", options: .backwards, range: call.range(of: ")", options: .backwards))) == nil)
     }
 }
+
+/// Messages and edge cases found by the hostile-input review that are cheap to hold now.
+@Suite("Small edge cases")
+struct SmallEdgeCaseTests {
+    @Test("argmax agrees with max about NaN: its position, as numpy")
+    func argmaxNaN() throws {
+        #expect(try evaluate("argmax([nan, 1])") == "0")
+        #expect(try evaluate("argmax([1, nan, 3])") == "1")
+        #expect(try evaluate("argmax([[1, nan], [3, 2]])") == "[1, 0]")
+        #expect(try evaluate("max([1, nan, 3])") == "NaN")
+    }
+
+    @Test("adding a number to a string suggests something that exists")
+    func stringPlusNumber() throws {
+        let d = try #require(diagnostic("\"total: \" + 3"))
+        let note = d.notes.joined(separator: "\n")
+        #expect(!note.contains("str("), "\(note)")
+        #expect(note.contains("print("), "\(note)")
+    }
+}

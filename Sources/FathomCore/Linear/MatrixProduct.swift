@@ -105,7 +105,7 @@ public enum RowOperations {
         return Matrix(rows: z.rows, cols: k, storage: out)
     }
 
-    /// The position of each row's largest entry (ties: the lowest position; NaN rows: 0).
+    /// The position of each row's largest entry (ties: the lowest position; a NaN is the largest).
     public static func argmax(_ z: Matrix) -> [Int] {
         var out = [Int](repeating: 0, count: z.rows)
         let k = z.cols
@@ -115,6 +115,8 @@ public enum RowOperations {
                 var value = -Double.infinity
                 for j in 0..<k {
                     let v = p[i * k + j]
+                    // NaN is the largest, as numpy's argmax (and max) treat it.
+                    if v.isNaN { best = j; break }
                     if v > value { value = v; best = j }
                 }
                 out[i] = best

@@ -60,7 +60,7 @@ enum MatrixBuiltins {
         parameters: [Parameter("x", "matrix or vector", doc: "scores")],
         returns: "a vector of positions (one per row), or a position",
         summary: "position of the largest value in each row",
-        doc: "argmax(p) is, for each row, the position (0-based) of its largest entry: the predicted class. Ties go to the lowest position. For a vector, the position of its largest element.",
+        doc: "argmax(p) is, for each row, the position (0-based) of its largest entry: the predicted class. Ties go to the lowest position; a NaN counts as the largest (the first NaN's position, as numpy, and as max() gives NaN). For a vector, the position of its largest element.",
         examples: ["argmax([0.1, 0.7, 0.2])", "argmax([[1, 3], [5, 2]])"]
     ) { args, _ in
         let (m, vector) = try rowsOf(args, "x")

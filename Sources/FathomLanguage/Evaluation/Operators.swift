@@ -166,7 +166,7 @@ enum Operators {
         guard let sa = shape(a), let sb = shape(b) else {
             let bad = shape(a) == nil ? a : b
             var notes: [String] = []
-            if case .string = bad, op == .add { notes.append("'+' joins two strings; convert numbers with str(x)") }
+            if case .string = bad, op == .add { notes.append("'+' joins two strings; to show text and numbers together, print(\"total:\", x)") }
             throw Diagnostic("operator.type", "'\(op.rawValue)' needs numbers, got \(bad.described)", at: range, notes: notes)
         }
         try context.checkSize(Double(max(size(sa), size(sb))), at: range)
