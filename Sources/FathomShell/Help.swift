@@ -82,8 +82,9 @@ public enum Help {
     /// `:help results`: each result type with its fields, from the types' declarations (the
     /// same ones that give field access and JSON).
     static var resultsText: String {
+        let fileFormats = ResultTypes.documentation.filter(\.jsonIsFileFormat).map(\.name).joined(separator: " and ")
         var lines = ["Results: what analyses return. r.name reads a field, columns(r) lists them,",
-                     "--json prints them all (a model and a calibrator print their file format).", ""]
+                     "--json prints them all (\(fileFormats) print their file format instead).", ""]
         for t in ResultTypes.documentation {
             lines.append(t.name)
             lines += wrap(t.doc, width: 76).map { "  " + $0 }
