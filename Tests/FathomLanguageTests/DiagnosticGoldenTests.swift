@@ -248,6 +248,19 @@ struct DiagnosticGoldenTests {
         "join(as_table({id: [1]}), as_table({id: [1]}), on=3)",
     ]
 
+    /// Hostile values (issue 18): numbers no Int holds, empty keys, requests beyond memory.
+    static let hostileInputs = [
+        "onehot([1e19])",
+        "onehot(1e300)",
+        "onehot([1, 2], k=1)",
+        "ece([0.5, 0.5], [0, 1e19])",
+        "accuracy([0.5, 0.5], [0, -1e300])",
+        "sample([], replace=true, k=1)",
+        "by([], mean, [])",
+        "randn(1e12)",
+        "ece(runif(50), round(runif(50)), ci=0.9, boot=1e9)",
+    ]
+
     static func goldenPath(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }
@@ -271,7 +284,8 @@ struct DiagnosticGoldenTests {
 
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
-                     ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs)])
+                     ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs),
+                     ("hostile-diagnostics.txt", hostileInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

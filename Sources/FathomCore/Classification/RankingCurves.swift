@@ -17,7 +17,7 @@ public enum RankingCurves {
     /// Scores are finite (callers check).
     public static func counts(scores: [Double], positive: [Bool]) -> Counts {
         let n = scores.count
-        let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        let order = Sorting.orderDescending(scores)
         var c = Counts(thresholds: [], truePositives: [], falsePositives: [])
         var tp = 0.0
         for (k, i) in order.enumerated() {

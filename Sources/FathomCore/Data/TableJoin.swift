@@ -14,18 +14,26 @@ public enum TableJoin {
         case keyKinds(name: String, left: String, right: String)
         /// A suffixed name `name` collides with a column that already has it.
         case suffixCollision(name: String)
+        /// The join would have more than `limit` rows (it stopped counting there).
+        case tooManyRows(limit: Int)
     }
 
     /// The pairs of matching rows, in pandas' order (pandas ≥ 2.2 with `sort=False`): left
     /// rows in their order, each followed by its matches in the right table's order; a left
     /// row without a match appears once, with no right row, only for `.left`. Keys are equal
     /// when every key column is equal; a missing number (NaN) equals NaN, as in pandas.
-    public static func matches(_ left: Table, _ leftKeys: [Int], _ right: Table, _ rightKeys: [Int], how: How) -> [(left: Int, right: Int?)] {
+    /// Polls Ctrl-C; more than `maxRows` pairs is ``Problem/tooManyRows(limit:)``.
+    public static func matches(_ left: Table, _ leftKeys: [Int], _ right: Table, _ rightKeys: [Int], how: How, maxRows: Int = Int.max) throws -> [(left: Int, right: Int?)] {
         var index: [[KeyPart]: [Int]] = [:]
-        for r in 0..<right.rowCount { index[key(right, rightKeys, r), default: []].append(r) }
+        for r in 0..<right.rowCount {
+            if r & 0xFFF == 0 { try Interruption.check() }
+            index[key(right, rightKeys, r), default: []].append(r)
+        }
         var out: [(Int, Int?)] = []
         for l in 0..<left.rowCount {
+            if l & 0xFFF == 0 { try Interruption.check() }
             if let rows = index[key(left, leftKeys, l)] {
+                if out.count + rows.count > maxRows { throw Problem.tooManyRows(limit: maxRows) }
                 for r in rows { out.append((l, r)) }
             } else if how == .left {
                 out.append((l, nil))
@@ -40,12 +48,12 @@ public enum TableJoin {
     /// empty (Fathom's missing text) and right booleans become numbers 1/0 with NaN (pandas
     /// makes them objects holding NaN).
     /// `on` names key columns present in both tables.
-    public static func join(_ left: Table, _ right: Table, on: [String], how: How, suffixes: (String, String) = ("_x", "_y")) throws -> Table {
+    public static func join(_ left: Table, _ right: Table, on: [String], how: How, suffixes: (String, String) = ("_x", "_y"), maxRows: Int = Int.max) throws -> Table {
         let leftKeys = on.map { left.index(of: $0)! }, rightKeys = on.map { right.index(of: $0)! }
         for (name, (l, r)) in zip(on, zip(leftKeys, rightKeys)) where left.columns[l].elementName != right.columns[r].elementName {
             throw Problem.keyKinds(name: name, left: left.columns[l].elementName, right: right.columns[r].elementName)
         }
-        let pairs = matches(left, leftKeys, right, rightKeys, how: how)
+        let pairs = try matches(left, leftKeys, right, rightKeys, how: how, maxRows: maxRows)
         let rightOthers = right.names.indices.filter { !rightKeys.contains($0) }
         let shared = Set(left.names.filter { !on.contains($0) }).intersection(rightOthers.map { right.names[$0] })
         var names: [String] = left.names.map { shared.contains($0) ? $0 + suffixes.0 : $0 }

@@ -101,7 +101,8 @@ public enum TableOperations {
                 count.append(Double(present.count))
                 missing.append(Double(v.count - present.count))
                 addStats(present)
-                unique.append(Double(Descriptive.unique(present).count))
+                // On Ctrl-C the quartiles' sort returned early: skip the second sort.
+                unique.append(Interruption.isRequested ? .nan : Double(Descriptive.unique(present).count))
                 top.append("")
             case .bools(let b):
                 count.append(Double(b.count))

@@ -36,7 +36,7 @@ public enum SelectivePrediction {
     /// coverage j/N is the error rate of the first j. Returns the N risks and AURC, their mean.
     public static func riskCoverage(score: [Double], correct: [Double]) -> (coverage: [Double], risk: [Double], aurc: Double) {
         let n = score.count
-        let order = score.indices.sorted { score[$0] > score[$1] || (score[$0] == score[$1] && $0 < $1) }
+        let order = Sorting.orderDescending(score)
         var errors = 0.0
         var risk = [Double](repeating: 0, count: n)
         for (j, i) in order.enumerated() {
@@ -64,7 +64,7 @@ public enum SelectivePrediction {
     public static func guaranteedRisk(score: [Double], correct: [Double], targetRisk: Double, delta: Double) -> Guarantee? {
         let m = score.count
         guard m > 0 else { return nil }
-        let sorted = score.sorted()
+        let sorted = Sorting.ascending(score)
         let k = max(1, Int(log2(Double(m)).rounded(.up)))
         var zMin = 0, zMax = m
         var best: Guarantee?

@@ -99,7 +99,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
 
     /// `k` indices from 0..<n drawn with replacement.
     public mutating func sampleIndicesWithReplacement(_ n: Int, _ k: Int) throws -> [Int] {
-        precondition(n > 0 && k >= 0)
+        precondition(k >= 0 && (n > 0 || k == 0))
         var out = [Int](repeating: 0, count: k)
         for i in 0..<k {
             if i & 0xFFFFF == 0 { try Interruption.check() }

@@ -65,7 +65,7 @@ public struct BinStatistics: Sendable {
                 }
             }
         case .mass:
-            let order = confidence.indices.sorted { confidence[$0] < confidence[$1] || (confidence[$0] == confidence[$1] && $0 < $1) }
+            let order = Sorting.order(confidence)
             let n = order.count
             lower = [Double](repeating: .nan, count: b)
             upper = lower

@@ -105,7 +105,7 @@ public enum ProbabilityProblem: Error, Equatable, Sendable {
     case rowSum(row: Int, sum: Double)
     case labelCount(labels: Int, rows: Int)
     case labelNotWhole(index: Int, value: Double)
-    case labelOutOfRange(index: Int, label: Int, classes: Int)
+    case labelOutOfRange(index: Int, label: Double, classes: Int)
 }
 
 public enum ProbabilityCheck {
@@ -167,7 +167,7 @@ public enum ProbabilityCheck {
         guard let i = bad else { return out }
         let v = y[i]
         guard v.isFinite, v == v.rounded() else { throw ProbabilityProblem.labelNotWhole(index: i, value: v) }
-        throw ProbabilityProblem.labelOutOfRange(index: i, label: Int(max(-1e9, min(1e9, v))), classes: classes)
+        throw ProbabilityProblem.labelOutOfRange(index: i, label: v, classes: classes)
     }
 }
 

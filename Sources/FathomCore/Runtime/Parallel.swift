@@ -39,7 +39,8 @@ public enum Parallel {
             return out
         }
         let shared = Pieces<Result<T, E>>(count)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        let flag = Interruption.current
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in Interruption.withFlag(flag) {
             while !shared.failed.load(ordering: .relaxed), let k = shared.claim() {
                 do throws(E) {
                     shared.slots[k] = .success(try body(k))
@@ -48,7 +49,7 @@ public enum Parallel {
                     shared.failed.store(true, ordering: .relaxed)
                 }
             }
-        }
+        } }
         if shared.failed.load(ordering: .relaxed) {
             for k in 0..<count { if case .failure(let e)? = shared.slots[k] { throw e } }
         }
@@ -161,7 +162,8 @@ extension Parallel {
                 if done % every == 0 { progress.report(label, fraction: Double(done) / Double(count)) }
             }
         }
-        if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        let flag = Interruption.current
+        if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads) { i in Interruption.withFlag(flag) { work(i) } } }
         if shared.failed.load(ordering: .relaxed) { throw Interrupted() }
         return (0..<count).map { shared.slots[$0]! }
     }

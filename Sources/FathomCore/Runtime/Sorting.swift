@@ -79,6 +79,17 @@ public enum Sorting {
     public static func order(_ x: [Double]) -> [Int] {
         sorted(Array(x.indices)) { a, b in x[a] < x[b] || (x[a] == x[b] && a < b) }
     }
+
+    /// The positions that order `x` descending, ties by position.
+    public static func orderDescending(_ x: [Double]) -> [Int] {
+        sorted(Array(x.indices)) { a, b in x[a] > x[b] || (x[a] == x[b] && a < b) }
+    }
+
+    /// Strings in ascending (or descending) order, as the standard library orders them.
+    public static func strings(_ x: [String], descending: Bool = false) -> [String] {
+        let order = sorted(Array(x.indices)) { a, b in descending ? x[a] > x[b] : x[a] < x[b] }
+        return order.map { x[$0] }
+    }
 }
 
 /// How a sort compares: a type per common order, so that its comparisons are inlined.
@@ -107,18 +118,33 @@ struct ClosureOrder<T: BitwiseCopyable>: SortOrder {
 
 extension Interruption {
     /// `x.map(f)`, polling Ctrl-C every 2¹⁶ elements: when a stop is requested the rest is
-    /// left 0 (the interpreter discards the result of an interrupted operation).
+    /// left as the allocator gave it (doubles have no invalid bit patterns; the interpreter
+    /// discards the result of an interrupted operation, and not writing the rest saves
+    /// touching gigabytes of fresh pages after the user asked to stop).
     public static func map(_ x: [Double], _ f: (Double) -> Double) -> [Double] {
         [Double](unsafeUninitializedCapacity: x.count) { out, initialized in
             x.withUnsafeBufferPointer { v in
                 var i = 0
                 while i < v.count {
-                    if Interruption.isRequested { out.baseAddress!.advanced(by: i).initialize(repeating: 0, count: v.count - i); break }
+                    if Interruption.isRequested { break }
                     let end = min(v.count, i + 0x10000)
                     while i < end { out[i] = f(v[i]); i += 1 }
                 }
             }
             initialized = x.count
+        }
+    }
+
+    /// `(0..<count).map(f)`, polling Ctrl-C like ``map(_:_:)``.
+    public static func generate(_ count: Int, _ f: (Int) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            var i = 0
+            while i < count {
+                if Interruption.isRequested { break }
+                let end = min(count, i + 0x10000)
+                while i < end { out[i] = f(i); i += 1 }
+            }
+            initialized = count
         }
     }
 
@@ -130,7 +156,7 @@ extension Interruption {
                 y.withUnsafeBufferPointer { v in
                     var i = 0
                     while i < u.count {
-                        if Interruption.isRequested { out.baseAddress!.advanced(by: i).initialize(repeating: 0, count: u.count - i); break }
+                        if Interruption.isRequested { break }
                         let end = min(u.count, i + 0x10000)
                         while i < end { out[i] = f(u[i], v[i]); i += 1 }
                     }

@@ -18,7 +18,7 @@ public enum ChiSquareHomogeneity {
 
     /// Counts of each category in each sample; categories sorted. At least two categories.
     public static func test(_ a: [String], _ b: [String]) -> Result {
-        let categories = Array(Set(a).union(b)).sorted()
+        let categories = Sorting.strings(Array(Set(a).union(b)))
         let index = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
         var counts = [[Double]](repeating: [Double](repeating: 0, count: categories.count), count: 2)
         for s in a { counts[0][index[s]!] += 1 }
@@ -91,7 +91,7 @@ public enum MultipleTesting {
     /// p_(i)·d/i made monotone from the largest down, capped at 1.
     public static func benjaminiHochberg(_ p: [Double]) -> [Double] {
         let d = p.count
-        let order = p.indices.sorted { p[$0] < p[$1] || (p[$0] == p[$1] && $0 < $1) }
+        let order = Sorting.order(p)
         var adjusted = [Double](repeating: 0, count: d)
         var running = 1.0
         for rank in stride(from: d, through: 1, by: -1) {

@@ -4,7 +4,7 @@ extension Descriptive {
     /// the input is empty (callers reject that with a message first).
     public static func median(_ x: [Double]) -> Double {
         guard !x.isEmpty, !x.contains(where: \.isNaN) else { return .nan }
-        let s = x.sorted()
+        let s = Sorting.ascending(x)
         let n = s.count
         // numpy takes the mean of the two middle values: (a + b) / 2.
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
@@ -31,7 +31,7 @@ extension Descriptive {
     /// "average")`). NaN is not ranked: callers reject it first.
     public static func averageRanks(_ x: [Double]) -> [Double] {
         let n = x.count
-        let order = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) }
+        let order = Sorting.order(x)
         var ranks = [Double](repeating: 0, count: n)
         var i = 0
         while i < n {

@@ -61,6 +61,8 @@ public enum Descriptive {
     /// `unique`).
     public static func unique(_ x: [Double]) -> [Double] {
         let s = sorted(x)
+        // The sort returned early on Ctrl-C; what follows would be discarded.
+        if Interruption.isRequested { return [] }
         var out: [Double] = []
         var sawNaN = false
         for v in s {

@@ -251,6 +251,8 @@ public enum ExtremeValue {
         var best: (theta: [Double], hessian: [[Double]], iterations: Int)?
         // From the Gumbel fit, nudged in ξ; the other way too if that fails or stalls.
         for xi0 in [0.05, -0.05] {
+            // A failed start is tried the other way; a Ctrl-C is not a failed start.
+            try Interruption.check()
             guard let r = try? optimise(start: [g.parameters[0], g.parameters[1], xi0], logScale: [false, true, false],
                                         nll: { gevNLL(x, $0[0], $0[1], $0[2]) },
                                         gradient: { gevGradient(x, $0[0], $0[1], $0[2]) },
@@ -260,6 +262,7 @@ public enum ExtremeValue {
             let grad = gevGradient(x, r.theta[0], r.theta[1], r.theta[2])
             if grad.map(abs).max()! <= 1e-6 * max(1, abs(gevNLL(x, r.theta[0], r.theta[1], r.theta[2]))) { break }
         }
+        try Interruption.check()
         guard let r = best else { throw Problem.notConverged }
         return Fit(model: .gev, parameters: r.theta, names: ["mu", "sigma", "xi"], covariance: invert(r.hessian),
                    nll: gevNLL(x, r.theta[0], r.theta[1], r.theta[2]), n: x.count, iterations: r.iterations, data: x)
@@ -273,10 +276,12 @@ public enum ExtremeValue {
         let mean = y.reduce(0, +) / Double(y.count)
         var best: (theta: [Double], hessian: [[Double]], iterations: Int)?
         for xi0 in [0.1, -0.1] {
+            try Interruption.check()
             guard let r = try? optimise(start: [mean * (1 - xi0), xi0], logScale: [true, false],
                                         nll: { gpdNLL(y, $0[0], $0[1]) }, gradient: { gpdGradient(y, $0[0], $0[1]) }) else { continue }
             if best == nil || gpdNLL(y, r.theta[0], r.theta[1]) < gpdNLL(y, best!.theta[0], best!.theta[1]) { best = r }
         }
+        try Interruption.check()
         guard let r = best else { throw Problem.notConverged }
         return Fit(model: .gpd, parameters: r.theta, names: ["sigma", "xi"], covariance: invert(r.hessian),
                    nll: gpdNLL(y, r.theta[0], r.theta[1]), n: y.count, threshold: u, rate: Double(y.count) / Double(x.count),
@@ -340,9 +345,10 @@ public enum ExtremeValue {
 
     /// Mean excess over thresholds: for each u, the mean of x − u over x > u and its standard
     /// error sd/√n_u (ddof 1).
-    public static func meanExcess(_ x: [Double], thresholds: [Double]) -> [(threshold: Double, mean: Double, se: Double, count: Int)] {
-        let sorted = x.sorted()
-        return thresholds.map { u in
+    public static func meanExcess(_ x: [Double], thresholds: [Double]) throws -> [(threshold: Double, mean: Double, se: Double, count: Int)] {
+        let sorted = Sorting.ascending(x)
+        return try thresholds.map { u in
+            try Interruption.check()
             let start = SortedSearch.upperBound(sorted, u)
             let excesses = sorted[start...].map { $0 - u }
             let n = Double(excesses.count)

@@ -59,7 +59,7 @@ public enum GumbelTail {
 
     /// The k largest values of x, largest first (a partial selection, then a sort of k).
     public static func largest(_ x: [Double], _ k: Int) -> [Double] {
-        guard k < x.count else { return x.sorted(by: >) }
+        guard k < x.count else { return Sorting.descending(x) }
         var work = x
         // Quickselect the (k−1)-th largest: everything before it is at least as large.
         var lo = 0, hi = work.count - 1

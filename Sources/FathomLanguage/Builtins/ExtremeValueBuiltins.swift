@@ -164,6 +164,6 @@ enum ExtremeValueBuiltins {
         } else {
             thresholds = Descriptive.quantiles(x, (0..<50).map { Double($0) * 0.98 / 49 })
         }
-        return .object(MeanExcessValue(rows: ExtremeValue.meanExcess(x, thresholds: thresholds)))
+        return .object(MeanExcessValue(rows: try ExtremeValue.meanExcess(x, thresholds: thresholds)))
     }
 }

@@ -84,6 +84,7 @@ enum FailureBuiltins {
         guard case .vector(let key) = try args.required("key") else { throw args.mismatch("key", expected: "a vector of slice names or numbers") }
         guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin such as accuracy, ece or failure_rate") }
         let n = key.count
+        if n == 0 { throw args.invalid("key", "by(): key is empty, so there are no slices to compute \(metric.name)() on") }
         let groups = TableOperations.groups(key)
         var estimates: [Double] = [], lowers: [Double] = [], uppers: [Double] = [], sizes: [Double] = []
         let wantsInterval = metric.parameters.contains { $0.name == "ci" }

@@ -19,7 +19,7 @@ enum JoinBuiltins {
             "a = as_table({id: [1, 2, 3], x: [0.1, 0.2, 0.3]}); b = as_table({id: [3, 1, 1], y: [\"c\", \"a\", \"A\"]}); join(a, b, on=\"id\")",
             "join(a, b, on=\"id\", how=\"left\")",
         ]
-    ) { args, _ in
+    ) { args, context in
         let a = try args.table("a"), b = try args.table("b")
         let how = TableJoin.How(rawValue: try args.choice("how", TableJoin.How.allCases.map(\.rawValue)))!
         let on: [String]
@@ -41,10 +41,14 @@ enum JoinBuiltins {
             if b.index(of: key) == nil { throw Access.missing("join(): b has no column '\(key)' to join on", key, b.names, at: args.range("on")) }
         }
         do {
-            return .table(try TableJoin.join(a, b, on: on, how: how))
+            let width = max(1, a.columnCount + b.columnCount - on.count)
+            return .table(try TableJoin.join(a, b, on: on, how: how, maxRows: context.maxElements / width))
         } catch TableJoin.Problem.keyKinds(let name, let left, let right) {
             throw args.invalid("on", "join(): key '\(name)' holds \(left)s in a but \(right)s in b; keys must hold the same kind of value",
                                notes: ["a key like 3 never equals the text \"3\": store the key the same way in both tables"])
+        } catch TableJoin.Problem.tooManyRows(let limit) {
+            throw args.invalid("on", "join(): the key '\(on.joined(separator: "', '"))' matches rows many-to-many, and the result would have more than \(limit) rows (the element limit, max_elements = \(context.maxElements))",
+                               notes: ["check that the key is unique in at least one table: len(unique(b.\(on[0]))) == nrow(b)"])
         } catch TableJoin.Problem.suffixCollision(let name) {
             throw args.invalid("b", "join(): the result would have two columns named '\(name)' (a and b share a column, and its suffixed name is taken)",
                                notes: ["keep only the columns you need before joining, e.g. a[[\"\(on[0])\", …]]"])

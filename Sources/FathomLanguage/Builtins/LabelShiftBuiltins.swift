@@ -84,7 +84,7 @@ enum LabelShiftBuiltins {
                               _ estimate: @escaping @Sendable (Matrix, [Int], Matrix) -> [Double]?) throws -> (lower: [Double], upper: [Double], level: Double, used: Int)? {
         guard let level = try args.intervalLevel() else { return nil }
         let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 100_000)
-        try context.checkSize(Double(replicates) * Double(input.validation.rows + input.target.rows) * Double(input.classes) / 100, at: args.range("boot"), what: "resampled values")
+        try context.checkSize(Double(replicates) * Double(input.validation.rows + input.target.rows) * Double(input.classes), at: args.range("boot"), what: "resampled values", allowance: 100)
         let pv = input.validation, y = input.labels, pt = input.target
         let statistic: @Sendable ([[Int]]) -> [Double]? = { idx in
             estimate(pv.selectingRows(idx[0]), idx[0].map { y[$0] }, pt.selectingRows(idx[1]))

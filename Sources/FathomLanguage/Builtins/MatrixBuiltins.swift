@@ -84,10 +84,17 @@ enum MatrixBuiltins {
         if let i = y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || !$0.isFinite }) {
             throw args.invalid("y", "onehot(): labels must be whole numbers 0…K−1; label \(i) is \(NumberFormat.short(y[i]))")
         }
-        let largest = Int(y.max() ?? -1)
-        let k = try args.optionalWholeNumber("k", atLeast: 1) ?? (largest + 1)
-        if largest >= k { throw args.invalid("k", "onehot(): label \(largest) needs k > \(largest), got k=\(k)") }
-        try context.checkSize(Double(y.count) * Double(k), at: args.callRange)
+        let largest = y.max() ?? -1
+        let k: Int
+        if let given = try args.optionalWholeNumber("k", atLeast: 1) {
+            if largest >= Double(given) { throw args.invalid("k", "onehot(): label \(NumberFormat.short(largest)) needs k > \(NumberFormat.short(largest)), got k=\(given)") }
+            k = given
+        } else {
+            // Checked as a double first: a label of 1e19 is no Int.
+            try context.checkSize(Double(y.count) * (largest + 1), at: args.range("y"), what: "matrix elements")
+            k = Int(largest) + 1
+        }
+        try context.checkSize(Double(y.count) * Double(k), at: args.callRange, what: "matrix elements")
         var m = Matrix(rows: y.count, cols: k)
         for (i, label) in y.enumerated() { m[i, Int(label)] = 1 }
         return .matrix(m)

@@ -38,7 +38,7 @@ enum ReliabilityBuiltins {
         let value = compute(nil)
         guard let level = try args.intervalLevel() else { return .number(value) }
         let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 1_000_000)
-        try context.checkSize(Double(replicates) * Double(rows) / 100, at: args.range("boot"), what: "resampled values")
+        try context.checkSize(Double(replicates) * Double(rows), at: args.range("boot"), what: "resampled values", allowance: 100)
         var interval: Bootstrap.Interval
         if let seed = try args.optionalSeed() {
             var g = Xoshiro256(seed: seed)

@@ -223,7 +223,7 @@ enum TailBuiltins {
         }
         let p = s.indices.map { estimator == "mle" ? s[$0] / t[$0] : (s[$0] + 0.5) / (t[$0] + 1) }
         let k = min(try args.wholeNumber("k", atLeast: 1, atMost: 1_000_000), p.count)
-        let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
+        let order = Sorting.orderDescending(p)
         let thin = order.prefix(k).filter { s[$0] < 3 }.count
         if thin > 0 {
             context.emit("warning: elicitation(): \(thin) of the \(k) largest estimates rest on fewer than 3 observed failures; the tail is set by the estimator and the resolution 1/trials there, not by data (more samples per query would help)\n")

@@ -46,7 +46,7 @@ enum VectorBuiltins {
             try context.checkSize(Double(k), at: args.range("length"))
             if k == 1 { return .numbers([from]) }
             let step = (to - from) / Double(k - 1)
-            return .numbers((0..<k).map { i in i == k - 1 ? to : from + Double(i) * step })
+            return .numbers(Interruption.generate(k) { i in i == k - 1 ? to : from + Double(i) * step })
         }
         let (start, stop) = to.map { (from, $0) } ?? (0, from)
         let by = try args.number("by")
@@ -54,7 +54,7 @@ enum VectorBuiltins {
         guard stop.isFinite else { throw args.mismatch("to", expected: "a finite number") }
         let n = max(0, ((stop - start) / by).rounded(.up))
         try context.checkSize(n, at: args.callRange)
-        return .numbers((0..<Int(n)).map { start + Double($0) * by })
+        return .numbers(Interruption.generate(Int(n)) { start + Double($0) * by })
     }
 
     static let sort = Builtin(
@@ -68,7 +68,7 @@ enum VectorBuiltins {
         let desc = try args.bool("desc")
         switch try args.required("x") {
         case .vector(.numbers(let v)): return .numbers(Descriptive.sorted(v, descending: desc))
-        case .vector(.strings(let v)): return .strings(desc ? v.sorted(by: >) : v.sorted())
+        case .vector(.strings(let v)): return .strings(Sorting.strings(v, descending: desc))
         case .vector(.bools(let v)):
             let t = v.filter { $0 }.count
             let asc = [Bool](repeating: false, count: v.count - t) + [Bool](repeating: true, count: t)
@@ -88,7 +88,7 @@ enum VectorBuiltins {
     ) { args, _ in
         switch try args.required("x") {
         case .vector(.numbers(let v)): return .numbers(Descriptive.unique(v))
-        case .vector(.strings(let v)): return .strings(Array(Set(v)).sorted())
+        case .vector(.strings(let v)): return .strings(Sorting.strings(Array(Set(v))))
         case .vector(.bools(let v)): return .bools([false, true].filter { v.contains($0) })
         case .number(let x): return .numbers([x])
         default: throw args.mismatch("x", expected: "a vector")

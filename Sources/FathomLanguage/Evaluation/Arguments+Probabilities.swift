@@ -96,7 +96,7 @@ extension Arguments {
             case .labelNotWhole(let i, let v):
                 throw invalid(name, "\(f)(): the label at position \(i) is \(NumberFormat.short(v)); labels are whole numbers 0…\(classes - 1)")
             case .labelOutOfRange(let i, let l, let k):
-                throw invalid(name, "\(f)(): label \(l) at position \(i) is out of range for \(k) classes (0…\(k - 1))")
+                throw invalid(name, "\(f)(): label \(NumberFormat.short(l)) at position \(i) is out of range for \(k) classes (0…\(k - 1))")
             default:
                 throw invalid(name, "\(f)(): bad labels")
             }

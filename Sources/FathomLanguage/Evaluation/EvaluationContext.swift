@@ -41,20 +41,34 @@ public final class EvaluationContext {
         random = Xoshiro256(seed: seed)
     }
 
-    /// Refuses a result of `count` elements above ``maxElements``.
-    public func checkSize(_ count: Double, at range: SourceRange?, what: String = "values") throws {
-        guard count.isFinite, count <= Double(maxElements) else {
-            let bytes = count * 8
+    /// Refuses a request for `count` elements of `bytesEach` bytes (numbers by default) when
+    /// it is above ``maxElements`` × `allowance`, or more than the machine's memory and swap:
+    /// every allocation whose size comes from input goes through here first, so asking for too
+    /// much is a message, never an abort. `allowance` is for work done in pieces (a bootstrap
+    /// draws 100 × the limit in resampled values, never holding them at once).
+    public func checkSize(_ count: Double, at range: SourceRange?, what: String = "values", bytesEach: Double = 8, allowance: Double = 1) throws {
+        let bytes = count * bytesEach
+        if count.isFinite, count <= Double(maxElements) * allowance, bytes <= Memory.totalBytes { return }
+        let amount = bytesEach == 1 || allowance != 1 ? NumberFormat.short(count) + " " + what : "\(NumberFormat.short(count)) \(what) (\(Self.bytesText(bytes)))"
+        if count.isFinite, count <= Double(maxElements) * allowance {
             throw Diagnostic(
                 "resource.too-large",
-                "refused: this would hold \(NumberFormat.short(count)) \(what) (\(Self.bytesText(bytes))); the limit is \(maxElements) (\(Self.bytesText(Double(maxElements) * 8)))",
-                at: range,
-                notes: ["raise the limit with :set max_elements N if the machine has the memory"])
+                "refused: this would hold \(amount), more than this machine's memory and swap (\(Self.bytesText(Memory.totalBytes)))",
+                at: range)
         }
+        let limit = allowance == 1
+            ? "the limit is max_elements = \(maxElements)" + (bytesEach == 8 ? " numbers (\(Self.bytesText(Double(maxElements) * 8)))" : "")
+            : "the limit is \(NumberFormat.short(allowance)) × max_elements = \(NumberFormat.short(Double(maxElements) * allowance))"
+        throw Diagnostic(
+            "resource.too-large",
+            "refused: this would \(allowance == 1 ? "hold" : "work through") \(amount); \(limit)",
+            at: range,
+            notes: ["raise the limit with :set max_elements N if the machine has the memory"])
     }
 
+    /// `b` bytes in the largest binary unit below it, to three digits: "7.45 GiB".
     static func bytesText(_ b: Double) -> String {
-        guard b.isFinite else { return "more memory than exists" }
+        guard b.isFinite, b < 1_152_921_504_606_846_976 * 1024 else { return "more memory than exists" }
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var v = b, i = 0
         while v >= 1024, i < units.count - 1 { v /= 1024; i += 1 }

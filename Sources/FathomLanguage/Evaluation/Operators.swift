@@ -36,7 +36,7 @@ enum Operators {
         default:
             if a.stringOperand != nil, b.stringOperand != nil, op == .add {
                 let result = try concatenate(a, b, at: range)
-                if case .string(let s) = result { try context.checkSize(Double(s.utf8.count), at: range, what: "bytes") }
+                if case .string(let s) = result { try context.checkSize(Double(s.utf8.count), at: range, what: "bytes", bytesEach: 1) }
                 return result
             }
             return try arithmetic(op, a, b, at: range, context: context)

@@ -6,15 +6,14 @@ enum StandardFigures {
     /// Histograms of the samples' finite values in shared equal-width bins, overlaid.
     static func histogramPanel(_ samples: [[Double]], labels: [String], bins: Int, density: Bool) -> Panel {
         let all = samples.flatMap { $0 }.filter(\.isFinite)
-        var lo = all.min() ?? 0, hi = all.max() ?? 1
-        if lo == hi { lo -= 0.5; hi += 0.5 }
-        let width = (hi - lo) / Double(bins)
-        let centres = (0..<bins).map { lo + (Double($0) + 0.5) * width }
+        let bin = EqualWidthBins(lo: all.min() ?? 0, hi: all.max() ?? 1, bins: bins)
+        let width = bin.width
+        let centres = (0..<bins).map { bin.centre($0) }
         let series = zip(samples, labels).map { sample, name -> Series in
             var counts = [Double](repeating: 0, count: bins)
             var used = 0
             for v in sample where v.isFinite {
-                counts[min(bins - 1, Int((v - lo) / width))] += 1
+                counts[bin.index(v)] += 1
                 used += 1
             }
             if density, used > 0 { counts = counts.map { $0 / (Double(used) * width) } }

@@ -354,7 +354,7 @@ public struct ExtremeFitValue: DeclaredResult, Plottable {
     /// Return-level plot with its delta-method band, QQ and PP plots.
     public func figure() throws -> Figure {
         let data = fit.model == .gpd ? fit.data.filter { $0 > (fit.threshold ?? 0) } : fit.data
-        let sorted = data.sorted()
+        let sorted = Sorting.ascending(data)
         let n = Double(sorted.count)
         let plotting = sorted.indices.map { (Double($0) + 1) / (n + 1) }
         // Return levels against the period on a log axis.
