@@ -21,10 +21,8 @@ enum DataBuiltins {
     ) { args, context in
         let name = try args.string("path")
         var options = CSVOptions()
-        if let sep = args.value("sep"), !sep.isNull {
-            guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character such as \",\" or \"\\t\"") }
-            options.separator = s.utf8.first
-        }
+        options.separator = try separator(args)
+        options.limit = context.maxElements
         options.header = try args.bool("header")
         if let types = args.value("types"), !types.isNull {
             guard case .record(let r) = types else { throw args.mismatch("types", expected: "a record such as {id: \"string\", score: \"float\"}") }
@@ -53,14 +51,23 @@ enum DataBuiltins {
     ) { args, context in
         let value = try args.required("value")
         let path = try args.string("path")
-        var separator: UInt8?
-        if let sep = args.value("sep"), !sep.isNull {
-            guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character") }
-            separator = s.utf8.first
-        }
+        let separator = try separator(args)
         let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"), context: context)
         context.emit(report + "\n")
         return .null
+    }
+
+    /// The `sep=` argument: one ASCII character that can separate fields (not a line break, the
+    /// quote character or NUL), or nil when absent.
+    static func separator(_ args: Arguments) throws -> UInt8? {
+        guard let sep = args.value("sep"), !sep.isNull else { return nil }
+        guard case .string(let s) = sep, s.utf8.count == 1, let byte = s.utf8.first else {
+            throw args.mismatch("sep", expected: "a single character such as \",\" or \"\\t\"")
+        }
+        if let problem = CSVOptions.separatorProblem(byte) {
+            throw args.invalid("sep", "\(args.builtin.name)(): sep=\(s.debugDescription) cannot separate fields: \(problem)", notes: ["common separators are \",\", \";\", \"\\t\" and \"|\""])
+        }
+        return byte
     }
 
     static let datasets = Builtin(
