@@ -49,7 +49,8 @@ public enum InputSize {
             throw Refusal(kind: .truncated, message: "truncated: \(what) \(count) values (\(bytes) bytes), the file holds \(available) bytes of data")
         }
         guard count <= limit else {
-            throw Refusal(kind: .tooLarge, message: "too large: \(what) \(count) values, more than the limit of \(limit) values (\(bytesText(limit)) of float64)")
+            let (limitBytes, huge) = limit.multipliedReportingOverflow(by: 8)
+            throw Refusal(kind: .tooLarge, message: "too large: \(what) \(count) values, more than the limit of \(limit) values\(huge ? "" : " (\(bytesText(limitBytes)) of float64)")")
         }
         return bytes
     }

@@ -71,10 +71,10 @@ enum DataFiles {
             case .json:
                 let json: JSONValue
                 do {
-                    // A JSON text is longer than the values it holds: as many bytes as the
-                    // limit's float64 values take is more than enough.
-                    let (most, overflow) = limit.multipliedReportingOverflow(by: 8)
-                    json = try JSONValue.parse(try FileSystem.readBytes(path, atMost: overflow ? Int.max : most))
+                    // Values are counted against the limit while parsing; the text itself may
+                    // take 16 bytes a value (more would be mostly white space).
+                    let (most, overflow) = limit.multipliedReportingOverflow(by: 16)
+                    json = try JSONValue.parse(try FileSystem.readBytes(path, atMost: overflow ? Int.max : most), limit: limit)
                 } catch let e as JSONParseError {
                     throw fail("\(path):\(e.line):\(e.column): \(e.message)")
                 }
