@@ -150,6 +150,16 @@ struct HostileFormatTests {
         #expect(HostileFormatTests.message { try FileSystem.readBytes(path, atMost: 100) }.contains("larger than 100 bytes, the most"))
     }
 
+    @Test("a dataset catalog with impossible sizes is read without trapping")
+    func catalog() throws {
+        let path = try HostileFormatTests.temporary("catalog.json", Array("""
+            [{"name": "a", "file": "a.csv", "rows": 1e300, "columns": NaN}, {"name": "b", "file": "b.csv", "rows": -2.5, "columns": 3}]
+            """.utf8))
+        let catalog = try #require(DatasetCatalog(directory: String(path.dropLast("/catalog.json".count))))
+        #expect(catalog.entries.map(\.rows) == [nil, nil])
+        #expect(catalog.entries.map(\.columns) == [nil, 3])
+    }
+
     @Test("a separator that is a line break, the quote or NUL is refused", arguments: [UInt8(10), 13, 34, 0])
     func separators(_ sep: UInt8) {
         let e = HostileFormatTests.message { try CSVReader.read(bytes: Array("a,b\n1,2\n".utf8), name: "t.csv", options: CSVOptions(separator: sep)) }

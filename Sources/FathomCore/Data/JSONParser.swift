@@ -64,6 +64,7 @@ private struct JSONReader {
     mutating func value(depth: Int) throws -> JSONValue {
         guard depth < 512 else { throw error("nested more than 512 levels deep") }
         values += 1
+        if values & 0xFFFFF == 0 { try Interruption.check() }
         guard values <= limit else { throw error("too large: more than \(limit) values, the limit of values one load may hold") }
         guard i < bytes.count else { throw error("unexpected end of the text, expected a value") }
         switch bytes[i] {
