@@ -100,7 +100,7 @@ public enum NPYFormat {
             // A pipe, or a file that does not know its size (procfs): read it whole, no more
             // than the largest array the limit allows.
             let bytes: [UInt8]
-            do { bytes = try FileSystem.readBytes(path, atMost: 12 + maximumHeaderLength + limit * 8) } catch let e as FileError {
+            do { bytes = try FileSystem.readBytes(path, atMost: 12 + maximumHeaderLength + min(limit, Int.max / 16) * 8) } catch let e as FileError {
                 throw NumpyError(path: path, message: e.reason)
             }
             return try read(bytes: bytes, path: path, limit: limit)
