@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -19,7 +18,14 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "FathomCore", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // zlib inflates the members of .npz archives (Sources/FathomCore/IO/NumPy/ZipArchive.swift).
+        .systemLibrary(
+            name: "CFathomZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "FathomCore", dependencies: ["CFathomZlib"]),
         .target(name: "FathomLanguage", dependencies: ["FathomCore"]),
         .target(name: "FathomShell", dependencies: ["FathomLanguage", "FathomCore", "CLibEdit"]),
         .executableTarget(

@@ -35,7 +35,7 @@ struct NumpyTests {
             let expectedWords: [String: String] = [
                 "big_endian_f8.npy": "big-endian", "complex_c16.npy": "complex", "f8_3d.npy": "3 dimensions",
                 "structured.npy": "structured dtype", "structured_utf8_v3.npy": "structured dtype", "object_pickle.npy": "Python objects",
-                "unicode_U5.npy": "text", "truncated_data.npy": "truncated: the header promises 10 values of <f8 (80 bytes)",
+                "unicode_U5.npy": "text", "truncated_data.npy": "truncated: the header declares 10 values (80 bytes)",
                 "truncated_header.npy": "truncated header", "bad_magic.npy": "not a NumPy .npy file", "malformed_header.npy": "malformed header",
             ]
             #expect(e.message.contains(expectedWords[f.name] ?? "?"), "\(f.name): \(e.message)")

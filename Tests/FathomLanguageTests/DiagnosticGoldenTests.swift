@@ -261,6 +261,56 @@ struct DiagnosticGoldenTests {
         "ece(runif(50), round(runif(50)), ci=0.9, boot=1e9)",
     ]
 
+    /// Hostile files, written to a fixed folder (the paths appear in the messages), and the
+    /// loads of them: every size that overflows, lies or exceeds a limit, zip bombs and
+    /// inconsistent archives, impossible separators.
+    static let fileFolder = "/tmp/fathom-golden-files"
+    static var files: [(String, [UInt8])] {
+        let hostile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("FathomCoreTests/Fixtures/hostile")
+        var files: [(String, [UInt8])] = [
+            ("overflow.npy", npyWithShape("(2305843009213693953,)")),
+            ("product.npy", npyWithShape("(4294967296, 4294967296)")),
+            ("negative.npy", npyWithShape("(3, -1)")),
+            ("digits.npy", npyWithShape("(123456789012345678901234567890,)")),
+            ("lying.npy", npyWithShape("(1000000000000,)")),
+            ("wide.csv", Array((String(repeating: "x,", count: 100_000) + "x\n").utf8)),
+            ("small.csv", Array("a,b\n1,2\n".utf8)),
+            ("deep.json", Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)),
+        ]
+        for name in ["lying-bomb.npz", "declares-huge.npz", "local-size.npz", "overlap.npz", "truncated-deflate.npz"] {
+            files.append((name, (try? Array(Data(contentsOf: hostile.appendingPathComponent(name)))) ?? []))
+        }
+        return files
+    }
+    static let fileInputs = [
+        "load(\"\(fileFolder)/overflow.npy\")",
+        "load(\"\(fileFolder)/product.npy\")",
+        "load(\"\(fileFolder)/negative.npy\")",
+        "load(\"\(fileFolder)/digits.npy\")",
+        "load(\"\(fileFolder)/lying.npy\")",
+        "load(\"\(fileFolder)/lying-bomb.npz\")",
+        "load(\"\(fileFolder)/declares-huge.npz\")",
+        "load(\"\(fileFolder)/local-size.npz\")",
+        "load(\"\(fileFolder)/overlap.npz\")",
+        "load(\"\(fileFolder)/truncated-deflate.npz\")",
+        "load(\"\(fileFolder)/wide.csv\")",
+        "load(\"\(fileFolder)/small.csv\", sep=\"\\n\")",
+        "load(\"\(fileFolder)/small.csv\", sep=\"\\\"\")",
+        "load(\"\(fileFolder)/small.csv\", sep=\";;\")",
+        "save([1, 2], \"\(fileFolder)/out.csv\", sep=\"\\n\")",
+        "load(\"\(fileFolder)/deep.json\")",
+    ]
+
+    @Test("file diagnostics match Golden/file-diagnostics.txt")
+    func fileDiagnostics() throws {
+        try FileManager.default.createDirectory(atPath: DiagnosticGoldenTests.fileFolder, withIntermediateDirectories: true)
+        for (name, bytes) in DiagnosticGoldenTests.files {
+            #expect(!bytes.isEmpty, "\(name)")
+            try Data(bytes).write(to: URL(fileURLWithPath: DiagnosticGoldenTests.fileFolder + "/" + name), options: .atomic)
+        }
+        try matchesGolden("file-diagnostics.txt", DiagnosticGoldenTests.fileInputs)
+    }
+
     static func goldenPath(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name)")
     }

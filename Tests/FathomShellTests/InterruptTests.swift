@@ -85,6 +85,27 @@ extension TerminalSuites {
             }
         }
 
+        /// A FIFO as a file of each format: `load` waits in open(2) when nothing writes to it,
+        /// and in read(2) when a writer holds it open and sends only part of a file.
+        @Test("a load waiting on a pipe stops at Ctrl-C", arguments: ["csv", "npy", "npz", "json", ""])
+        func pipe(_ ext: String) throws {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-fifo-\(getpid())-\(ext)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            for held in [false, true] {
+                let path = dir.appendingPathComponent("data" + (ext.isEmpty ? "" : "." + ext)).path
+                unlink(path)
+                #expect(mkfifo(path, 0o600) == 0)
+                // O_RDWR does not wait for a reader; the bytes stay in the pipe for the load.
+                let writer = held ? open(path, O_RDWR | O_NONBLOCK) : -1
+                if held { _ = write(writer, "a,b\n1,", 6) }
+                let (seconds, r) = try InterruptTests.interrupt("1", "x = load(\"\(path)\")")
+                if held { close(writer) }
+                #expect(r.status == 130 && r.stderr.contains("interrupted"), "\(ext) held=\(held): \(r.stderr)")
+                #expect(seconds < InterruptTests.bound, "\(ext) held=\(held): \(seconds) s to stop")
+            }
+        }
+
         @Test("seeded results print the same bytes with 1, 2, 3 and 8 threads")
         func threadCounts() throws {
             let script = "x = randn(3000, seed=1); p = 1 / (1 + exp(-x)); y = runif(3000, seed=2) < p\n"

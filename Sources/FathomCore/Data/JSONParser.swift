@@ -24,8 +24,11 @@ extension JSONValue {
         try parse(Array(text.utf8))
     }
 
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var p = JSONReader(bytes: bytes)
+    /// Parses JSON text holding at most `limit` values (numbers, strings, literals, arrays and
+    /// objects each count one); more is an error at the value that exceeds it, raised before
+    /// the rest is read.
+    public static func parse(_ bytes: [UInt8], limit: Int = .max) throws -> JSONValue {
+        var p = JSONReader(bytes: bytes, limit: limit)
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
@@ -42,7 +45,9 @@ extension JSONValue {
 
 private struct JSONReader {
     let bytes: [UInt8]
+    let limit: Int
     var i = 0
+    var values = 0
 
     func error(_ message: String) -> JSONParseError {
         var line = 1, col = 1
@@ -58,6 +63,9 @@ private struct JSONReader {
 
     mutating func value(depth: Int) throws -> JSONValue {
         guard depth < 512 else { throw error("nested more than 512 levels deep") }
+        values += 1
+        if values & 0xFFFFF == 0 { try Interruption.check() }
+        guard values <= limit else { throw error("too large: more than \(limit) values, the limit of values one load may hold") }
         guard i < bytes.count else { throw error("unexpected end of the text, expected a value") }
         switch bytes[i] {
         case UInt8(ascii: "{"):

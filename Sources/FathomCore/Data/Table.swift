@@ -25,6 +25,17 @@ public struct Table: Sendable, Equatable {
         for (name, column) in pairs { setColumn(name, column) }
     }
 
+    /// A table from columns whose names the caller has made unique, all of one length: built
+    /// in one step (``setColumn(_:_:kind:)`` looks each name up, which is quadratic for the
+    /// hundred thousand columns of a wide file).
+    public init(uniqueNames names: [String], columns: [Column], kinds: [ColumnKind]) {
+        precondition(names.count == columns.count && kinds.count == columns.count, "names, columns and kinds differ in number")
+        precondition(columns.allSatisfy { $0.count == columns.first?.count }, "column lengths differ")
+        self.names = names
+        self.columns = columns
+        self.kinds = kinds
+    }
+
     public var rowCount: Int { columns.first?.count ?? 0 }
     public var columnCount: Int { columns.count }
 

@@ -6,36 +6,54 @@ public enum TableJSON {
         case notATable
         case ragged(column: String, length: Int, expected: Int)
         case notRecord(index: Int)
+        case tooLarge(rows: Int, columns: Int)
     }
 
-    public static func table(from json: JSONValue) throws -> Table {
+    /// The table `json` describes, holding at most `limit` cells (more is ``Failure/tooLarge``).
+    /// Linear in the size of the document: names are looked up in a dictionary.
+    public static func table(from json: JSONValue, limit: Int = InputSize.defaultLimit) throws -> Table {
         switch json {
         case .array(let rows):
             var names: [String] = []
-            var seen: Set<String> = []
+            var index: [String: Int] = [:]
             for (i, row) in rows.enumerated() {
                 guard case .object(let members) = row else { throw Failure.notRecord(index: i) }
-                for (k, _) in members where !seen.contains(k) {
-                    seen.insert(k)
+                for (k, _) in members where index[k] == nil {
+                    index[k] = names.count
                     names.append(k)
                 }
             }
-            var table = Table()
-            for name in names {
-                table.setColumn(name, column(rows.map { $0[name] ?? .null }))
+            let (cells, overflow) = rows.count.multipliedReportingOverflow(by: names.count)
+            guard !overflow, cells <= limit else { throw Failure.tooLarge(rows: rows.count, columns: names.count) }
+            var items = [[JSONValue]](repeating: [JSONValue](repeating: .null, count: rows.count), count: names.count)
+            for (r, row) in rows.enumerated() {
+                guard case .object(let members) = row else { continue }
+                // Backwards, so that the first of repeated names wins.
+                for (k, v) in members.reversed() { items[index[k]!][r] = v }
             }
-            return table
+            let columns = items.map(column)
+            return Table(uniqueNames: names, columns: columns, kinds: columns.map(Table.inferKind))
         case .object(let members):
             guard !members.isEmpty else { throw Failure.notATable }
-            var expected: Int?
-            var table = Table()
+            var names: [String] = []
+            var index: [String: Int] = [:]
+            var columns: [Column] = []
+            var cells = 0
             for (name, value) in members {
                 guard case .array(let items) = value else { throw Failure.notATable }
-                if let e = expected, e != items.count { throw Failure.ragged(column: name, length: items.count, expected: e) }
-                expected = items.count
-                table.setColumn(name, column(items))
+                if let e = columns.first?.count, e != items.count { throw Failure.ragged(column: name, length: items.count, expected: e) }
+                cells += items.count
+                guard cells <= limit else { throw Failure.tooLarge(rows: items.count, columns: members.count) }
+                // A repeated name replaces the earlier column in its place.
+                if let i = index[name] {
+                    columns[i] = column(items)
+                } else {
+                    index[name] = names.count
+                    names.append(name)
+                    columns.append(column(items))
+                }
             }
-            return table
+            return Table(uniqueNames: names, columns: columns, kinds: columns.map(Table.inferKind))
         default:
             throw Failure.notATable
         }

@@ -32,8 +32,10 @@ public struct DatasetCatalog: Sendable {
             var description = ""
             if case .string(let d)? = item["description"] { description = d }
             var rows: Int?, columns: Int?
-            if case .number(let r)? = item["rows"] { rows = Int(r) }
-            if case .number(let c)? = item["columns"] { columns = Int(c) }
+            // Int(exactly:) is nil for NaN, fractions and numbers beyond Int (a catalog from
+            // $FATHOM_DATASETS may hold anything).
+            if case .number(let r)? = item["rows"] { rows = Int(exactly: r) }
+            if case .number(let c)? = item["columns"] { columns = Int(exactly: c) }
             return Entry(name: name, file: file, description: description, rows: rows, columns: columns)
         }
     }

@@ -54,13 +54,39 @@ public enum FileSystem {
         _ = madvise(pointer, end - start, 14) // MADV_HUGEPAGE
     }
 
-    /// The largest file ``readBytes(_:)`` reads (a pipe that never ends stops here).
+    /// Opens `path` for reading. Opening a FIFO waits for a writer: Ctrl-C (a signal, which
+    /// interrupts the wait) ends the wait with ``Interrupted``.
+    public static func openForReading(_ path: String) throws -> Int32 {
+        while true {
+            try Interruption.check()
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { return fd }
+            if errno == EINTR { continue }
+            throw FileError(path: path, reason: reason())
+        }
+    }
+
+    /// `read(2)` into `buffer`, retried when a signal interrupts it, except Ctrl-C, which ends
+    /// the read with ``Interrupted`` (a pipe that never delivers cannot hold the session).
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        while true {
+            try Interruption.check()
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw FileError(path: path, reason: reason())
+        }
+    }
+
+    /// The largest file ``readBytes(_:atMost:)`` reads (a pipe that never ends stops here).
     public static let maximumReadSize = 8 << 30
 
-    /// Every byte of the file at `path` (a regular file or a pipe; devices are refused).
-    public static func readBytes(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(path: path, reason: reason()) }
+    /// Every byte of the file at `path` (a regular file, a pipe, or a file such as those in
+    /// /proc that reports no size but has content; devices are refused). More than `atMost`
+    /// bytes (at most ``maximumReadSize``) is an error naming the limit.
+    public static func readBytes(_ path: String, atMost: Int = maximumReadSize) throws -> [UInt8] {
+        let limit = min(max(0, atMost), maximumReadSize)
+        let fd = try openForReading(path)
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: reason()) }
@@ -69,31 +95,30 @@ public enum FileSystem {
         if kind == S_IFCHR || kind == S_IFBLK || kind == S_IFSOCK {
             throw FileError(path: path, reason: "is a device, not a file")
         }
+        func tooLarge() -> FileError {
+            let size = InputSize.bytesText(limit)
+            return FileError(path: path, reason: "larger than \(size)\(size.hasSuffix(" bytes") ? "" : " (\(limit) bytes)"), the most Fathom reads\(limit < maximumReadSize ? " for this file" : "")")
+        }
+        if kind == S_IFREG, Int(st.st_size) > limit { throw tooLarge() }
         var out: [UInt8] = []
-        out.reserveCapacity(Int(st.st_size) + 1)
+        // The size the file reports: a hint only (0 for /proc files, changing for a growing log).
+        out.reserveCapacity(min(Int(st.st_size), limit) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, reason: reason())
-            }
+            let n = try chunk.withUnsafeMutableBytes { try read(fd, into: $0, path: path) }
             if n == 0 { break }
+            if out.count + n > limit { throw tooLarge() }
             out.append(contentsOf: chunk[0..<n])
-            if out.count > maximumReadSize {
-                throw FileError(path: path, reason: "larger than \(maximumReadSize >> 30) GiB, the most Fathom reads")
-            }
         }
         return out
     }
 
     /// The first `count` bytes of a file (fewer when it is shorter).
     public static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(path: path, reason: reason()) }
+        let fd = try openForReading(path)
         defer { close(fd) }
         var out = [UInt8](repeating: 0, count: count)
-        let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+        let n = try out.withUnsafeMutableBytes { try read(fd, into: $0, path: path) }
         return n > 0 ? Array(out[0..<n]) : []
     }
 

@@ -14,21 +14,16 @@ public final class MappedFile: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(path: path, reason: FileSystem.reason()) }
+        let fd = try FileSystem.openForReading(path)
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: FileSystem.reason()) }
         let kind = st.st_mode & S_IFMT
         if kind == S_IFDIR { throw FileError(path: path, reason: FileSystem.reason(EISDIR)) }
-        if kind == S_IFREG {
+        // A regular file that reports a size is mapped; one that reports none (files in /proc
+        // have content but st_size 0) is read like a pipe.
+        if kind == S_IFREG && st.st_size > 0 {
             count = Int(st.st_size)
-            if count == 0 {
-                owned = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-                base = UnsafePointer(owned!)
-                mapped = false
-                return
-            }
             guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
                 throw FileError(path: path, reason: FileSystem.reason())
             }

@@ -15,16 +15,14 @@ enum DataBuiltins {
         returns: "a table (CSV, TSV, JSON records), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
         summary: "read a data or model file",
         doc: """
-        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong.
+        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong. Every size read from a file (an array's shape, a zip member's size, a table's cells, a JSON document's values) is checked against the file's length and the session's max_elements before anything is allocated; a CSV file may have at most 100 000 columns, and sep cannot be a line break or the double quote.
         """,
         examples: ["d = load(\"digits/test\")", "z = load(\"digits/mlp-test\")", "m = load(\"digits/softmax.json\")"]
     ) { args, context in
         let name = try args.string("path")
         var options = CSVOptions()
-        if let sep = args.value("sep"), !sep.isNull {
-            guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character such as \",\" or \"\\t\"") }
-            options.separator = s.utf8.first
-        }
+        options.separator = try separator(args)
+        options.limit = context.maxElements
         options.header = try args.bool("header")
         if let types = args.value("types"), !types.isNull {
             guard case .record(let r) = types else { throw args.mismatch("types", expected: "a record such as {id: \"string\", score: \"float\"}") }
@@ -53,14 +51,23 @@ enum DataBuiltins {
     ) { args, context in
         let value = try args.required("value")
         let path = try args.string("path")
-        var separator: UInt8?
-        if let sep = args.value("sep"), !sep.isNull {
-            guard case .string(let s) = sep, s.utf8.count == 1 else { throw args.mismatch("sep", expected: "a single character") }
-            separator = s.utf8.first
-        }
+        let separator = try separator(args)
         let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"), context: context)
         context.emit(report + "\n")
         return .null
+    }
+
+    /// The `sep=` argument: one ASCII character that can separate fields (not a line break, the
+    /// quote character or NUL), or nil when absent.
+    static func separator(_ args: Arguments) throws -> UInt8? {
+        guard let sep = args.value("sep"), !sep.isNull else { return nil }
+        guard case .string(let s) = sep, s.utf8.count == 1, let byte = s.utf8.first else {
+            throw args.mismatch("sep", expected: "a single character such as \",\" or \"\\t\"")
+        }
+        if let problem = CSVOptions.separatorProblem(byte) {
+            throw args.invalid("sep", "\(args.builtin.name)(): sep=\(s.debugDescription) cannot separate fields: \(problem)", notes: ["common separators are \",\", \";\", \"\\t\" and \"|\""])
+        }
+        return byte
     }
 
     static let datasets = Builtin(

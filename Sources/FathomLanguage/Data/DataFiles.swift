@@ -38,33 +38,43 @@ enum DataFiles {
     }
 
     /// The format by extension, else by the first bytes.
-    static func format(of path: String) -> Format {
+    static func format(of path: String) throws -> Format {
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") { return .npy }
         if lower.hasSuffix(".npz") { return .npz }
         if lower.hasSuffix(".json") { return .json }
         if [".csv", ".tsv", ".tab", ".txt"].contains(where: { lower.hasSuffix($0) }) { return .csv }
-        guard let head = try? FileSystem.readPrefix(path, count: 8) else { return .csv }
+        let head: [UInt8]
+        do { head = try FileSystem.readPrefix(path, count: 8) } catch is Interrupted { throw Interrupted() } catch { return .csv }
         if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
         if let first = head.first(where: { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return .json }
         return .csv
     }
 
+    /// Reads the file at `path`; every size read from it is checked against `options.limit`
+    /// (the session's element limit) before anything is allocated from it.
     static func load(_ path: String, options: CSVOptions, at range: SourceRange) throws -> Value {
-        func fail(_ message: String) -> Diagnostic { Diagnostic("load.malformed", "cannot load \(message)", at: range) }
+        func fail(_ message: String) -> Diagnostic {
+            Diagnostic("load.malformed", "cannot load \(message)", at: range,
+                       notes: message.contains("too large:") ? ["the limit is the session's max_elements; raise it with :set max_elements N if the machine has the memory"] : [])
+        }
+        let limit = options.limit
         do {
-            switch format(of: path) {
+            switch try format(of: path) {
             case .csv:
                 return .table(try CSVReader.read(path: path, options: options))
             case .npy:
-                return value(of: try NPYFormat.read(path: path))
+                return value(of: try NPYFormat.read(path: path, limit: limit))
             case .npz:
-                return .record(Record(try NPZFormat.read(path: path).map { ($0.0, value(of: $0.1)) }))
+                return .record(Record(try NPZFormat.read(path: path, limit: limit).map { ($0.0, value(of: $0.1)) }))
             case .json:
                 let json: JSONValue
                 do {
-                    json = try JSONValue.parse(try FileSystem.readBytes(path))
+                    // Values are counted against the limit while parsing; the text itself may
+                    // take 16 bytes a value (more would be mostly white space).
+                    let (most, overflow) = limit.multipliedReportingOverflow(by: 16)
+                    json = try JSONValue.parse(try FileSystem.readBytes(path, atMost: overflow ? Int.max : most), limit: limit)
                 } catch let e as JSONParseError {
                     throw fail("\(path):\(e.line):\(e.column): \(e.message)")
                 }
@@ -79,7 +89,7 @@ enum DataFiles {
                         throw Diagnostic("load.calibrator", "cannot load \(path): not a valid Fathom calibrator: \(e.description)", at: range)
                     }
                 }
-                if let table = try? TableJSON.table(from: json) { return .table(table) }
+                if let table = try? TableJSON.table(from: json, limit: limit) { return .table(table) }
                 return Value(json: json)
             }
         } catch let e as CSVError {

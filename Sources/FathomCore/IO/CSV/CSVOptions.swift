@@ -9,6 +9,24 @@ public struct CSVOptions: Sendable {
     public var types: [String: Table.ColumnKind] = [:]
     /// Threads for large files (each reads a part; the result does not depend on how many).
     public var threads = Parallel.workers
+    /// The most cells (rows × columns) the table may hold: the session's element limit,
+    /// checked while the file is read.
+    public var limit = InputSize.defaultLimit
+
+    /// The most columns read: each costs a few hundred bytes before any row is read, and no
+    /// analysis wants more.
+    public static let maximumColumns = 100_000
+
+    /// Why `separator` cannot separate fields, or nil when it can.
+    public static func separatorProblem(_ separator: UInt8) -> String? {
+        switch separator {
+        case 10, 13: return "a line break ends a row, so it cannot also separate fields"
+        case 34: return "the double quote encloses fields, so it cannot also separate them"
+        case 0: return "a NUL byte never appears in a text file"
+        case 0x80...: return "it must be a single ASCII character"
+        default: return nil
+        }
+    }
 
     public init(separator: UInt8? = nil, header: Bool = true, types: [String: Table.ColumnKind] = [:]) {
         self.separator = separator

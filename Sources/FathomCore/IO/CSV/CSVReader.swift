@@ -31,7 +31,7 @@ public enum CSVReader {
         if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
         // The first line must be text before anything else is judged.
         var firstLineEnd = start
-        while firstLineEnd < end, base[firstLineEnd] != UInt8(ascii: "\n") { firstLineEnd += 1 }
+        while firstLineEnd < end, firstLineEnd - start < 1 << 16, base[firstLineEnd] != UInt8(ascii: "\n") { firstLineEnd += 1 }
         try checkText(file, from: start, to: min(end, max(firstLineEnd, start + 4096)))
         var nonBlank = start
         while nonBlank < end, base[nonBlank] == 10 || base[nonBlank] == 13 || base[nonBlank] == 32 || base[nonBlank] == 9 { nonBlank += 1 }
@@ -39,6 +39,9 @@ public enum CSVReader {
             throw CSVError(path: file.path, message: "the file is empty: expected a header row")
         }
         let separator = options.separator ?? guessSeparator(file.path, base + start, firstLineEnd - start)
+        if let problem = CSVOptions.separatorProblem(separator) {
+            throw CSVError(path: file.path, message: "cannot use \(String(decoding: [separator], as: UTF8.self).debugDescription) as the separator: \(problem)")
+        }
         let scanner = CSVScanner(base: base, end: end, separator: separator)
 
         // The header.
@@ -46,7 +49,9 @@ public enum CSVReader {
         var dataStart = start
         switch scanner.scan(from: start, stop: start + 1, into: &header) {
         case .finished(let next): dataStart = next
-        case .stopped: break
+        case .stopped:
+            if header.interrupted { throw Interrupted() }
+            throw CSVError(path: file.path, line: 1, message: "the first row has more than \(CSVOptions.maximumColumns) fields, the most columns Fathom reads")
         case .problem(let p): throw error(file, p)
         }
         let width = header.fields.count
@@ -63,10 +68,13 @@ public enum CSVReader {
 
         // Choose kinds from a sample of records.
         var sample = SampleSink(width: width, trimSpaces: separator != 9)
+        var sampledAll = false
         switch scanner.scan(from: dataStart, stop: end, into: &sample) {
         case .problem(let p) where !sample.full: throw error(file, p)
+        case .finished: sampledAll = true
         default: break
         }
+        if sample.interrupted { throw Interrupted() }
         if let bad = sample.ragged { throw raggedError(file, bad.offset, bad.fields, width) }
         let kinds: [(CSVColumnBuilder.Kind, Bool)] = names.enumerated().map { j, name in
             if let forced = options.types[name] {
@@ -78,11 +86,18 @@ public enum CSVReader {
             }
             return (sample.kinds[j], false)
         }
-        let averageRecord = sample.records > 0 ? max(1, (sample.lastOffset - dataStart) / sample.records) : 64
+        // Bytes per record: exact when the sample was the whole file, else from the starts of
+        // the first and last records sampled.
+        let averageRecord = sampledAll ? max(1, (end - dataStart) / max(1, sample.records))
+            : sample.records > 1 ? max(1, (sample.lastOffset - dataStart) / (sample.records - 1)) : 64
+        // Cells are counted across all parts as they are read.
+        let budget = CSVCellBudget(limit: options.limit, width: width)
         func builders(expectedRows: Int) -> [CSVColumnBuilder] {
-            kinds.map { k in
+            // An estimate from the sample, never more rows than the cell limit allows.
+            let rows = min(expectedRows, options.limit / max(1, width) + 1)
+            return kinds.map { k in
                 var b = CSVColumnBuilder(kind: k.0, forced: k.1, trimSpaces: separator != 9)
-                b.reserve(expectedRows)
+                b.reserve(rows)
                 return b
             }
         }
@@ -103,7 +118,7 @@ public enum CSVReader {
             bounds.append(end)
             let limits = bounds
             let sinks = (0..<threads).map { k in
-                TypedSink(width: width, builders: builders(expectedRows: ((k == 0 ? end : bounds[k + 1]) - bounds[k]) / averageRecord * 21 / 20 + 16), file: file)
+                TypedSink(width: width, builders: builders(expectedRows: ((k == 0 ? end : bounds[k + 1]) - bounds[k]) / averageRecord * 21 / 20 + 2), file: file, budget: budget)
             }
             let scanned = Parallel.map(threads) { k -> (TypedSink, CSVScanner.Result) in
                 var sink = sinks[k]
@@ -118,14 +133,14 @@ public enum CSVReader {
                 if k + 1 < threads, next != bounds[k + 1] {
                     // The split fell inside a quoted field: carry on from where this part
                     // really ended, on one thread.
-                    var rest = TypedSink(width: width, builders: builders(expectedRows: (end - next) / averageRecord + 16), file: file)
+                    var rest = TypedSink(width: width, builders: builders(expectedRows: (end - next) / averageRecord + 2), file: file, budget: budget)
                     try rest.throwIfFailed(rest.run(scanner, from: next, stop: end))
                     parts.append(rest)
                     break
                 }
             }
         } else {
-            var sink = TypedSink(width: width, builders: builders(expectedRows: dataBytes / averageRecord * 21 / 20 + 16), file: file)
+            var sink = TypedSink(width: width, builders: builders(expectedRows: dataBytes / averageRecord * 21 / 20 + 2), file: file, budget: budget)
             try sink.throwIfFailed(sink.run(scanner, from: dataStart, stop: end))
             parts = [sink]
         }
@@ -187,11 +202,7 @@ public enum CSVReader {
                 columnKinds[j] = .string
             }
         }
-        var table = Table()
-        for j in 0..<names.count {
-            table.setColumn(names[j], columns[j]!, kind: columnKinds[j])
-        }
-        return table
+        return Table(uniqueNames: names, columns: columns.map { $0! }, kinds: columnKinds)
     }
 
     // MARK: - Helpers
@@ -199,14 +210,22 @@ public enum CSVReader {
     static func guessSeparator(_ path: String, _ p: UnsafePointer<UInt8>, _ n: Int) -> UInt8 {
         let lower = path.lowercased()
         if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { return 9 }
-        var counts: [UInt8: Int] = [44: 0, 9: 0, 59: 0]
+        var commas = 0, tabs = 0, semicolons = 0
         var inQuote = false
-        for i in 0..<n {
-            let c = p[i]
-            if c == 34 { inQuote.toggle() } else if !inQuote, counts[c] != nil { counts[c]! += 1 }
+        // The first 64 KiB of the line decide (a line of millions of fields need not be counted).
+        for i in 0..<min(n, 1 << 16) {
+            switch p[i] {
+            case 34: inQuote.toggle()
+            case 44 where !inQuote: commas += 1
+            case 9 where !inQuote: tabs += 1
+            case 59 where !inQuote: semicolons += 1
+            default: break
+            }
         }
-        let best = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }!
-        return best.value > 0 ? best.key : 44
+        // The most frequent; ties go to the lowest byte (tab, then comma, then semicolon).
+        if tabs > 0, tabs >= commas, tabs >= semicolons { return 9 }
+        if semicolons > commas { return 59 }
+        return 44
     }
 
     /// Header names made unique the way pandas does (`x`, `x.1`, …); blank names become

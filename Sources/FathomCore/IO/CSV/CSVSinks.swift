@@ -1,8 +1,33 @@
-/// The header record's fields, unescaped.
+import Synchronization
+
+/// The cells read so far by all parts of a scan, against the table's cell limit.
+final class CSVCellBudget: Sendable {
+    let limit: Int
+    let width: Int
+    private let rows = Atomic<Int>(0)
+
+    init(limit: Int, width: Int) {
+        self.limit = limit
+        self.width = width
+    }
+
+    /// Adds `records` rows; the refusal when the cells now exceed the limit.
+    func add(_ records: Int) -> InputSize.Refusal? {
+        let total = rows.add(records, ordering: .relaxed).newValue
+        do { try InputSize.checkCells(rows: total, columns: width, limit: limit) } catch { return error }
+        return nil
+    }
+}
+
+/// The header record's fields, unescaped (at most ``CSVOptions/maximumColumns``: the scan
+/// stops at the next one).
 struct HeaderSink: CSVSink {
     var fields: [String] = []
+    var interrupted = false
 
     mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        guard fields.count < CSVOptions.maximumColumns else { return false }
+        if fields.count & 0xFFFF == 0xFFFF, Interruption.isRequested { interrupted = true; return false }
         let bytes = escaped ? CSVScanner.unescape(p, length) : Array(UnsafeBufferPointer(start: p, count: length))
         var s = String(decoding: bytes, as: UTF8.self)
         if !quoted { s = s.trimmingWhitespace }
@@ -23,6 +48,8 @@ struct SampleSink: CSVSink {
     var lastOffset = 0
     var full = false
     var ragged: (offset: Int, fields: Int)?
+    var interrupted = false
+    private var fieldsSeen = 0
 
     init(width: Int, trimSpaces: Bool) {
         self.width = width
@@ -31,6 +58,9 @@ struct SampleSink: CSVSink {
     }
 
     mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        // A row of millions of fields: notice Ctrl-C inside it.
+        fieldsSeen &+= 1
+        if fieldsSeen & 0xFFFFF == 0, Interruption.isRequested { interrupted = true; return false }
         guard column < width, kinds[column] != .string else { return true }
         let k = CSVColumnBuilder.classify(p, length, trimSpaces: trimSpaces)
         switch (kinds[column], k) {
@@ -59,16 +89,21 @@ struct TypedSink: CSVSink {
     let width: Int
     var builders: [CSVColumnBuilder]
     let file: MappedFile
+    let budget: CSVCellBudget
     var failure: CSVError?
     /// The scan stopped on Ctrl-C.
     var interrupted = false
     private var scratch: [UInt8] = []
     private var released = 0
+    /// Records not yet counted against the budget.
+    private var uncounted = 0
+    private var fieldsSeen = 0
 
-    init(width: Int, builders: [CSVColumnBuilder], file: MappedFile) {
+    init(width: Int, builders: [CSVColumnBuilder], file: MappedFile, budget: CSVCellBudget) {
         self.width = width
         self.builders = builders
         self.file = file
+        self.budget = budget
     }
 
     mutating func run(_ scanner: CSVScanner, from: Int, stop: Int) -> CSVScanner.Result {
@@ -81,8 +116,12 @@ struct TypedSink: CSVSink {
     /// The scan has passed `offset`: check the text behind it and hand its pages back, every
     /// 1 MiB (and at the end), and notice Ctrl-C.
     private mutating func passed(_ offset: Int, final: Bool) {
-        guard final || offset - released > 1 << 20 else { return }
+        guard final || offset - released > 1 << 20 || uncounted * width >= 1 << 16 else { return }
         if Interruption.isRequested { interrupted = true }
+        if let refusal = budget.add(uncounted) {
+            failure = CSVError(path: file.path, message: refusal.message)
+        }
+        uncounted = 0
         if let problem = UTF8Check.firstProblem(file.base, from: released, to: min(offset, file.count)) {
             switch problem {
             case .invalid(let i): failure = CSVError(path: file.path, message: "not UTF-8 at byte \(i): is this a text file (or saved in another encoding)?")
@@ -100,6 +139,8 @@ struct TypedSink: CSVSink {
     }
 
     mutating func field(_ column: Int, _ p: UnsafePointer<UInt8>, _ length: Int, quoted: Bool, escaped: Bool, offset: Int) -> Bool {
+        fieldsSeen &+= 1
+        if fieldsSeen & 0xFFFFF == 0, Interruption.isRequested { interrupted = true; return false }
         guard column < width else { return true }
         if escaped {
             scratch = CSVScanner.unescape(p, length)
@@ -116,6 +157,7 @@ struct TypedSink: CSVSink {
             failure = CSVReader.raggedError(file, offset, fields, width)
             return false
         }
+        uncounted += 1
         passed(offset, final: false)
         return failure == nil && !interrupted
     }

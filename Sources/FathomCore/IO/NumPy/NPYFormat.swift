@@ -8,6 +8,8 @@ import Glibc
 /// `shape`, then the raw data.
 public enum NPYFormat {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+    /// The longest header read (numpy's own reader refuses more than 10 000 bytes by default).
+    static let maximumHeaderLength = 1 << 16
 
     struct Header {
         var descr: String
@@ -41,6 +43,9 @@ public enum NPYFormat {
         default:
             throw fail("unsupported .npy format version \(major).\(p[7]); Fathom reads 1.0, 2.0 and 3.0")
         }
+        guard headerLength <= maximumHeaderLength else {
+            throw fail("the header is \(headerLength) bytes long, more than the \(maximumHeaderLength) Fathom reads (numpy writes a few hundred)")
+        }
         guard start + headerLength <= available else {
             throw fail("truncated header: it promises \(headerLength) bytes, the file has \(max(0, available - start))")
         }
@@ -67,116 +72,154 @@ public enum NPYFormat {
         return "unsupported dtype \(descr); Fathom reads float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool"
     }
 
-    /// Reads a whole `.npy` from memory.
-    public static func read(bytes: [UInt8], path: String) throws -> NumpyArray {
+    /// Reads a whole `.npy` from memory, refusing more than `limit` values.
+    public static func read(bytes: [UInt8], path: String, limit: Int = InputSize.defaultLimit) throws -> NumpyArray {
         try bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress, b.count > 0 else { throw NumpyError(path: path, message: "the file is empty") }
-            let h = try header(base, b.count, path: path)
-            return try decode(h, base + h.dataOffset, b.count - h.dataOffset, path: path)
+            return try read(base, b.count, path: path, limit: limit)
         }
     }
 
-    /// Reads a `.npy` file, float64 data straight into the result's storage.
-    public static func read(path: String) throws -> NumpyArray {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw NumpyError(path: path, message: FileSystem.reason()) }
+    /// Reads a `.npy` held in `count` bytes at `p`.
+    static func read(_ p: UnsafePointer<UInt8>, _ count: Int, path: String, limit: Int) throws -> NumpyArray {
+        let h = try header(p, count, path: path)
+        return try decode(h, p + h.dataOffset, count - h.dataOffset, path: path, limit: limit)
+    }
+
+    /// Reads a `.npy` file (refusing more than `limit` values), float64 data straight into the
+    /// result's storage.
+    public static func read(path: String, limit: Int = InputSize.defaultLimit) throws -> NumpyArray {
+        let fd: Int32
+        do { fd = try FileSystem.openForReading(path) } catch let e as FileError { throw NumpyError(path: path, message: e.reason) }
         defer { close(fd) }
         var st = stat()
         fstat(fd, &st)
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw NumpyError(path: path, message: FileSystem.reason(EISDIR)) }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFDIR { throw NumpyError(path: path, message: FileSystem.reason(EISDIR)) }
+        guard kind == S_IFREG, st.st_size > 0 else {
+            // A pipe, or a file that does not know its size (procfs): read it whole, no more
+            // than the largest array the limit allows.
+            let bytes: [UInt8]
+            do { bytes = try FileSystem.readBytes(path, atMost: 12 + maximumHeaderLength + min(limit, Int.max / 16) * 8) } catch let e as FileError {
+                throw NumpyError(path: path, message: e.reason)
+            }
+            return try read(bytes: bytes, path: path, limit: limit)
+        }
         var head = [UInt8](repeating: 0, count: 4096)
-        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4096, 0) }
+        var got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4096, 0) }
         guard got > 0 else { throw NumpyError(path: path, message: got == 0 ? "the file is empty" : FileSystem.reason()) }
+        let total = Int(st.st_size)
         var h: Header
         do {
             h = try head.withUnsafeBufferPointer { try header($0.baseAddress!, got, path: path) }
-        } catch let e as NumpyError where e.message.hasPrefix("truncated header") && (st.st_mode & S_IFMT) == S_IFREG && Int(st.st_size) > got {
-            // A header longer than 4 KiB: read it whole.
-            return try read(bytes: FileSystem.readBytes(path), path: path)
+        } catch let e as NumpyError where e.message.hasPrefix("truncated header") && total > got {
+            // A header longer than 4 KiB (it is at most 64 KiB): read it whole.
+            head = [UInt8](repeating: 0, count: 12 + maximumHeaderLength)
+            got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+            guard got > 0 else { throw NumpyError(path: path, message: FileSystem.reason()) }
+            h = try head.withUnsafeBufferPointer { try header($0.baseAddress!, got, path: path) }
         }
-        let total = Int(st.st_size)
-        if h.descr == "<f8", (st.st_mode & S_IFMT) == S_IFREG {
-            let count = try checkedCount(h, path: path)
-            let available = total - h.dataOffset
-            guard available >= count * 8 else { throw truncated(h, count, 8, available, path: path) }
-            var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                FileSystem.adviseHugePages(raw)
-                // The threads each read pieces: the kernel's copying and zeroing of fresh
-                // pages then runs on all cores.
-                let target = Parallel.Address(buffer.baseAddress!), offset = h.dataOffset
-                let parts = Parallel.chunks(raw.count, threshold: 8 << 20) { range -> Int in
-                    var done = range.lowerBound
-                    while done < range.upperBound {
-                        let n = pread(fd, UnsafeMutableRawPointer(target.pointer) + done, range.upperBound - done, off_t(offset + done))
-                        if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
-                        done += n
-                    }
-                    return done - range.lowerBound
-                }
-                // The bytes read up to the first piece that came up short.
-                var done = 0
-                for (k, got) in parts.enumerated() {
-                    done += got
-                    if got < (k + 1) * raw.count / parts.count - k * raw.count / parts.count { break }
-                }
-                initialized = done / 8
+        let count = try checkedCount(h, available: total - h.dataOffset, path: path, limit: limit)
+        guard h.descr == "<f8" else {
+            // Other types are converted from the file's bytes, which the check above bounds.
+            let bytes: [UInt8]
+            do { bytes = try FileSystem.readBytes(path, atMost: total) } catch let e as FileError {
+                throw NumpyError(path: path, message: e.reason)
             }
-            guard values.count == count else { throw truncated(h, count, 8, values.count * 8, path: path) }
-            if h.fortran, h.shape.count == 2 { values = transposeFortran(values, rows: h.shape[0], cols: h.shape[1]) }
-            return NumpyArray(shape: h.shape, values: values, dtype: h.descr)
+            return try read(bytes: bytes, path: path, limit: limit)
         }
-        return try read(bytes: FileSystem.readBytes(path), path: path)
+        var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            FileSystem.adviseHugePages(raw)
+            // The threads each read pieces: the kernel's copying and zeroing of fresh
+            // pages then runs on all cores.
+            let target = Parallel.Address(buffer.baseAddress!), offset = h.dataOffset
+            let parts = Parallel.chunks(raw.count, threshold: 8 << 20) { range -> Int in
+                var done = range.lowerBound
+                while done < range.upperBound {
+                    // Pieces of at most 64 MiB, so that Ctrl-C is noticed between them.
+                    if Interruption.isRequested { break }
+                    let n = pread(fd, UnsafeMutableRawPointer(target.pointer) + done, min(range.upperBound - done, 64 << 20), off_t(offset + done))
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+                    done += n
+                }
+                return done - range.lowerBound
+            }
+            // The bytes read up to the first piece that came up short.
+            var done = 0
+            for (k, got) in parts.enumerated() {
+                done += got
+                if got < (k + 1) * raw.count / parts.count - k * raw.count / parts.count { break }
+            }
+            initialized = done / 8
+        }
+        try Interruption.check()
+        guard values.count == count else {
+            throw NumpyError(path: path, message: "truncated: the header declares \(count) values (\(count * 8) bytes) for shape \(shapeText(h.shape)), the file holds \(values.count * 8) bytes of data")
+        }
+        if h.fortran, h.shape.count == 2 { values = try transposeFortran(values, rows: h.shape[0], cols: h.shape[1]) }
+        return NumpyArray(shape: h.shape, values: values, dtype: h.descr)
     }
 
-    static func checkedCount(_ h: Header, path: String) throws -> Int {
+    /// The number of values the header declares, checked (through ``InputSize``) to be a
+    /// possible shape, to be present in the `available` bytes of data, and to fit `limit`.
+    static func checkedCount(_ h: Header, available: Int, path: String, limit: Int) throws -> Int {
         if let why = refusal(h.descr) { throw NumpyError(path: path, message: why) }
         guard h.shape.count <= 2 else {
             throw NumpyError(path: path, message: "the array has \(h.shape.count) dimensions \(shapeText(h.shape)); Fathom reads 1-D arrays (vectors) and 2-D arrays (matrices)")
         }
-        var count = 1
-        for d in h.shape {
-            let (m, overflow) = count.multipliedReportingOverflow(by: d)
-            guard !overflow, d >= 0 else { throw NumpyError(path: path, message: "impossible shape \(shapeText(h.shape))") }
-            count = m
+        guard let count = InputSize.elementCount(h.shape) else {
+            let why = h.shape.contains { $0 < 0 } ? "a dimension is negative" : "its size does not fit in a 64-bit integer"
+            throw NumpyError(path: path, message: "impossible shape \(shapeText(h.shape)): \(why)")
+        }
+        do {
+            try InputSize.check(count, bytesEach: itemSizes[h.descr]!, available: available, limit: limit, what: "the header declares")
+        } catch {
+            throw NumpyError(path: path, message: error.message + " (\(h.descr), shape \(shapeText(h.shape)))")
         }
         return count
     }
 
     static func shapeText(_ s: [Int]) -> String { "(" + s.map(String.init).joined(separator: ", ") + (s.count == 1 ? ",)" : ")") }
 
-    static func truncated(_ h: Header, _ count: Int, _ size: Int, _ available: Int, path: String) -> NumpyError {
-        NumpyError(path: path, message: "truncated: the header promises \(count) values of \(h.descr) (\(count * size) bytes) for shape \(shapeText(h.shape)), the file holds \(available) bytes of data")
-    }
-
-    static func decode(_ h: Header, _ p: UnsafePointer<UInt8>, _ available: Int, path: String) throws -> NumpyArray {
-        let count = try checkedCount(h, path: path)
-        let size = itemSizes[h.descr]!
-        guard available >= count * size else { throw truncated(h, count, size, available, path: path) }
+    static func decode(_ h: Header, _ p: UnsafePointer<UInt8>, _ available: Int, path: String, limit: Int) throws -> NumpyArray {
+        let count = try checkedCount(h, available: available, path: path, limit: limit)
         let raw = UnsafeRawPointer(p)
         var values = [Double](repeating: 0, count: count)
-        switch h.descr {
-        case "<f8": for i in 0..<count { values[i] = raw.loadUnaligned(fromByteOffset: i * 8, as: Double.self) }
-        case "<f4": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: Float.self)) }
-        case "<i8": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
-        case "<i4": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
-        case "<i2": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 2, as: Int16.self)) }
-        case "|i1": for i in 0..<count { values[i] = Double(Int8(bitPattern: p[i])) }
-        case "<u8": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
-        case "<u4": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
-        case "<u2": for i in 0..<count { values[i] = Double(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) }
-        case "|u1": for i in 0..<count { values[i] = Double(p[i]) }
-        case "|b1": for i in 0..<count { values[i] = p[i] != 0 ? 1 : 0 }
-        default: break
+        // In pieces of a million values, noticing Ctrl-C between them.
+        try values.withUnsafeMutableBufferPointer { out in
+            var from = 0
+            while from < count {
+                try Interruption.check()
+                let range = from..<min(count, from + (1 << 20))
+                switch h.descr {
+                case "<f8": for i in range { out[i] = raw.loadUnaligned(fromByteOffset: i * 8, as: Double.self) }
+                case "<f4": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: Float.self)) }
+                case "<i8": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+                case "<i4": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
+                case "<i2": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 2, as: Int16.self)) }
+                case "|i1": for i in range { out[i] = Double(Int8(bitPattern: p[i])) }
+                case "<u8": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+                case "<u4": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+                case "<u2": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) }
+                case "|u1": for i in range { out[i] = Double(p[i]) }
+                case "|b1": for i in range { out[i] = p[i] != 0 ? 1 : 0 }
+                default: break
+                }
+                from = range.upperBound
+            }
         }
-        if h.fortran, h.shape.count == 2 { values = transposeFortran(values, rows: h.shape[0], cols: h.shape[1]) }
+        if h.fortran, h.shape.count == 2 { values = try transposeFortran(values, rows: h.shape[0], cols: h.shape[1]) }
         return NumpyArray(shape: h.shape, values: values, isBool: h.descr == "|b1", dtype: h.descr)
     }
 
     /// Column-major rows×cols data in row-major order.
-    static func transposeFortran(_ v: [Double], rows: Int, cols: Int) -> [Double] {
+    static func transposeFortran(_ v: [Double], rows: Int, cols: Int) throws -> [Double] {
         var out = [Double](repeating: 0, count: v.count)
-        for j in 0..<cols { for i in 0..<rows { out[i * cols + j] = v[j * rows + i] } }
+        for j in 0..<cols {
+            if j & 1023 == 0 { try Interruption.check() }
+            for i in 0..<rows { out[i * cols + j] = v[j * rows + i] }
+        }
         return out
     }
 
@@ -246,7 +289,12 @@ enum PythonLiteral: Equatable {
                     var digits = ""
                     while i < chars.count, chars[i].properties.numericType != nil || chars[i] == "-" { digits.unicodeScalars.append(chars[i]); i += 1 }
                     if i < chars.count, chars[i] == "L" { i += 1 }
-                    guard let v = Int(digits) else { throw fail("bad shape") }
+                    guard let v = Int(digits) else {
+                        if digits.unicodeScalars.dropFirst(digits.hasPrefix("-") ? 1 : 0).allSatisfy({ $0.isASCII && $0.properties.numericType != nil }), digits.count > 1 {
+                            throw NumpyError(path: path, message: "impossible shape: the dimension \(digits.prefix(40))\(digits.count > 40 ? "…" : "") does not fit in a 64-bit integer")
+                        }
+                        throw fail("bad shape")
+                    }
                     items.append(v)
                     skip()
                     if i < chars.count, chars[i] == "," { i += 1 }
