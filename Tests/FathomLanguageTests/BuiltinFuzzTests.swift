@@ -17,7 +17,11 @@ struct BuiltinFuzzTests {
     static let excludedNames: Set<String> = ["to"]
 
     static let budget = 2.0
+    #if DEBUG
+    static let grace = 3.0
+    #else
     static let grace = 1.0
+    #endif
 
     /// The hostile values, as statements that make them, by the kind of parameter they are
     /// meant for (most are hostile for it; some are fine, so calls get past the first check).

@@ -25,7 +25,8 @@ public struct EqualWidthBins: Sendable {
         self.hi = hi
         self.bins = bins
         halves = !(hi - lo).isFinite
-        width = halves ? (hi / 2 - lo / 2) / Double(bins) * 2 : (hi - lo) / Double(bins)
+        // One bin over the whole double range is wider than the largest double: capped.
+        width = halves ? Swift.min(Double.greatestFiniteMagnitude, (hi / 2 - lo / 2) / Double(bins) * 2) : (hi - lo) / Double(bins)
     }
 
     /// Whether hi − lo overflows, so positions are worked out in halves.
@@ -33,7 +34,7 @@ public struct EqualWidthBins: Sendable {
 
     /// The middle of bin `i`.
     public func centre(_ i: Int) -> Double {
-        lo + (Double(i) + 0.5) * width
+        halves ? (lo / 2 + (Double(i) + 0.5) * (width / 2)) * 2 : lo + (Double(i) + 0.5) * width
     }
 
     /// The bin of a finite value `v`, within 0…bins − 1 (values outside [lo, hi] go to the
