@@ -26,8 +26,9 @@ final class Child {
     let pid: pid_t
     let stdin: Int32, stdout: Int32, stderr: Int32
 
-    /// `directory`: the child's working directory (the test's own when nil).
-    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+    /// `directory`: the child's working directory (the test's own when nil); `umask`: the
+    /// child's umask (the test's own when nil).
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, umask: mode_t? = nil) throws {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
         var actions = posix_spawn_file_actions_t()
@@ -48,9 +49,10 @@ final class Child {
         env["NO_COLOR"] = nil
         for (k, v) in environment { env[k] = v }
         // A working directory through env -C (glibc's addchdir_np is not visible from Swift).
-        let program = directory == nil ? fathomBinary : "/usr/bin/env"
-        let prefix = directory.map { ["env", "-C", $0, fathomBinary] } ?? [fathomBinary]
-        let argv = (prefix + arguments).map { strdup($0) } + [nil]
+        var command = (directory.map { ["/usr/bin/env", "-C", $0, fathomBinary] } ?? [fathomBinary]) + arguments
+        if let umask { command = ["/bin/sh", "-c", "umask \(String(umask, radix: 8)) && exec \"$@\"", "sh"] + command }
+        let program = command[0]
+        let argv = command.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var child: pid_t = 0
