@@ -124,10 +124,6 @@ final class LineEditor {
         fathom_history_load(history, path)
     }
 
-    func saveHistory(_ path: String) {
-        fathom_history_save(history, path)
-    }
-
     private func completeAtCursor() -> UInt8 {
         guard let info = el_line(editLine) else { return UInt8(CC_ERROR) }
         let start = UnsafeRawPointer(info.pointee.buffer!)
