@@ -48,7 +48,7 @@ struct HostileTextTests {
         ].joined(separator: "\n") + "\n"
         try script.write(to: dir.appendingPathComponent("hostile.fathom"), atomically: true, encoding: .utf8)
         let child = try Child(["--no-color", "run", "--keep-going", "hostile.fathom"], directory: dir.path)
-        let r = child.communicate("")
+        let r = child.communicate("", timeout: 120)
         let output = r.stdout + r.stderr
         #expect(HostileTextTests.controlBytes(Array(output.utf8)) == [], "\(output.debugDescription)")
         // The data is there, as escapes.
@@ -71,7 +71,7 @@ struct HostileTextTests {
         let file = dir.appendingPathComponent("t.fathom")
         try "s = \"\u{1B}[2J\"\nprint(s)\n#> \u{1B}]0;old\u{7}\n".write(to: file, atomically: true, encoding: .utf8)
         for mode in [[], ["--check"]] {
-            let r = try runFathom(["--no-color", "replay", file.path] + mode)
+            let r = try runFathom(["--no-color", "replay", file.path] + mode, timeout: 120)
             #expect(HostileTextTests.controlBytes(Array((r.stdout + r.stderr).utf8)) == [], "\((r.stdout + r.stderr).debugDescription)")
             #expect(r.stdout.contains("\\u{1b}[2J"))
         }

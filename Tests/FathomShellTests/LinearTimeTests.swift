@@ -20,7 +20,7 @@ struct LinearTimeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = String(repeating: "{\"a\":", count: 30) + "1" + String(repeating: "}", count: 30)
         try text.write(to: dir.appendingPathComponent("deep.json"), atomically: true, encoding: .utf8)
-        let (r, seconds) = try LinearTimeTests.timed { try Child(["-e", "x = load(\"deep.json\")", "-e", "x", "-e", "x.a.a.a.a.a.a.a.a.a"], directory: dir.path).communicate("") }
+        let (r, seconds) = try LinearTimeTests.timed { try Child(["-e", "x = load(\"deep.json\")", "-e", "x", "-e", "x.a.a.a.a.a.a.a.a.a"], directory: dir.path).communicate("", timeout: 120) }
         #expect(r.status == 0, "\(r.stderr)")
         #expect(seconds < 5, "took \(seconds) s")
         #expect(r.stdout.hasPrefix("a: a: a: a: a: a: a: a: {…}\n"), "\(r.stdout)")
@@ -33,7 +33,7 @@ struct LinearTimeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = "{" + (0..<100_000).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + "}"
         try text.write(to: dir.appendingPathComponent("wide.json"), atomically: true, encoding: .utf8)
-        let (r, seconds) = try LinearTimeTests.timed { try Child(["-e", "x = load(\"wide.json\")", "-e", "x", "-e", "x.k99999"], directory: dir.path).communicate("") }
+        let (r, seconds) = try LinearTimeTests.timed { try Child(["-e", "x = load(\"wide.json\")", "-e", "x", "-e", "x.k99999"], directory: dir.path).communicate("", timeout: 120) }
         #expect(r.status == 0, "\(r.stderr)")
         #expect(seconds < 5, "took \(seconds) s")
         #expect(r.stdout.hasSuffix("… 99980 more fields\n99999\n"), "\(r.stdout.suffix(200))")
@@ -47,13 +47,13 @@ struct LinearTimeTests {
         try ("1 + 1\n" + String(repeating: "#> 2\n", count: 100_000)).write(to: many, atomically: true, encoding: .utf8)
         let long = dir.appendingPathComponent("long.fathom")
         try ("x = [\n" + (0..<30_000).map { "  \($0),\n" }.joined() + "  0]\nlen(x)\n#> 30001\n").write(to: long, atomically: true, encoding: .utf8)
-        let (first, s1) = try LinearTimeTests.timed { try runFathom(["--no-color", "replay", many.path, "--check"]) }
+        let (first, s1) = try LinearTimeTests.timed { try runFathom(["--no-color", "replay", many.path, "--check"], timeout: 120) }
         #expect(s1 < 5, "took \(s1) s")
         #expect(first.status == 3)
         // The diff is cut to a page: the line both share, 199 removed lines and a count of the rest.
         #expect(first.stdout.contains("  … and 99800 more lines of the diff"), "\(first.stdout.suffix(300))")
         #expect(first.stdout.split(separator: "\n").count < 210)
-        let (second, s2) = try LinearTimeTests.timed { try runFathom(["--no-color", "replay", long.path, "--check"]) }
+        let (second, s2) = try LinearTimeTests.timed { try runFathom(["--no-color", "replay", long.path, "--check"], timeout: 120) }
         #expect(s2 < 5, "took \(s2) s")
         #expect(second.status == 0, "\(second.stdout.suffix(300))")
         #expect(second.stdout.hasSuffix("all 2 outputs match\n"))
@@ -77,15 +77,15 @@ struct LinearTimeTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("orphans.fathom")
         try "#> stale\n#> lines\n# a comment\n1 + 1\n#> 2\n\n#> stray\n".write(to: file, atomically: true, encoding: .utf8)
-        let check = try runFathom(["--no-color", "replay", file.path, "--check"])
+        let check = try runFathom(["--no-color", "replay", file.path, "--check"], timeout: 120)
         #expect(check.status == 3, "\(check.stdout)")
         #expect(check.stdout.contains("orphans.fathom:1-2: 2 #> output lines with no statement above them"), "\(check.stdout)")
         #expect(check.stdout.contains("orphans.fathom:7: a #> output line with no statement above it"))
         #expect(check.stdout.contains("0 of 1 output changed, 3 #> lines with no statement"))
-        let update = try runFathom(["--no-color", "replay", file.path, "--update"])
+        let update = try runFathom(["--no-color", "replay", file.path, "--update"], timeout: 120)
         #expect(update.status == 0)
         #expect(try String(contentsOf: file, encoding: .utf8) == "# a comment\n1 + 1\n#> 2\n\n")
-        #expect(try runFathom(["--no-color", "replay", file.path, "--check"]).status == 0)
+        #expect(try runFathom(["--no-color", "replay", file.path, "--check"], timeout: 120).status == 0)
     }
 
     @Test("Markdown prose with 26 or 10 000 [ renders at once in an HTML and a Markdown report", arguments: [26, 10_000])
@@ -96,7 +96,7 @@ struct LinearTimeTests {
         let script = "#' # Brackets\n#' \(prose) a](b) [c\n#' \(String(repeating: "[a](", count: count / 3))\n1 + 1\n"
         try script.write(to: dir.appendingPathComponent("brackets.fathom"), atomically: true, encoding: .utf8)
         for report in ["out.html", "out.md"] {
-            let (r, seconds) = try LinearTimeTests.timed { try Child(["run", "brackets.fathom", "--report", report], directory: dir.path).communicate("") }
+            let (r, seconds) = try LinearTimeTests.timed { try Child(["run", "brackets.fathom", "--report", report], directory: dir.path).communicate("", timeout: 120) }
             #expect(r.status == 0, "\(r.stderr)")
             #expect(seconds < 5, "took \(seconds) s")
             let written = try String(contentsOf: dir.appendingPathComponent(report), encoding: .utf8)

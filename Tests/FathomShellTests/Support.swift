@@ -65,9 +65,21 @@ final class Child {
         stderr = errPipe[0]
     }
 
-    /// Writes `input`, closes standard input, reads both outputs to the end, waits.
-    func communicate(_ input: String) -> ProcessResult {
+    /// Writes `input`, closes standard input, reads both outputs to the end, waits. With a
+    /// `timeout`, a child still running after that many seconds is killed (a hang fails its
+    /// test instead of stalling the suite).
+    func communicate(_ input: String, timeout: Double? = nil) -> ProcessResult {
         final class Box: @unchecked Sendable { var data: [UInt8] = [] }
+        final class Finished: @unchecked Sendable { let lock = NSLock(); var done = false }
+        let finished = Finished()
+        if let timeout {
+            let pid = self.pid
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                finished.lock.lock()
+                defer { finished.lock.unlock() }
+                if !finished.done { kill(pid, SIGKILL) }
+            }
+        }
         let out = Box(), err = Box()
         let group = DispatchGroup()
         for (fd, box) in [(stdout, out), (stderr, err)] {
@@ -92,6 +104,10 @@ final class Child {
         }
         close(stdin)
         group.wait()
+        // The child is not reaped yet, so its pid cannot have been reused by now.
+        finished.lock.lock()
+        finished.done = true
+        finished.lock.unlock()
         return ProcessResult(status: wait(), stdout: String(decoding: out.data, as: UTF8.self), stderr: String(decoding: err.data, as: UTF8.self))
     }
 
@@ -104,8 +120,8 @@ final class Child {
 }
 
 /// Runs the binary with `arguments`, feeding `input` to standard input.
-func runFathom(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> ProcessResult {
-    try Child(arguments, environment: environment).communicate(input)
+func runFathom(_ arguments: [String], input: String = "", environment: [String: String] = [:], timeout: Double? = nil) throws -> ProcessResult {
+    try Child(arguments, environment: environment).communicate(input, timeout: timeout)
 }
 
 /// A session that records what it reports, as text.
