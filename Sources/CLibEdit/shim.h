@@ -61,9 +61,5 @@ static inline int fathom_history_load(History *h, const char *path) {
     HistEvent ev;
     return history(h, &ev, H_LOAD, path);
 }
-static inline int fathom_history_save(History *h, const char *path) {
-    HistEvent ev;
-    return history(h, &ev, H_SAVE, path);
-}
 
 #endif

@@ -8,6 +8,11 @@ import FathomLanguage
 public struct ChunkReader {
     private var pending: [String] = []
     private var pendingStart = 0
+    /// What the pending lines leave open for the next one: a prefix that puts the lexer in
+    /// the same state ("((" for two open brackets, "0+" after a trailing operator or `\`).
+    /// Strings end on their line, so nothing else carries over a line break, and each line is
+    /// lexed once: a statement of 100 000 lines takes linear time.
+    private var openState = ""
     /// The number of the last line added (1-based).
     public private(set) var lineNumber = 0
 
@@ -27,6 +32,7 @@ public struct ChunkReader {
             if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") { return (line, lineNumber) }
             pending = [line]
             pendingStart = lineNumber
+            openState = ""
         } else if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
             // A blank line ends an unfinished statement; the parser reports what is missing.
             defer { pending = [] }
@@ -34,10 +40,14 @@ public struct ChunkReader {
         } else {
             pending.append(line)
         }
-        let text = pending.joined(separator: "\n")
-        if ChunkReader.needsMoreInput(text) { return nil }
-        pending = []
-        return (text, pendingStart)
+        var lexer = Lexer(SourceFile(name: "", text: openState.isEmpty ? line : openState + "\n" + line))
+        lexer.run()
+        if lexer.needsMoreInput {
+            openState = lexer.openBrackets.isEmpty ? "0+" : String(repeating: "(", count: lexer.openBrackets.count)
+            return nil
+        }
+        defer { pending = [] }
+        return (pending.joined(separator: "\n"), pendingStart)
     }
 
     /// Counts a line that is not code (a comment or blank line kept elsewhere).
@@ -52,11 +62,4 @@ public struct ChunkReader {
 
     /// Drops an unfinished statement (Ctrl-C at a continuation prompt).
     public mutating func cancel() { pending = [] }
-
-    /// Whether `text` ends inside an unfinished statement.
-    public static func needsMoreInput(_ text: String) -> Bool {
-        var lexer = Lexer(SourceFile(name: "", text: text))
-        lexer.run()
-        return lexer.needsMoreInput
-    }
 }

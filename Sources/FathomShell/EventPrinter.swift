@@ -1,7 +1,9 @@
 import FathomCore
 import FathomLanguage
 
-/// Renders session events for one kind of front end.
+/// Renders session events for one kind of front end. Text from data (values, what `print`
+/// writes, command output) reaches the terminal with its control characters shown as escapes
+/// (line breaks and tabs kept): only the shell's own colours drive the terminal.
 public final class EventPrinter {
     public enum Style {
         /// Values as they are, errors with their location: batch input, scripts, `-e`.
@@ -48,7 +50,7 @@ public final class EventPrinter {
                 Console.writeAll(1, drawing)
                 return
             }
-            console.write(o.renderText(s.renderOptions(cell: cell)) + "\n")
+            console.write(Printable.lines(o.renderText(s.renderOptions(cell: cell))) + "\n")
         case (.interactive, .value(let cell, _, .object(let o))) where o is FigureValue && preview != nil:
             let figure = (o as! FigureValue).content
             if let drawing = preview?(figure) {
@@ -56,17 +58,17 @@ public final class EventPrinter {
                 Console.writeAll(1, drawing)
                 return
             }
-            console.write(paint("Out[\(cell)]:", "31") + " " + o.renderText(s.renderOptions(cell: cell, display: true)) + "\n")
+            console.write(paint("Out[\(cell)]:", "31") + " " + Printable.lines(o.renderText(s.renderOptions(cell: cell, display: true))) + "\n")
         case (.interactive, .value(let cell, _, let value)):
             let label = paint("Out[\(cell)]:", "31")
-            let text = value.renderText(s.renderOptions(cell: cell, display: true))
+            let text = Printable.lines(value.renderText(s.renderOptions(cell: cell, display: true)))
             console.write(label + (text.contains("\n") ? "\n" : " ") + text + "\n")
         case (_, .value(let cell, _, let value)):
-            console.write(value.renderText(s.renderOptions(cell: cell)) + "\n")
+            console.write(Printable.lines(value.renderText(s.renderOptions(cell: cell))) + "\n")
         case (_, .printed(_, let text)):
-            console.write(text)
+            console.write(Printable.lines(text))
         case (_, .info(let text)):
-            console.write(text.hasSuffix("\n") ? text : text + "\n")
+            console.write(Printable.lines(text.hasSuffix("\n") ? text : text + "\n"))
         case (_, .failed(_, _, let d)):
             console.error(DiagnosticRenderer(color: errorColor).render(d) + "\n")
         case (_, .interrupted(let cell)):

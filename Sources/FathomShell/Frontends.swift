@@ -46,7 +46,7 @@ public enum Frontends {
         let checks = session.interpreter.context.checks
         let failed = checks.filter { !$0.passed }
         guard !failed.isEmpty else { return status }
-        console.error("\(failed.count) of \(checks.count) check\(checks.count == 1 ? "" : "s") failed:\n" + failed.map { "  FAIL  \($0.name)\n" }.joined())
+        console.error("\(failed.count) of \(checks.count) check\(checks.count == 1 ? "" : "s") failed:\n" + failed.map { "  FAIL  \(Printable.text($0.name))\n" }.joined())
         return status == ExitStatus.ok ? ExitStatus.check : status
     }
 
@@ -129,7 +129,7 @@ public enum Frontends {
     public static func run(_ files: [String], keepGoing: Bool, report: String? = nil, _ options: ShellOptions) -> Int32 {
         let console = Console()
         if let report, ReportFormat(path: report) == nil {
-            console.error("fathom: --report writes .md or .html, not '\(report)'\n")
+            console.error("fathom: --report writes .md or .html, not '\(Printable.text(report))'\n")
             return ExitStatus.usage
         }
         let session = makeSession(options, console: console, style: options.json ? .json : .plain)
@@ -140,10 +140,10 @@ public enum Frontends {
             do {
                 texts.append((f, try FileSystem.readText(f)))
             } catch let e as FileError {
-                console.error("fathom: cannot read \(e.message)\n")
+                console.error("fathom: cannot read \(Printable.text(e.message))\n")
                 return ExitStatus.usage
             } catch {
-                console.error("fathom: cannot read \(f)\n")
+                console.error("fathom: cannot read \(Printable.text(f))\n")
                 return ExitStatus.usage
             }
         }
@@ -169,10 +169,10 @@ public enum Frontends {
                 let title = FileSystem.baseName(files[0])
                 let line = try session.writeReport(to: report, defaultTitle: title, origin: files.map(FileSystem.baseName).joined(separator: ", "), includeFailures: true, stopNote: stopNote)
                 console.flush()
-                console.error(line + "\n")
+                console.error(Printable.text(line) + "\n")
             } catch let d as Diagnostic {
                 console.flush()
-                console.error("fathom: " + d.message + "\n")
+                console.error("fathom: " + Printable.text(d.message) + "\n")
                 return ExitStatus.failed
             } catch {
                 console.flush()

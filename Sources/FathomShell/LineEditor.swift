@@ -124,21 +124,18 @@ final class LineEditor {
         fathom_history_load(history, path)
     }
 
-    func saveHistory(_ path: String) {
-        fathom_history_save(history, path)
-    }
-
     private func completeAtCursor() -> UInt8 {
         guard let info = el_line(editLine) else { return UInt8(CC_ERROR) }
         let start = UnsafeRawPointer(info.pointee.buffer!)
         let length = UnsafeRawPointer(info.pointee.cursor!) - start
         let before = String(decoding: UnsafeRawBufferPointer(start: start, count: length), as: UTF8.self)
         let result = complete(before)
-        if !result.insert.isEmpty {
+        // A name from data with a control character in it is listed (as escapes), never typed.
+        if !result.insert.isEmpty, !result.insert.unicodeScalars.contains(where: Printable.isControl) {
             el_insertstr(editLine, result.insert)
             return UInt8(CC_REFRESH)
         }
-        if result.candidates.count > 1 {
+        if result.candidates.count > 1 || !result.insert.isEmpty {
             let width = max(20, min(200, Terminal.columns()))
             let text = "\n" + LineEditor.columns(result.candidates, width: width) + "\n"
             Console.writeAll(1, Array(text.utf8))
@@ -149,7 +146,7 @@ final class LineEditor {
 
     /// Candidates laid out in columns, as shells list completions.
     static func columns(_ items: [String], width: Int) -> String {
-        let shown = items.prefix(200)
+        let shown = items.prefix(200).map { Printable.text($0) }
         let w = (shown.map(\.count).max() ?? 0) + 2
         let perLine = max(1, width / max(1, w))
         var lines: [String] = []

@@ -20,8 +20,8 @@ extension Frontends {
             console.error("fathom: the line editor could not start; reading input without editing\n")
             return batch(options)
         }
-        let historyPath = HistoryFile.prepare()
-        if let historyPath { editor.loadHistory(historyPath) }
+        let history = HistoryFile.open { console.error($0) }
+        history?.load { editor.loadHistory($0) }
         editor.complete = { [unowned session] text in
             let r = session.completions(for: text)
             return LineEditor.Completion(insert: r.insertion, candidates: r.candidates)
@@ -51,7 +51,7 @@ extension Frontends {
             case .line(let line):
                 if !line.trimmingSpaces.isEmpty {
                     editor.addToHistory(line)
-                    if let historyPath { editor.saveHistory(historyPath) }
+                    history?.append(line)
                     session.remember(line)
                 }
                 if !reader.isContinuing, line.trimmingSpaces.hasPrefix("#'") {

@@ -60,7 +60,7 @@ extension Frontends {
         do {
             text = try FileSystem.readText(path)
         } catch let e as FileError {
-            console.error("fathom: cannot read \(e.message)\n")
+            console.error("fathom: cannot read \(Printable.text(e.message))\n")
             return ExitStatus.usage
         } catch {
             return ExitStatus.usage
@@ -73,9 +73,9 @@ extension Frontends {
         let result = replayOutputs(transcript, name: file, options: options) { i, lines in
             guard mode == .show else { return }
             for (k, l) in segments[i].text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                console.write(paint(k == 0 ? "> " : "  ", "32") + l + "\n")
+                console.write(paint(k == 0 ? "> " : "  ", "32") + Printable.text(String(l), keepTabs: true) + "\n")
             }
-            for l in lines { console.write(l + "\n") }
+            for l in lines { console.write(Printable.text(l, keepTabs: true) + "\n") }
         }
         if result.interrupted {
             console.flush()
@@ -88,12 +88,12 @@ extension Frontends {
             return result.failed ? ExitStatus.failed : ExitStatus.ok
         case .update:
             let updated = transcript.rendered(outputs: result.outputs)
-            let changed = zip(segments, result.outputs).filter { $0.0.recorded != $0.1 }.count
+            let changed = zip(segments, result.outputs).filter { $0.0.recorded != $0.1 }.count + transcript.orphanLines.count
             if updated != text {
                 do {
                     try FileSystem.writeAtomically(path, text: updated)
                 } catch let e as FileError {
-                    console.error("fathom: cannot write \(e.message)\n")
+                    console.error("fathom: cannot write \(Printable.text(e.message))\n")
                     return ExitStatus.failed
                 } catch {
                     return ExitStatus.failed
@@ -104,16 +104,27 @@ extension Frontends {
             return ExitStatus.ok
         case .check:
             var changed = 0
+            for run in Transcript.runs(transcript.orphanLines) {
+                let where_ = run.count == 1 ? "\(run.lowerBound)" : "\(run.lowerBound)-\(run.upperBound - 1)"
+                let what = run.count == 1 ? "a #> output line with no statement above it" : "\(run.count) #> output lines with no statement above them"
+                console.write(paint("\(file):\(where_): \(what)", "1") + "\n")
+            }
             for (segment, output) in zip(segments, result.outputs) where segment.recorded != output {
                 changed += 1
                 console.write(paint("\(file):\(segment.firstLine): output changed", "1") + "\n")
-                for l in segment.text.split(separator: "\n", omittingEmptySubsequences: false) { console.write("  " + l + "\n") }
-                console.write(Diff.unified(segment.recorded, output).map { line in
+                let statement = segment.text.split(separator: "\n", omittingEmptySubsequences: false)
+                for l in statement.prefix(Diff.maxLines) { console.write("  " + Printable.text(String(l), keepTabs: true) + "\n") }
+                if statement.count > Diff.maxLines { console.write("  … \(statement.count - Diff.maxLines) more lines of the statement\n") }
+                console.write(Diff.unified(segment.recorded, output).map { Printable.text($0, keepTabs: true) }.map { line in
                     line.hasPrefix("-") ? paint(line, "31") : line.hasPrefix("+") ? paint(line, "32") : line
                 }.joined(separator: "\n") + "\n")
             }
-            if changed > 0 {
-                console.write("\(file): \(changed) of \(segments.count) output\(segments.count == 1 ? "" : "s") changed; `fathom replay \(file) --update` records the new ones\n")
+            let orphans = transcript.orphanLines.count
+            if changed > 0 || orphans > 0 {
+                var what = "\(changed) of \(segments.count) output\(segments.count == 1 ? "" : "s") changed"
+                if orphans > 0 { what += ", \(orphans) #> line\(orphans == 1 ? "" : "s") with no statement" }
+                let fix = orphans > 0 ? "records the new ones and removes the stray lines" : "records the new ones"
+                console.write("\(file): \(what); `fathom replay \(file) --update` \(fix)\n")
                 console.flush()
                 return ExitStatus.check
             }
@@ -126,25 +137,69 @@ extension Frontends {
 
 /// A line diff for recorded against new output.
 enum Diff {
+    /// Unchanged lines shown on each side of a change; longer unchanged runs are elided.
+    static let context = 3
+    /// The largest comparison (recorded lines × new lines, after the common start and end are
+    /// set aside) done line by line; past it the diff shows where the outputs first differ.
+    static let maxCells = 4_000_000
+    /// The most diff lines shown; the rest are counted.
+    static let maxLines = 200
+
     /// Lines prefixed "- " (recorded only), "+ " (new only) and "  " (both), by longest
-    /// common subsequence; every line is a transcript line, shown with its `#>` marker.
+    /// common subsequence; every line is a transcript line, shown with its `#>` marker. Time
+    /// and memory are linear in the lines plus at most ``maxCells``.
     static func unified(_ old: [String], _ new: [String]) -> [String] {
+        var start = 0
+        while start < old.count, start < new.count, old[start] == new[start] { start += 1 }
+        var endOld = old.count, endNew = new.count
+        while endOld > start, endNew > start, old[endOld - 1] == new[endNew - 1] { endOld -= 1; endNew -= 1 }
+        var out = unchanged(old[..<start], leading: true)
+        let a = old[start..<endOld], b = new[start..<endNew]
+        if a.count * b.count <= maxCells {
+            out += lcs(Array(a), Array(b))
+        } else {
+            out.append("- " + shown(a.first!))
+            out.append("+ " + shown(b.first!))
+            out.append("  … from here the outputs differ in \(a.count) recorded and \(b.count) new lines, too many to compare line by line")
+        }
+        out += unchanged(old[endOld...], leading: false)
+        if out.count > maxLines {
+            let rest = out.count - maxLines
+            out.removeLast(rest)
+            out.append("  … and \(rest) more line\(rest == 1 ? "" : "s") of the diff")
+        }
+        return out
+    }
+
+    static func shown(_ l: String) -> String { l.isEmpty ? "#>" : "#> " + l }
+
+    /// A run of lines both outputs share, cut to the ``context`` lines next to the change.
+    static func unchanged(_ lines: ArraySlice<String>, leading: Bool) -> [String] {
+        let kept = leading ? lines.suffix(context) : lines.prefix(context)
+        let note = lines.count > kept.count ? ["  … \(lines.count - kept.count) unchanged line\(lines.count - kept.count == 1 ? "" : "s")"] : []
+        let shownLines = kept.map { "  " + shown($0) }
+        return leading ? note + shownLines : shownLines + note
+    }
+
+    /// The line diff by longest common subsequence, in one flat table.
+    static func lcs(_ old: [String], _ new: [String]) -> [String] {
         let n = old.count, m = new.count
-        var lcs = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+        let width = m + 1
+        var table = [Int](repeating: 0, count: (n + 1) * width)
         if n > 0 && m > 0 {
             for i in stride(from: n - 1, through: 0, by: -1) {
                 for j in stride(from: m - 1, through: 0, by: -1) {
-                    lcs[i][j] = old[i] == new[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                    table[i * width + j] = old[i] == new[j] ? table[(i + 1) * width + j + 1] + 1
+                        : max(table[(i + 1) * width + j], table[i * width + j + 1])
                 }
             }
         }
-        func shown(_ l: String) -> String { l.isEmpty ? "#>" : "#> " + l }
         var out: [String] = []
         var i = 0, j = 0
         while i < n || j < m {
             if i < n, j < m, old[i] == new[j] {
                 out.append("  " + shown(old[i])); i += 1; j += 1
-            } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
+            } else if i < n, j == m || table[(i + 1) * width + j] >= table[i * width + j + 1] {
                 out.append("- " + shown(old[i])); i += 1
             } else {
                 out.append("+ " + shown(new[j])); j += 1

@@ -82,6 +82,6 @@ final class TerminalProgress: ProgressReporter {
         let filled = Int((f * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let left = secondsLeft.map { " · " + timeLeftText($0) } ?? ""
-        return "\r  \(label) \(bar) \(Int((f * 100).rounded(.down)))%\(left)  (Ctrl-C stops)\u{1B}[K"
+        return "\r  \(Printable.text(label)) \(bar) \(Int((f * 100).rounded(.down)))%\(left)  (Ctrl-C stops)\u{1B}[K"
     }
 }

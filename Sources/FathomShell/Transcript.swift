@@ -12,47 +12,77 @@ public struct Transcript {
     }
 
     public var segments: [Segment]
+    /// The line numbers (from 1) of `#>` lines with no statement above them: output that
+    /// belongs to nothing. `replay --check` reports them; `--update` removes them.
+    public var orphanLines: [Int] = []
 
-    /// Splits `text` into segments.
+    /// Splits `text` into segments, in time proportional to its length.
     public init(parsing text: String) {
         var segments: [Segment] = []
         var reader = ChunkReader()
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
-        func appendOther(_ line: String) {
-            if case .other(var ls) = segments.last {
-                ls.append(line)
-                segments[segments.count - 1] = .other(ls)
-            } else {
-                segments.append(.other([line]))
-            }
+        // The segment being filled, kept apart until it is complete: appending to one inside
+        // `segments` would copy its lines each time.
+        var code: (text: String, firstLine: Int, recorded: [String])?
+        var other: [String] = []
+        func finishCode() {
+            if let c = code { segments.append(.code(text: c.text, firstLine: c.firstLine, recorded: c.recorded)) }
+            code = nil
         }
-        for line in lines {
+        func finishOther() {
+            if !other.isEmpty { segments.append(.other(other)) }
+            other = []
+        }
+        for (number, line) in zip(1..., lines) {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if !reader.isContinuing, trimmed.hasPrefix("#>") {
                 reader.skip()
-                if case .code(let t, let f, var rec) = segments.last {
-                    rec.append(Transcript.outputText(of: String(trimmed)))
-                    segments[segments.count - 1] = .code(text: t, firstLine: f, recorded: rec)
+                if code != nil {
+                    code!.recorded.append(Transcript.outputText(of: String(trimmed)))
                 } else {
-                    // Output with no statement above it is kept as a comment.
-                    appendOther(line)
+                    // Output with no statement above it is kept as a comment, and noted.
+                    orphanLines.append(number)
+                    other.append(line)
                 }
                 continue
             }
             if !reader.isContinuing, trimmed.isEmpty || trimmed.hasPrefix("#") {
                 reader.skip()
-                appendOther(line)
+                finishCode()
+                other.append(line)
                 continue
             }
             if let chunk = reader.add(line) {
-                segments.append(.code(text: chunk.text, firstLine: chunk.firstLine, recorded: []))
+                finishCode()
+                finishOther()
+                code = (chunk.text, chunk.firstLine, [])
             }
         }
+        finishCode()
+        finishOther()
         if let chunk = reader.finish() {
             segments.append(.code(text: chunk.text, firstLine: chunk.firstLine, recorded: []))
         }
         self.segments = segments
+    }
+
+    /// Line numbers in increasing order grouped into runs of consecutive lines.
+    static func runs(_ numbers: [Int]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        for n in numbers {
+            if let last = out.last, last.upperBound == n {
+                out[out.count - 1] = last.lowerBound..<(n + 1)
+            } else {
+                out.append(n..<(n + 1))
+            }
+        }
+        return out
+    }
+
+    /// Whether a line kept verbatim is output that belongs to no statement.
+    static func isOrphanOutput(_ line: String) -> Bool {
+        line.drop { $0 == " " || $0 == "\t" }.hasPrefix("#>")
     }
 
     /// The text after `#>` (and one space).
@@ -76,7 +106,7 @@ public struct Transcript {
     }
 
     /// The file text with each code segment's output replaced by `outputs[i]` (one entry per
-    /// code segment, in order).
+    /// code segment, in order) and output that belongs to no statement left out.
     public func rendered(outputs: [[String]]) -> String {
         var out = ""
         var k = 0
@@ -87,7 +117,7 @@ public struct Transcript {
                 for line in outputs[k] { out += line.isEmpty ? "#>\n" : "#> " + line + "\n" }
                 k += 1
             case .other(let lines):
-                for l in lines { out += l + "\n" }
+                for l in lines where !Transcript.isOrphanOutput(l) { out += l + "\n" }
             }
         }
         return out

@@ -26,8 +26,9 @@ final class Child {
     let pid: pid_t
     let stdin: Int32, stdout: Int32, stderr: Int32
 
-    /// `directory`: the child's working directory (the test's own when nil).
-    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+    /// `directory`: the child's working directory (the test's own when nil); `umask`: the
+    /// child's umask (the test's own when nil).
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, umask: mode_t? = nil) throws {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
         var actions = posix_spawn_file_actions_t()
@@ -48,9 +49,10 @@ final class Child {
         env["NO_COLOR"] = nil
         for (k, v) in environment { env[k] = v }
         // A working directory through env -C (glibc's addchdir_np is not visible from Swift).
-        let program = directory == nil ? fathomBinary : "/usr/bin/env"
-        let prefix = directory.map { ["env", "-C", $0, fathomBinary] } ?? [fathomBinary]
-        let argv = (prefix + arguments).map { strdup($0) } + [nil]
+        var command = (directory.map { ["/usr/bin/env", "-C", $0, fathomBinary] } ?? [fathomBinary]) + arguments
+        if let umask { command = ["/bin/sh", "-c", "umask \(String(umask, radix: 8)) && exec \"$@\"", "sh"] + command }
+        let program = command[0]
+        let argv = command.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
         var child: pid_t = 0
@@ -63,9 +65,21 @@ final class Child {
         stderr = errPipe[0]
     }
 
-    /// Writes `input`, closes standard input, reads both outputs to the end, waits.
-    func communicate(_ input: String) -> ProcessResult {
+    /// Writes `input`, closes standard input, reads both outputs to the end, waits. With a
+    /// `timeout`, a child still running after that many seconds is killed (a hang fails its
+    /// test instead of stalling the suite).
+    func communicate(_ input: String, timeout: Double? = nil) -> ProcessResult {
         final class Box: @unchecked Sendable { var data: [UInt8] = [] }
+        final class Finished: @unchecked Sendable { let lock = NSLock(); var done = false }
+        let finished = Finished()
+        if let timeout {
+            let pid = self.pid
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                finished.lock.lock()
+                defer { finished.lock.unlock() }
+                if !finished.done { kill(pid, SIGKILL) }
+            }
+        }
         let out = Box(), err = Box()
         let group = DispatchGroup()
         for (fd, box) in [(stdout, out), (stderr, err)] {
@@ -90,6 +104,10 @@ final class Child {
         }
         close(stdin)
         group.wait()
+        // The child is not reaped yet, so its pid cannot have been reused by now.
+        finished.lock.lock()
+        finished.done = true
+        finished.lock.unlock()
         return ProcessResult(status: wait(), stdout: String(decoding: out.data, as: UTF8.self), stderr: String(decoding: err.data, as: UTF8.self))
     }
 
@@ -102,8 +120,8 @@ final class Child {
 }
 
 /// Runs the binary with `arguments`, feeding `input` to standard input.
-func runFathom(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> ProcessResult {
-    try Child(arguments, environment: environment).communicate(input)
+func runFathom(_ arguments: [String], input: String = "", environment: [String: String] = [:], timeout: Double? = nil) throws -> ProcessResult {
+    try Child(arguments, environment: environment).communicate(input, timeout: timeout)
 }
 
 /// A session that records what it reports, as text.

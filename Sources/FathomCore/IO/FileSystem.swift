@@ -150,7 +150,9 @@ public enum FileSystem {
 
     /// Writes `bytes` to `path` atomically: into a temporary file in the same folder, flushed,
     /// then renamed over `path`. A failure leaves any earlier file untouched and no partial one.
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+    /// The file gets `mode` when given, else the mode of the file it replaces (a private file
+    /// stays private), else what the umask allows (0666 less the umask, as `open` gives).
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t? = nil) throws {
         let folder = parentFolder(path)
         if !isDirectory(folder) {
             throw FileError(path: path, reason: exists(folder) ? "\(folder) is not a folder" : "the folder \(folder) does not exist")
@@ -163,7 +165,7 @@ public enum FileSystem {
         let tmpPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var ok = false
         defer { if !ok { unlink(tmpPath) } }
-        fchmod(fd, mode)
+        fchmod(fd, mode ?? modeForReplacing(path))
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -179,6 +181,36 @@ public enum FileSystem {
         guard rename(tmpPath, path) == 0 else { throw FileError(path: path, reason: reason()) }
         ok = true
     }
+
+    /// Puts the finished file `temporary` (in the same folder, written by another program such
+    /// as gnuplot) in the place of `path` in one step, with the mode ``writeAtomically(_:_:mode:)``
+    /// would give it.
+    public static func replace(_ path: String, with temporary: String) throws {
+        if chmod(temporary, modeForReplacing(path)) != 0 || rename(temporary, path) != 0 {
+            throw FileError(path: path, reason: reason())
+        }
+    }
+
+    /// The permission bits a file written over `path` gets: those of the regular file there,
+    /// else 0666 less the umask.
+    public static func modeForReplacing(_ path: String) -> mode_t {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { return st.st_mode & 0o777 }
+        return 0o666 & ~processUmask
+    }
+
+    /// The process's umask, read once: from /proc (which leaves it alone), else by setting
+    /// and restoring it before other threads start writing files.
+    static let processUmask: mode_t = {
+        if let status = try? readBytes("/proc/self/status") {
+            for line in String(decoding: status, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Umask:") {
+                if let value = mode_t(String(line.dropFirst(6).filter { $0 != " " && $0 != "\t" }), radix: 8) { return value }
+            }
+        }
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
 
     /// Text version of ``writeAtomically(_:_:mode:)``.
     public static func writeAtomically(_ path: String, text: String) throws {

@@ -10,17 +10,27 @@ public enum Printable {
         return v < 0x20 || (v >= 0x7F && v <= 0x9F)
     }
 
-    /// `s` with every control character written as `\u{…}`; tabs too unless `keepTabs`.
-    public static func text(_ s: String, keepTabs: Bool = false) -> String {
-        guard s.unicodeScalars.contains(where: { isControl($0) && !(keepTabs && $0 == "\t") }) else { return s }
+    /// `s` with every control character written as `\u{…}`; tabs too unless `keepTabs`, line
+    /// breaks (`\n`) too unless `keepLineBreaks`.
+    public static func text(_ s: String, keepTabs: Bool = false, keepLineBreaks: Bool = false) -> String {
+        func shown(_ ch: Unicode.Scalar) -> Bool {
+            isControl(ch) && !(keepTabs && ch == "\t") && !(keepLineBreaks && ch == "\n")
+        }
+        guard s.unicodeScalars.contains(where: shown) else { return s }
         var out = String.UnicodeScalarView()
         for ch in s.unicodeScalars {
-            if isControl(ch) && !(keepTabs && ch == "\t") {
+            if shown(ch) {
                 out.append(contentsOf: "\\u{\(String(ch.value, radix: 16))}".unicodeScalars)
             } else {
                 out.append(ch)
             }
         }
         return String(out)
+    }
+
+    /// Text of several lines for a terminal: line breaks and tabs kept, every other control
+    /// character written as `\u{…}`.
+    public static func lines(_ s: String) -> String {
+        text(s, keepTabs: true, keepLineBreaks: true)
     }
 }

@@ -1,3 +1,5 @@
+import FathomCore
+
 /// Turns diagnostics into text, in the form compilers use:
 ///
 ///     <stdin>:3:6: error: unknown name 'mena'
@@ -6,7 +8,9 @@
 ///     note: did you mean 'mean'?
 ///
 /// The quoted line is cut to a window around the caret when it is long, so a 1 MB line prints
-/// as a short one.
+/// as a short one. Control characters in the message, the notes and the quoted line (a column
+/// name or a cell from a file, a pasted escape sequence) print as `\u{1b}` escapes, so a
+/// diagnostic can never drive the terminal; the caret still points at the right place.
 public struct DiagnosticRenderer: Sendable {
     public var color: Bool
     /// Widest quoted source line before it is cut around the caret.
@@ -25,21 +29,24 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ d: Diagnostic) -> String {
         var lines: [String] = []
         let label = paint("error:", "1;31")
+        let message = Printable.text(d.message, keepTabs: true)
         if let source = d.source, let range = d.range {
             let loc = source.location(of: range.start)
-            lines.append(paint("\(source.name):\(loc.line):\(loc.column):", "1") + " " + label + " " + paint(d.message, "1"))
+            lines.append(paint("\(Printable.text(source.name)):\(loc.line):\(loc.column):", "1") + " " + label + " " + paint(message, "1"))
             lines.append(contentsOf: quote(source, range))
         } else {
-            lines.append(label + " " + paint(d.message, "1"))
+            lines.append(label + " " + paint(message, "1"))
         }
-        for n in d.notes { lines.append(paint("note:", "1;36") + " " + n) }
+        for n in d.notes { lines.append(paint("note:", "1;36") + " " + Printable.lines(n)) }
         return lines.joined(separator: "\n")
     }
 
     /// The short form for transcripts, where the statement is printed just above: the
     /// message and notes, no location.
     public func renderShort(_ d: Diagnostic) -> String {
-        ([paint("error:", "1;31") + " " + d.message] + d.notes.map { paint("note:", "1;36") + " " + $0 }).joined(separator: "\n")
+        let message = paint("error:", "1;31") + " " + Printable.text(d.message, keepTabs: true)
+        let notes = d.notes.map { paint("note:", "1;36") + " " + Printable.lines($0) }
+        return ([message] + notes).joined(separator: "\n")
     }
 
     /// The source line of `range.start` and a caret line under the span (first line only).
@@ -51,18 +58,29 @@ public struct DiagnosticRenderer: Sendable {
         let spanEnd = min(range.end, lineStart + source.lineText(at: li).utf8.count)
         let spanChars = max(1, String(decoding: source.bytes[min(range.start, spanEnd)..<spanEnd], as: UTF8.self).count)
 
-        // Cut long lines to a window around the caret.
+        // Each character as it is shown: a tab as a space, a control character as its escape.
+        // Columns count shown characters, so the caret stays under the span.
+        let shownText = text.map { $0 == "\t" ? " " : Printable.text(String($0)) }
+        var offsets = [0]
+        offsets.reserveCapacity(text.count + 1)
+        for piece in shownText { offsets.append(offsets.last! + piece.count) }
+        func column(_ i: Int) -> Int { offsets[min(max(0, i), text.count)] }
+
+        // Cut long lines to a window `width` columns wide, the caret a third of the way in (or
+        // the window flush with the end of the line).
         var from = 0, to = text.count
-        if text.count > width {
-            from = max(0, min(startCol - width / 3, text.count - width))
-            to = min(text.count, from + width)
+        if column(text.count) > width {
+            from = min(startCol, text.count)
+            while from > 0, column(startCol) - column(from - 1) <= width / 3 { from -= 1 }
+            to = from
+            while to < text.count, column(to + 1) - column(from) <= width { to += 1 }
+            while to == text.count, from > 0, column(to) - column(from - 1) <= width { from -= 1 }
         }
-        let visible = text[from..<to].map { $0 == "\t" ? " " : $0 }
-        var quoted = String(visible)
+        var quoted = shownText[from..<to].joined()
         if from > 0 { quoted = "…" + quoted }
         if to < text.count { quoted += "…" }
-        let caretStart = max(0, startCol - from) + (from > 0 ? 1 : 0)
-        let caretLength = max(1, min(spanChars, to - max(from, startCol)))
+        let caretStart = max(0, column(startCol) - column(from)) + (from > 0 ? 1 : 0)
+        let caretLength = max(1, column(min(startCol + spanChars, to)) - column(max(from, startCol)))
         let caret = String(repeating: " ", count: caretStart) + "^" + String(repeating: "~", count: max(0, caretLength - 1))
         let indent = "    "
         return [indent + quoted, indent + paint(caret, "1;32")]

@@ -142,40 +142,53 @@ enum Nesting {
         case .record, .list: break
         default: return
         }
-        if depth(v, limit: maximum + 1) > maximum {
+        var size = Size(limit: limit)
+        let (depth, elements) = size.measure(v, level: 1)
+        if depth > maximum {
             throw Diagnostic("resource.too-deep", "records and lists may nest at most \(maximum) levels deep", at: range)
         }
-        var budget = limit
-        if !fits(v, &budget) {
+        if elements > limit {
             throw Diagnostic("resource.too-large", "refused: this record or list would hold more than \(limit) elements in all", at: range,
                              notes: ["raise the limit with :set max_elements N if the machine has the memory"])
         }
     }
 
-    static func depth(_ v: Value, limit: Int) -> Int {
-        guard limit > 0 else { return 1 }
-        switch v {
-        case .record(let r): return 1 + (r.values.map { depth($0, limit: limit - 1) }.max() ?? 0)
-        case .list(let l): return 1 + (l.map { depth($0, limit: limit - 1) }.max() ?? 0)
-        default: return 0
-        }
-    }
+    /// The depth and element count of a value, each record or list measured once however
+    /// often it is shared: `r = {a: r, b: r}` repeated n times holds one record 2ⁿ times, and
+    /// a walk along every path would take 2ⁿ steps. A shared record or list is known by its
+    /// storage, which cannot change or be freed while the value being measured holds it.
+    struct Size {
+        /// Element counts stop growing past this (they would overflow an Int).
+        let limit: Int
+        private var measured: [UnsafeRawPointer: (depth: Int, elements: Int)] = [:]
 
-    /// Subtracts the elements of `v` from `budget`; false once it runs out.
-    static func fits(_ v: Value, _ budget: inout Int) -> Bool {
-        switch v {
-        case .record(let r):
-            budget -= 1
-            for x in r.values where !fits(x, &budget) { return false }
-        case .list(let l):
-            budget -= 1
-            for x in l where !fits(x, &budget) { return false }
-        case .vector(let c): budget -= c.count
-        case .matrix(let m): budget -= m.count
-        case .table(let t): budget -= t.rowCount * max(1, t.columnCount)
-        default: budget -= 1
+        init(limit: Int) { self.limit = limit }
+
+        /// Levels of records and lists (0 for anything else; past ``Nesting/maximum`` the
+        /// depth is not followed further) and elements, at most `limit + 1`.
+        mutating func measure(_ v: Value, level: Int) -> (depth: Int, elements: Int) {
+            let parts: [Value]
+            switch v {
+            case .record(let r): parts = r.values
+            case .list(let l): parts = l
+            case .vector(let c): return (0, c.count)
+            case .matrix(let m): return (0, m.count)
+            case .table(let t): return (0, t.rowCount * max(1, t.columnCount))
+            default: return (0, 1)
+            }
+            if level > Nesting.maximum { return (1, 1) }
+            let key = parts.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            if let key, let known = measured[key] { return known }
+            var depth = 0, elements = 1
+            for x in parts {
+                let (d, e) = measure(x, level: level + 1)
+                depth = max(depth, d)
+                elements = min(limit + 1, elements + e)
+            }
+            let result = (depth + 1, elements)
+            if let key { measured[key] = result }
+            return result
         }
-        return budget >= 0
     }
 }
 

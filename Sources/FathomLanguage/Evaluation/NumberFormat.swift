@@ -41,11 +41,16 @@ public struct RenderOptions: Sendable {
     /// The cell whose value is being shown, if it is one: a plot's one-line description names
     /// it (`plot(_12, to=…)`), since `_12` is the one name sure to hold that plot.
     public var cell: Int?
+    /// How many records and lists enclose the value being shown: past
+    /// ``Value/maxShownDepth`` their contents are elided as `{…}` and `[…]`.
+    public var depth = 0
 
-    /// The options for the parts of a record or list: no cell names them.
+    /// The options for the parts of a record or list: no cell names them, and they sit one
+    /// level deeper.
     public var forParts: RenderOptions {
         var o = self
         o.cell = nil
+        o.depth += 1
         return o
     }
 

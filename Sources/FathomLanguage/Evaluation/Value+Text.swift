@@ -12,9 +12,12 @@ extension Value {
         case .vector(let c): return Value.renderVector(c, options)
         case .matrix(let m): return Value.renderMatrix(m, options)
         case .table(let t): return Value.renderTable(t, options)
-        // Inside a record or list no cell names a part on its own.
-        case .record(let r): return Value.renderRecord(r, options.forParts)
-        case .list(let l): return Value.renderList(l, options.forParts)
+        case .record(let r):
+            var budget = Value.maxShownLines
+            return Value.renderRecord(r, options, &budget)
+        case .list(let l):
+            var budget = Value.maxShownLines
+            return Value.renderList(l, options, &budget)
         case .builtin(let b): return "builtin \(b.signature)"
         case .object(let o): return o.renderText(options)
         }
@@ -35,7 +38,7 @@ extension Value {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if ch.value < 0x20 || ch.value == 0x7F {
+                if Printable.isControl(ch) {
                     out += "\\u{" + String(ch.value, radix: 16) + "}"
                 } else {
                     out.unicodeScalars.append(ch)
@@ -50,7 +53,7 @@ extension Value {
         switch c {
         case .numbers(let v): return NumberFormat.short(v[i], digits: options.digits)
         case .bools(let v): return v[i] ? "true" : "false"
-        case .strings(let v): return quoteStrings ? quoted(v[i]) : v[i]
+        case .strings(let v): return quoteStrings ? quoted(v[i]) : Printable.text(v[i])
         }
     }
 
@@ -128,6 +131,8 @@ extension Value {
 
     static func renderTable(_ t: Table, _ options: RenderOptions) -> String {
         var lines = ["table \(t.rowCount)×\(t.columnCount)"]
+        // Names and cells come from data: control characters show as escapes, never act.
+        func name(_ j: Int) -> String { Printable.text(t.names[j]) }
         if t.columnCount == 0 { return lines[0] }
         let rows = shownIndices(t.rowCount, options.maxRows)
         let labelWidth = max(1, String(max(0, t.rowCount - 1)).count)
@@ -135,7 +140,7 @@ extension Value {
         var shownColumns: [(Int, Int, Bool)] = []
         for j in 0..<t.columnCount {
             let c = t.columns[j]
-            var w = max(t.names[j].count, rows.compactMap { $0 }.map { element(c, $0, options, quoteStrings: false).count }.max() ?? 0)
+            var w = max(name(j).count, rows.compactMap { $0 }.map { element(c, $0, options, quoteStrings: false).count }.max() ?? 0)
             var rightAlign = true
             if case .strings = c { rightAlign = false }
             if used + 2 + w > options.width, !shownColumns.isEmpty {
@@ -157,7 +162,7 @@ extension Value {
             }
             return s
         }
-        lines.append(line("", shownColumns.map { t.names[$0.0] }))
+        lines.append(line("", shownColumns.map { name($0.0) }))
         for r in rows {
             guard let i = r else { lines.append("⋮"); continue }
             lines.append(line(String(i), shownColumns.map { element(t.columns[$0.0], i, options, quoteStrings: false) }))
@@ -165,7 +170,7 @@ extension Value {
         lines = lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }
         if shownColumns.count < t.columnCount {
             let rest = t.names[shownColumns.count...]
-            let listed = rest.prefix(8).joined(separator: ", ")
+            let listed = rest.prefix(8).map { Printable.text($0) }.joined(separator: ", ")
             lines.append("… \(rest.count) more column\(rest.count == 1 ? "" : "s"): \(listed)\(rest.count > 8 ? ", …" : "")")
         }
         return lines.joined(separator: "\n")
@@ -189,25 +194,70 @@ extension Value {
         }
     }
 
-    static func renderRecord(_ r: Record, _ options: RenderOptions) -> String {
-        if r.count == 0 { return "{}" }
-        let inline = "{" + r.pairs.map { "\(Value.key($0.0)): \($0.1.renderText(options))" }.joined(separator: ", ") + "}"
-        if r.values.allSatisfy({ $0.isScalar }), inline.count <= options.width, !inline.contains("\n") {
-            return inline
+    /// Records and lists nested deeper than this print as `{…}` and `[…]`: a value loaded from
+    /// a JSON file 500 levels deep shows its first levels, not 500 indented lines.
+    public static let maxShownDepth = 8
+
+    /// The most lines one record or list prints (its parts included); the fields or items
+    /// past it are counted, not shown. With ``maxShownDepth`` this bounds the text of any
+    /// value: `r = {a: r, b: r}` repeated 24 times holds 2²⁴ numbers and prints a page.
+    public static let maxShownLines = 400
+
+    /// A part of a record or list. Records and lists inside share the caller's line budget;
+    /// any other value spends its own lines from it.
+    static func renderPart(_ v: Value, _ options: RenderOptions, _ budget: inout Int) -> String {
+        switch v {
+        case .record(let r): return renderRecord(r, options, &budget)
+        case .list(let l): return renderList(l, options, &budget)
+        default:
+            let text = v.renderText(options)
+            budget -= 1 + text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            return text
         }
-        let keyWidth = r.keys.map { Value.key($0).count }.max() ?? 0
+    }
+
+    /// "… 3 more fields" for what the budget or the row limit left out.
+    static func moreLine(_ count: Int, _ noun: String) -> String {
+        "… \(count) more\(noun.isEmpty ? "" : " " + noun + (count == 1 ? "" : "s"))"
+    }
+
+    /// A record: on one line when its fields are scalars that fit, else a field per line with
+    /// records and lists inside indented. Each part is rendered once, so the text costs time
+    /// in proportion to its length.
+    static func renderRecord(_ r: Record, _ options: RenderOptions, _ budget: inout Int) -> String {
+        if r.count == 0 { return "{}" }
+        if options.depth >= maxShownDepth { budget -= 1; return "{…}" }
+        let parts = options.forParts
+        // The shortest field ("k: 1, ") takes six characters: more fields cannot fit a line.
+        if r.count * 6 <= options.width + 2, r.values.allSatisfy({ $0.isScalar }) {
+            let inline = "{" + r.pairs.map { "\(Value.key($0.0)): \($0.1.renderText(parts))" }.joined(separator: ", ") + "}"
+            if inline.count <= options.width, !inline.contains("\n") {
+                budget -= 1
+                return inline
+            }
+        }
+        let shown = min(r.count, options.maxRows)
+        let keyWidth = r.keys.prefix(shown).map { Value.key($0).count }.max() ?? 0
+        var inner = parts
+        inner.width = max(20, options.width - 2)
         var lines: [String] = []
-        for (k, v) in r.pairs {
+        var written = 0
+        for (k, v) in zip(r.keys.prefix(shown), r.values.prefix(shown)) {
+            if budget <= 0 { break }
             let label = Value.key(k) + ":"
-            var inner = options
-            inner.width = max(20, options.width - 2)
-            let text = v.renderText(inner)
+            let text = renderPart(v, inner, &budget)
+            written += 1
             if !text.contains("\n"), label.count + 1 + text.count + (keyWidth + 1 - label.count) <= options.width {
                 lines.append(pad(label, keyWidth + 1, right: false) + " " + text)
             } else {
+                budget -= 1
                 lines.append(label)
                 for l in text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("  " + l) }
             }
+        }
+        if written < r.count {
+            budget -= 1
+            lines.append(moreLine(r.count - written, "field"))
         }
         return lines.joined(separator: "\n")
     }
@@ -219,20 +269,34 @@ extension Value {
         return plain ? k : quoted(k)
     }
 
-    static func renderList(_ l: [Value], _ options: RenderOptions) -> String {
+    /// A list: on one line when its items are short and fit, else an item per line.
+    static func renderList(_ l: [Value], _ options: RenderOptions, _ budget: inout Int) -> String {
         if l.isEmpty { return "[]" }
-        if l.allSatisfy({ $0.isInline }) {
-            let line = "[" + l.map { $0.renderText(options) }.joined(separator: ", ") + "]"
-            if line.count <= options.width { return line }
+        if options.depth >= maxShownDepth { budget -= 1; return "[…]" }
+        let parts = options.forParts
+        // The shortest item ("1, ") takes three characters: more items cannot fit a line.
+        if l.count * 3 <= options.width + 1, l.allSatisfy({ $0.isInline }) {
+            let line = "[" + l.map { $0.renderText(parts) }.joined(separator: ", ") + "]"
+            if line.count <= options.width {
+                budget -= 1
+                return line
+            }
         }
+        budget -= 1
         var lines = ["list of \(l.count)"]
+        var written = 0
         for (i, v) in l.prefix(options.maxRows).enumerated() {
-            let text = v.renderText(options)
-            let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
-            lines.append("[\(i)] " + parts[0])
-            for p in parts.dropFirst() { lines.append("    " + p) }
+            if budget <= 0 { break }
+            let text = renderPart(v, parts, &budget)
+            written += 1
+            let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append("[\(i)] " + rows[0])
+            for p in rows.dropFirst() { lines.append("    " + p) }
         }
-        if l.count > options.maxRows { lines.append("… \(l.count - options.maxRows) more") }
+        if written < l.count {
+            budget -= 1
+            lines.append(moreLine(l.count - written, ""))
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -57,7 +57,9 @@ final class GnuplotDriver: PlotRenderer {
             try write(Array(GnuplotDriver.cleanText(try FileSystem.readBytes(temporary)).utf8), to: path)
         } else {
             guard FileSystem.exists(temporary) else { throw Diagnostic("plot.gnuplot", "gnuplot wrote no file for \(path)") }
-            guard rename(temporary, absolute) == 0 else { throw Diagnostic("plot.folder", "cannot write \(path): \(FileSystem.reason())") }
+            do { try FileSystem.replace(absolute, with: temporary) } catch let e as FileError {
+                throw Diagnostic("plot.folder", "cannot write \(path): \(e.reason)")
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FathomCore
 import FathomLanguage
 
 /// Turns a figure into gnuplot commands. Pure text, no process: the driver sends it.
@@ -54,7 +55,7 @@ enum GnuplotScript {
         var out = "'"
         for scalar in s.unicodeScalars {
             if scalar == "'" { out += "\u{2019}" }
-            else if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{85}" { out += " " }
+            else if Printable.isControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}" { out += " " }
             else { out.unicodeScalars.append(scalar) }
         }
         return out + "'"

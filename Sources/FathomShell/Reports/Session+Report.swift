@@ -82,7 +82,7 @@ extension Session {
             throw Diagnostic("report.folder", "cannot write the report's plots: \(folder) exists and is not a folder")
         }
         if !FileSystem.exists(folder) {
-            guard mkdir(folder, 0o755) == 0 else {
+            guard mkdir(folder, 0o777) == 0 else {
                 throw Diagnostic("report.folder", "cannot create \(folder): \(FileSystem.reason())")
             }
             return

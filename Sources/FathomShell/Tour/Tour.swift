@@ -67,7 +67,7 @@ extension Frontends {
         do {
             text = try FileSystem.readText(lesson.path)
         } catch let e as FileError {
-            console.error("fathom: cannot read \(e.message)\n")
+            console.error("fathom: cannot read \(Printable.text(e.message))\n")
             return ExitStatus.usage
         } catch {
             return ExitStatus.usage
