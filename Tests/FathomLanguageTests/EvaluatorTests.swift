@@ -182,8 +182,8 @@ struct EvaluatorTests {
         ("v = [1, 2]; v[0] = \"a\"", "assign.type", "cannot put the string \"a\" into a vector of numbers", nil),
         ("v = [1, 2]; v[[0, 1]] = [1, 2, 3]", "assign.shape", "cannot put 3 values into 2 positions", nil),
         ("undefined.x = 1", "name.unknown", "unknown name 'undefined'", nil),
-        ("seq(0, 1e12)", "resource.too-large", "refused: this would hold 1000000000000 values (7.28 TiB); the limit is 268435456 (2 GiB)", "raise the limit with :set max_elements N if the machine has the memory"),
-        ("randn(1e6, 1e6)", "resource.too-large", "refused: this would hold 1000000000000 values (7.28 TiB); the limit is 268435456 (2 GiB)", "raise the limit with :set max_elements N if the machine has the memory"),
+        ("seq(0, 1e12)", "resource.too-large", "refused: this would hold 1000000000000 values (7.28 TiB); the limit is max_elements = 268435456 numbers (2 GiB)", "raise the limit with :set max_elements N if the machine has the memory"),
+        ("randn(1e6, 1e6)", "resource.too-large", "refused: this would hold 1000000000000 values (7.28 TiB); the limit is max_elements = 268435456 numbers (2 GiB)", "raise the limit with :set max_elements N if the machine has the memory"),
         ("[[1, 2], [3]]", "value.ragged", "matrix rows differ in length: row 0 has 2 values, row 1 has 1", nil),
         ("_7", "name.unknown", "unknown name '_7'", "cell 7 has no value (it failed, was an assignment of nothing, or has not run yet)"),
     ] as [(String, String, String, String?)])

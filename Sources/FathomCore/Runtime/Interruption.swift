@@ -31,7 +31,7 @@ public enum Interruption {
 
     /// The calling thread's flag when it is not the process's (a pthread key: cheap to read
     /// from hot loops, and set by ``Parallel`` on its worker threads).
-    nonisolated(unsafe) private static let key: pthread_key_t = {
+    private static let key: pthread_key_t = {
         var k = pthread_key_t()
         pthread_key_create(&k, nil)
         return k

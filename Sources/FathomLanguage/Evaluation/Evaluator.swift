@@ -183,7 +183,9 @@ enum Nesting {
             for x in parts {
                 let (d, e) = measure(x, level: level + 1)
                 depth = max(depth, d)
-                elements = min(limit + 1, elements + e)
+                let (sum, overflow) = elements.addingReportingOverflow(e)
+                let cap = limit == Int.max ? Int.max : limit + 1
+                elements = overflow ? cap : min(cap, sum)
             }
             let result = (depth + 1, elements)
             if let key { measured[key] = result }
