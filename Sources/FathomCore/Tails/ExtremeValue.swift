@@ -163,7 +163,7 @@ public enum ExtremeValue {
     static func check(_ x: [Double], need: Int) throws {
         guard x.count >= need else { throw Problem.tooFew(x.count, need: need) }
         if let i = x.firstIndex(where: { !$0.isFinite }) { throw Problem.notFinite(i) }
-        guard Set(x).count > 1 else { throw Problem.constant }
+        guard x.contains(where: { $0 != x[0] }) else { throw Problem.constant }
     }
 
     /// Minimises `nll` over parameters, some on the log scale, by L-BFGS and then Newton steps
@@ -272,7 +272,7 @@ public enum ExtremeValue {
         try check(x, need: 3)
         let y = x.filter { $0 > u }.map { $0 - u }
         guard y.count >= 3 else { throw y.isEmpty ? Problem.noExcesses : Problem.tooFew(y.count, need: 3) }
-        guard Set(y).count > 1 else { throw Problem.constant }
+        guard y.contains(where: { $0 != y[0] }) else { throw Problem.constant }
         let mean = y.reduce(0, +) / Double(y.count)
         var best: (theta: [Double], hessian: [[Double]], iterations: Int)?
         for xi0 in [0.1, -0.1] {

@@ -21,7 +21,7 @@ enum ExtremeValueBuiltins {
         guard x.count >= need else {
             throw args.invalid(name, "\(f)(): \(name) has \(x.count) value\(x.count == 1 ? "" : "s"); a maximum-likelihood fit of this model needs at least \(need), and many more for stable standard errors")
         }
-        guard Set(x).count > 1 else { throw args.invalid(name, "\(f)(): every value of \(name) is \(NumberFormat.short(x[0])); a constant sample has no spread to fit") }
+        guard x.contains(where: { $0 != x[0] }) else { throw args.invalid(name, "\(f)(): every value of \(name) is \(NumberFormat.short(x[0])); a constant sample has no spread to fit") }
         return x
     }
 

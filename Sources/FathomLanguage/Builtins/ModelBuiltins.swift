@@ -32,7 +32,7 @@ enum ModelBuiltins {
         let (x, names) = try args.features("X")
         try checkFinite(x, names, args, "X")
         let (y, classes) = try args.labels("y", count: x.rows)
-        guard Set(y).count >= 2 else { throw args.invalid("y", "fit_logistic() needs at least two classes; every label is the same") }
+        guard let first = y.first, y.contains(where: { $0 != first }) else { throw args.invalid("y", "fit_logistic() needs at least two classes; every label is the same") }
         let l2 = try args.number("l2")
         guard l2 >= 0, l2.isFinite else { throw args.invalid("l2", "fit_logistic(): l2 must be a finite number ≥ 0, got \(NumberFormat.short(l2))") }
         var fit = try LogisticRegression.fit(x, labels: y, classes: classes.count, l2: l2, standardize: try args.bool("standardize"))
@@ -67,7 +67,7 @@ enum ModelBuiltins {
         let (x, names) = try args.features("X")
         try checkFinite(x, names, args, "X")
         let (y, classes) = try args.labels("y", count: x.rows)
-        guard Set(y).count >= 2 else { throw args.invalid("y", "fit_mlp() needs at least two classes; every label is the same") }
+        guard let first = y.first, y.contains(where: { $0 != first }) else { throw args.invalid("y", "fit_mlp() needs at least two classes; every label is the same") }
         var options = MLPTraining.Options()
         let hidden = try args.vector("hidden")
         guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 && $0 == $0.rounded() && $0 <= 100_000 }) else {

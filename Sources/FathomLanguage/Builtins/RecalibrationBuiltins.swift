@@ -26,7 +26,7 @@ enum RecalibrationBuiltins {
     /// Labels of fitting data, 0…K−1, one per row, with at least two classes present.
     static func fitLabels(_ args: Arguments, _ name: String, rows: Int, classes: Int, rowsName: String, columns: [String]? = nil, of data: String = "p") throws -> [Int] {
         let y = try args.classLabels(name, rows: rows, classes: classes, counted: rowsName, columns: columns, of: data)
-        guard Set(y).count >= 2 else {
+        guard let first = y.first, y.contains(where: { $0 != first }) else {
             throw args.invalid(name, "\(args.builtin.name)(): every label is \(y.first ?? 0); fitting a calibrator needs examples of at least two classes")
         }
         return y
