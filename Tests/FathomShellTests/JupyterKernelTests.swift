@@ -1,0 +1,163 @@
+import Testing
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import FathomShell
+
+/// `fathom kernel`: the Jupyter project's own kernel test suite and Fathom's protocol checks
+/// (forged signatures, interrupts, shutdown, restart), run by the tests' Python
+/// (FATHOM_TEST_PYTHON, from Scripts/requirements-test.txt) against the kernel spec the
+/// binary installs; and the connection-file and install errors, through the binary.
+@Suite("Jupyter kernel", .serialized)
+struct JupyterKernelTests {
+    /// The tests' Python, or a failure saying how to get it.
+    static func python() throws -> String {
+        guard let python = ProcessInfo.processInfo.environment["FATHOM_TEST_PYTHON"], !python.isEmpty else {
+            Issue.record("FATHOM_TEST_PYTHON is not set: run ./Scripts/test, which makes the tests' Python environment")
+            throw POSIXError(.ENOENT)
+        }
+        return python
+    }
+
+    /// Installs the kernel spec under a new prefix; returns the prefix.
+    static func installSpec() throws -> URL {
+        let prefix = try temporaryDirectory()
+        let r = try runFathom(["kernel", "install", "--prefix", prefix.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "installed the Fathom kernel spec in \(prefix.path)/share/jupyter/kernels/fathom\n")
+        return prefix
+    }
+
+    /// Runs a unittest file of Tests/kernel verbosely with the installed spec, from the
+    /// repository root (the samples load Datasets/).
+    static func runPythonTests(_ file: String) throws -> ProcessResult {
+        let python = try python()
+        let prefix = try installSpec()
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        return try Child(["-m", "unittest", "-v", "Tests/kernel/" + file], program: python,
+                         environment: ["JUPYTER_PATH": prefix.path + "/share/jupyter", "PYTHONDONTWRITEBYTECODE": "1"],
+                         directory: repositoryRoot.path).communicate("", timeout: 240)
+    }
+
+    @Test("the Jupyter kernel test suite passes: 11 tests run, none skipped")
+    func kernelTestSuite() throws {
+        let r = try JupyterKernelTests.runPythonTests("test_fathom_kernel.py")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("Ran 11 tests"), "\(r.stderr)")
+        #expect(r.stderr.contains("\nOK\n"), "\(r.stderr)")
+        #expect(!r.stderr.contains("skipped"), "\(r.stderr)")
+    }
+
+    @Test("a forged signature is refused; interrupts (signal and control) keep the session; shutdown while a cell runs; restart")
+    func behaviour() throws {
+        let r = try JupyterKernelTests.runPythonTests("test_kernel_behaviour.py")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("Ran 5 tests"), "\(r.stderr)")
+        #expect(r.stderr.contains("\nOK\n"), "\(r.stderr)")
+        #expect(!r.stderr.contains("skipped"), "\(r.stderr)")
+        #expect(r.stderr.contains("fathom kernel: refused a message on shell: its signature does not match"), "\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "interrupt answered in").count == 3, "\(r.stdout)")
+    }
+
+    static func connectionFile(_ text: String) throws -> (URL, String) {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("kernel.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (dir, file.path)
+    }
+
+    static let goodPorts = "\"shell_port\": 1, \"iopub_port\": 2, \"stdin_port\": 3, \"control_port\": 4, \"hb_port\": 5"
+
+    @Test("bad connection files: one message and exit 2", arguments: [
+        ("{", "is not a Jupyter connection file: it is not JSON"),
+        ("[1, 2]", "is not a Jupyter connection file: expected a JSON object"),
+        ("{\"ip\": \"127.0.0.1\", \"shell_port\": 1}", "the connection file has no 'iopub_port'"),
+        ("{\"ip\": \"127.0.0.1\", \(goodPorts), \"signature_scheme\": \"hmac-md5\", \"key\": \"k\"}", "signature_scheme 'hmac-md5' is not supported; Fathom signs messages with hmac-sha256"),
+        ("{\"ip\": \"127.0.0.1\", \(goodPorts), \"transport\": \"udp\"}", "transport 'udp' is not supported; expected tcp or ipc"),
+        ("{\"ip\": \"127.0.0.1\", \(goodPorts.replacingOccurrences(of: "\"hb_port\": 5", with: "\"hb_port\": 70000"))}", "'hb_port' must be a port number from 1 to 65535"),
+        ("{\"ip\": 127, \(goodPorts)}", "'ip' must be a string"),
+    ])
+    func badConnectionFile(_ sample: (text: String, message: String)) throws {
+        let (dir, file) = try JupyterKernelTests.connectionFile(sample.text)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runFathom(["kernel", "-f", file], timeout: 30)
+        #expect(r.status == 2)
+        #expect(r.stdout == "")
+        #expect(r.stderr.hasPrefix("fathom kernel: "), "\(r.stderr)")
+        #expect(r.stderr.contains(sample.message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    }
+
+    @Test("a missing connection file and a missing -f are usage errors")
+    func missingConnectionFile() throws {
+        let r = try runFathom(["kernel", "-f", "/nonexistent/kernel-1.json"], timeout: 30)
+        #expect(r.status == 2)
+        #expect(r.stderr == "fathom kernel: cannot read the connection file /nonexistent/kernel-1.json: no such file or folder\n")
+        let none = try runFathom(["kernel"], timeout: 30)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("give the connection file with -f CONNECTION_FILE"))
+    }
+
+    @Test("a port already in use: one message naming it, exit 1")
+    func portInUse() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        // Every channel on the taken port: the shell, bound first, is refused.
+        let ports = ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"].map { "\"\($0)\": \(port)" }.joined(separator: ", ")
+        let (dir, file) = try JupyterKernelTests.connectionFile(
+            "{\"ip\": \"127.0.0.1\", \"transport\": \"tcp\", \(ports), \"key\": \"k\", \"signature_scheme\": \"hmac-sha256\"}")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runFathom(["kernel", "-f", file], timeout: 30)
+        #expect(r.status == 1)
+        #expect(r.stderr == "fathom kernel: cannot listen on tcp://127.0.0.1:\(port) (shell_port): Address already in use\n", "\(r.stderr)")
+    }
+
+    @Test("kernel install: --user writes to JUPYTER_DATA_DIR, --name names it, bad names and --user with --prefix are refused")
+    func install() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runFathom(["kernel", "install", "--user", "--name", "fathom-2"], environment: ["JUPYTER_DATA_DIR": dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let spec = try String(contentsOfFile: dir.path + "/kernels/fathom-2/kernel.json", encoding: .utf8)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(spec.utf8)) as? [String: Any])
+        let argv = try #require(json["argv"] as? [String])
+        #expect(argv.count == 4)
+        #expect(argv.dropFirst() == ["kernel", "-f", "{connection_file}"])
+        #expect(URL(fileURLWithPath: argv[0]).resolvingSymlinksInPath().path == URL(fileURLWithPath: fathomBinary).resolvingSymlinksInPath().path)
+        #expect(json["language"] as? String == "fathom")
+        #expect(json["interrupt_mode"] as? String == "signal")
+        let bad = try runFathom(["kernel", "install", "--prefix", dir.path, "--name", "../evil"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "fathom kernel install: '../evil' cannot name a kernel: use letters, digits, '.', '_' and '-'\n")
+        let both = try runFathom(["kernel", "install", "--user", "--prefix", dir.path])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--user and --prefix cannot be used together"))
+    }
+
+    @Test("messages are signed with HMAC-SHA256 and a changed part fails verification")
+    func signing() throws {
+        let signer = MessageSigner(key: "secret")
+        let parts = [Array("{}".utf8), Array("{}".utf8), Array("{}".utf8), Array("{\"code\":\"1\"}".utf8)]
+        let signature = signer.signature(parts)
+        // HMAC-SHA256("secret", "{}{}{}{\"code\":\"1\"}"), from Python's hmac module.
+        #expect(signature == "1d05c0942257e2b08def32f214539934db1f81aeae8414bbbf1100a791f02a32")
+        #expect(signer.verify(Array(signature.utf8), parts))
+        var altered = parts
+        altered[3] = Array("{\"code\":\"2\"}".utf8)
+        #expect(!signer.verify(Array(signature.utf8), altered))
+        #expect(!MessageSigner(key: "other").verify(Array(signature.utf8), parts))
+        #expect(!signer.verify(Array(signature.dropLast().utf8), parts))
+        #expect(MessageSigner(key: "").verify([], parts))
+    }
+}
