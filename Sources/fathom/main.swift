@@ -154,6 +154,9 @@ struct Tour: ParsableCommand {
     @Argument(help: "The lesson (its name or number); without it, the list.")
     var lesson: String?
 
+    @Option(help: ArgumentHelp("Write the lesson as a Jupyter notebook for the Fathom kernel instead of running it.", valueName: "out.ipynb"))
+    var notebook: String?
+
     @OptionGroup var common: CommonOptions
 
     @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
@@ -164,7 +167,7 @@ struct Tour: ParsableCommand {
     }
 
     func run() throws {
-        throw ExitCode(Frontends.tour(lesson, common.shellOptions(json: false)))
+        throw ExitCode(Frontends.tour(lesson, notebook: notebook, common.shellOptions(json: false)))
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 @testable import FathomShell
+import FathomCore
 
 /// `fathom kernel`: the Jupyter project's own kernel test suite and Fathom's protocol checks
 /// (forged signatures, interrupts, shutdown, restart), run by the tests' Python
@@ -159,5 +160,60 @@ struct JupyterKernelTests {
         #expect(!MessageSigner(key: "other").verify(Array(signature.utf8), parts))
         #expect(!signer.verify(Array(signature.dropLast().utf8), parts))
         #expect(MessageSigner(key: "").verify([], parts))
+    }
+}
+
+/// `fathom tour NAME --notebook`: lessons as notebooks, executed by nbclient.
+@Suite("Lesson notebooks under nbclient", .serialized)
+struct LessonNotebookTests {
+    /// Seven of the eight lessons (training, which fits networks for a minute and a half in a
+    /// debug build, was run by hand) convert and execute with no error output and with plots
+    /// as PNG and SVG.
+    static let lessons = ["failures", "calibration", "deferral", "covariate-shift", "label-shift", "rare-failures", "extremes"]
+
+    @Test("lessons convert to notebooks that execute under nbclient with no error and with images")
+    func lessonsExecute() throws {
+        let python = try JupyterKernelTests.python()
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let prefix = try JupyterKernelTests.installSpec()
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        var paths: [String] = []
+        for lesson in LessonNotebookTests.lessons {
+            let path = dir.appendingPathComponent(lesson + ".ipynb").path
+            let r = try runFathom(["tour", lesson, "--notebook", path])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.hasPrefix("wrote lesson "), "\(r.stdout)")
+            paths.append(path)
+        }
+        let notebook = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: paths[1]))) as? [String: Any])
+        let cells = try #require(notebook["cells"] as? [[String: Any]])
+        #expect(cells.first?["cell_type"] as? String == "markdown")
+        #expect((cells.first?["source"] as? String)?.hasPrefix("# Calibration") == true)
+        #expect(cells.contains { $0["cell_type"] as? String == "code" && ($0["source"] as? String)?.contains("reliability(") == true })
+        // Plots written with to= land in the working folder: the temporary one.
+        let r = try Child([repositoryRoot.path + "/Tests/kernel/run_notebooks.py"] + paths, program: python,
+                          environment: ["JUPYTER_PATH": prefix.path + "/share/jupyter"], directory: dir.path).communicate("", timeout: 600)
+        #expect(r.status == 0, "\(r.stderr)")
+        let results = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(results.count == LessonNotebookTests.lessons.count, "\(r.stdout)\n\(r.stderr)")
+        for result in results {
+            let name = result["notebook"] as? String ?? "?"
+            #expect(result["failure"] is NSNull, "\(name): \(result["failure"] ?? "")")
+            #expect(result["errors"] as? Int == 0, "\(name)")
+            #expect((result["image/png"] as? Int ?? 0) >= 1, "\(name)")
+            #expect(result["image/png"] as? Int == result["image/svg+xml"] as? Int, "\(name)")
+        }
+        print("notebooks: " + results.map { "\(($0["notebook"] as? String).map(FileSystem.baseName) ?? "?") \($0["seconds"] ?? "?") s" }.joined(separator: ", "))
+    }
+
+    @Test("--notebook needs a lesson; an unwritable path is one message")
+    func notebookErrors() throws {
+        let none = try runFathom(["tour", "--notebook", "/tmp/x.ipynb"])
+        #expect(none.status == 2)
+        #expect(none.stderr.hasPrefix("fathom: --notebook writes one lesson: give its name"))
+        let bad = try runFathom(["tour", "calibration", "--notebook", "/nonexistent/x.ipynb"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("fathom: cannot write /nonexistent/x.ipynb"), "\(bad.stderr)")
     }
 }
