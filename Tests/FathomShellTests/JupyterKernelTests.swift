@@ -5,6 +5,7 @@ import Glibc
 #endif
 @testable import FathomShell
 import FathomCore
+import FathomLanguage
 
 /// `fathom kernel`: the Jupyter project's own kernel test suite and Fathom's protocol checks
 /// (forged signatures, interrupts, shutdown, restart), run by the tests' Python
@@ -144,6 +145,21 @@ struct JupyterKernelTests {
         let both = try runFathom(["kernel", "install", "--user", "--prefix", dir.path])
         #expect(both.status == 2)
         #expect(both.stderr.contains("--user and --prefix cannot be used together"))
+    }
+
+    @Test("tables as HTML escape every name and cell; long tables show their first and last rows")
+    func tableHTML() {
+        let t = Table([("<th>&", .strings(["<script>alert(1)</script>", "a\"b'c"])), ("n", .numbers([1, 2.5]))])
+        let html = KernelHTML.table(t, RenderOptions())
+        #expect(html.contains("<th>&lt;th&gt;&amp;</th><th>n</th>"))
+        #expect(html.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td><td>1</td>"))
+        #expect(html.contains("<td>a&quot;b&#39;c</td><td>2.5</td>"))
+        #expect(!html.contains("<script>"))
+        let long = KernelHTML.table(Table([("i", .numbers((0..<1000).map(Double.init)))]), RenderOptions(maxRows: 20))
+        #expect(long.contains("<caption>table 1000×1</caption>"))
+        #expect(long.contains("<tr><th>0</th><td>0</td></tr>") && long.contains("<tr><th>999</th><td>999</td></tr>"))
+        #expect(long.contains("<tr><th>⋮</th><td>⋮</td></tr>"))
+        #expect(!long.contains("<th>500</th>"))
     }
 
     @Test("messages are signed with HMAC-SHA256 and a changed part fails verification")
