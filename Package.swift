@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // HMAC-SHA256 signatures of Jupyter messages (Sources/FathomShell/Kernel).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -25,9 +27,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // ZeroMQ carries the Jupyter kernel's messages (Sources/FathomShell/Kernel).
+        .systemLibrary(
+            name: "CFathomZmq",
+            path: "Sources/CZmq",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
         .target(name: "FathomCore", dependencies: ["CFathomZlib"]),
         .target(name: "FathomLanguage", dependencies: ["FathomCore"]),
-        .target(name: "FathomShell", dependencies: ["FathomLanguage", "FathomCore", "CLibEdit"]),
+        .target(
+            name: "FathomShell",
+            dependencies: ["FathomLanguage", "FathomCore", "CLibEdit", "CFathomZmq", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "fathom",
             dependencies: [

@@ -5,6 +5,8 @@ fathom_ensure_system_packages() {
     local missing=()
     pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
     pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
+    # ZeroMQ carries the Jupyter kernel's messages (fathom kernel).
+    pkg-config --exists libzmq 2>/dev/null || missing+=(libzmq3-dev)
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
     command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
     fathom_apt_install "${missing[@]}"

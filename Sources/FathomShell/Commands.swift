@@ -130,20 +130,23 @@ extension Session {
             onEvent(.info(Help.overview(interpreter.registry)))
             return
         }
-        if let b = interpreter.registry.builtin(named: name) {
-            onEvent(.info(Help.builtin(b)))
-        } else if let topic = Help.topics.first(where: { $0.name == name }) {
-            onEvent(.info(topic.text))
-        } else if let c = interpreter.registry.constants.first(where: { $0.name == name }) {
-            onEvent(.info("\(c.name)  —  constant: \(c.doc)"))
-        } else if let command = Commands.find(name.hasPrefix(":") ? String(name.dropFirst()) : name) {
-            onEvent(.info("\(command.usage)  —  \(command.summary)"))
+        if let text = helpText(name) {
+            onEvent(.info(text))
         } else {
             let candidates = interpreter.registry.allNames + Help.topics.map(\.name)
             var notes = Suggestions.note(for: name, in: candidates).map { [$0] } ?? []
             notes.append(":help lists every topic and builtin")
             throw Diagnostic("help.unknown", "no help for '\(name)'", at: range, notes: notes, source: src)
         }
+    }
+
+    /// The help `?name` shows for a builtin, topic, constant or command; nil for other names.
+    func helpText(_ name: String) -> String? {
+        if let b = interpreter.registry.builtin(named: name) { return Help.builtin(b) }
+        if let topic = Help.topics.first(where: { $0.name == name }) { return topic.text }
+        if let c = interpreter.registry.constants.first(where: { $0.name == name }) { return "\(c.name)  —  constant: \(c.doc)" }
+        if let command = Commands.find(name.hasPrefix(":") ? String(name.dropFirst()) : name) { return "\(command.usage)  —  \(command.summary)" }
+        return nil
     }
 
     func showVariables() {

@@ -64,7 +64,7 @@ struct Fathom: ParsableCommand {
         a changed output.
         """,
         version: FathomVersion.string,
-        subcommands: [Run.self, Replay.self, Tour.self, Docs.self]
+        subcommands: [Run.self, Replay.self, Tour.self, KernelCommand.self, Docs.self]
     )
 
     @OptionGroup var evaluate: ExpressionOptions
@@ -154,6 +154,9 @@ struct Tour: ParsableCommand {
     @Argument(help: "The lesson (its name or number); without it, the list.")
     var lesson: String?
 
+    @Option(help: ArgumentHelp("Write the lesson as a Jupyter notebook for the Fathom kernel instead of running it.", valueName: "out.ipynb"))
+    var notebook: String?
+
     @OptionGroup var common: CommonOptions
 
     @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
@@ -164,7 +167,62 @@ struct Tour: ParsableCommand {
     }
 
     func run() throws {
-        throw ExitCode(Frontends.tour(lesson, common.shellOptions(json: false)))
+        throw ExitCode(Frontends.tour(lesson, notebook: notebook, common.shellOptions(json: false)))
+    }
+}
+
+struct KernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "A Jupyter kernel: Fathom in JupyterLab, Notebook and VS Code.",
+        discussion: "Jupyter starts 'fathom kernel -f CONNECTION_FILE' itself once the kernel spec is installed with 'fathom kernel install'. Connection file problems exit with 2; a port that cannot be listened on exits with 1.",
+        subcommands: [KernelInstall.self])
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter wrote (ports and signing key).", valueName: "CONNECTION_FILE"))
+    var connectionFile: String?
+
+    @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
+    @OptionGroup(visibility: .private) var output: OutputOptions
+
+    func validate() throws {
+        try refuseIgnored("kernel", expressions: evaluate, output: output)
+    }
+
+    func run() throws {
+        // Checked here, not in validate(): ArgumentParser validates this command for
+        // 'fathom kernel install' too.
+        guard let connectionFile else {
+            throw ValidationError("give the connection file with -f CONNECTION_FILE (Jupyter does this); 'fathom kernel install' installs the kernel spec")
+        }
+        throw ExitCode(Frontends.kernel(connectionFile: connectionFile))
+    }
+}
+
+struct KernelInstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install the kernel spec so that Jupyter lists Fathom.",
+        discussion: "Writes kernels/NAME/kernel.json, which starts this fathom executable, under PREFIX/share/jupyter (--prefix), your Jupyter data folder (--user), or /usr/local/share/jupyter.")
+
+    @Flag(help: "Install for you alone (JUPYTER_DATA_DIR, else ~/.local/share/jupyter).")
+    var user = false
+
+    @Option(help: ArgumentHelp("Install under DIR/share/jupyter (a virtual environment's folder, say).", valueName: "DIR"))
+    var prefix: String?
+
+    @Option(help: "The kernel's name: letters, digits, '.', '_' and '-'.")
+    var name = "fathom"
+
+    @OptionGroup(visibility: .private) var evaluate: ExpressionOptions
+    @OptionGroup(visibility: .private) var output: OutputOptions
+
+    func validate() throws {
+        try refuseIgnored("kernel install", expressions: evaluate, output: output)
+        if user && prefix != nil { throw ValidationError("--user and --prefix cannot be used together") }
+    }
+
+    func run() throws {
+        throw ExitCode(Frontends.installKernel(name: name, user: user, prefix: prefix))
     }
 }
 

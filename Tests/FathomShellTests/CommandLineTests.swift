@@ -341,9 +341,9 @@ struct OptionMatrixTests {
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("# Title"))
     }
 
-    @Test("--version, --help and completion scripts work for the root and every subcommand", arguments: ["", "run", "replay", "tour"])
+    @Test("--version, --help and completion scripts work for the root and every subcommand", arguments: ["", "run", "replay", "tour", "kernel", "kernel install"])
     func versionAndHelp(_ sub: String) throws {
-        let prefix = sub.isEmpty ? [] : [sub]
+        let prefix = sub.split(separator: " ").map(String.init)
         let version = try runFathom(prefix + ["--version"])
         #expect(version.status == 0)
         #expect(version.stdout == FathomVersion.string + "\n")
@@ -351,6 +351,8 @@ struct OptionMatrixTests {
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE: fathom"))
         #expect(help.stdout.contains("--json") == (sub == "" || sub == "run"), "\(sub)")
+        if sub == "kernel" { #expect(help.stdout.contains("-f <CONNECTION_FILE>") && help.stdout.contains("install")) }
+        if sub == "kernel install" { #expect(["--user", "--prefix <DIR>", "--name <name>"].allSatisfy(help.stdout.contains), "\(help.stdout)") }
         if sub.isEmpty {
             let completion = try runFathom(["--generate-completion-script", "bash"])
             #expect(completion.status == 0)

@@ -28,7 +28,8 @@ final class Child {
 
     /// `directory`: the child's working directory (the test's own when nil); `umask`: the
     /// child's umask (the test's own when nil).
-    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil, umask: mode_t? = nil) throws {
+    /// `program`: what to run (the fathom binary when nil).
+    init(_ arguments: [String], program: String? = nil, environment: [String: String] = [:], directory: String? = nil, umask: mode_t? = nil) throws {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
         var actions = posix_spawn_file_actions_t()
@@ -49,7 +50,8 @@ final class Child {
         env["NO_COLOR"] = nil
         for (k, v) in environment { env[k] = v }
         // A working directory through env -C (glibc's addchdir_np is not visible from Swift).
-        var command = (directory.map { ["/usr/bin/env", "-C", $0, fathomBinary] } ?? [fathomBinary]) + arguments
+        let executable = program ?? fathomBinary
+        var command = (directory.map { ["/usr/bin/env", "-C", $0, executable] } ?? [executable]) + arguments
         if let umask { command = ["/bin/sh", "-c", "umask \(String(umask, radix: 8)) && exec \"$@\"", "sh"] + command }
         let program = command[0]
         let argv = command.map { strdup($0) } + [nil]

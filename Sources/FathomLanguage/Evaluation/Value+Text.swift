@@ -49,7 +49,7 @@ extension Value {
     }
 
     /// One element of a column as text.
-    static func element(_ c: Column, _ i: Int, _ options: RenderOptions, quoteStrings: Bool = true) -> String {
+    public static func element(_ c: Column, _ i: Int, _ options: RenderOptions, quoteStrings: Bool = true) -> String {
         switch c {
         case .numbers(let v): return NumberFormat.short(v[i], digits: options.digits)
         case .bools(let v): return v[i] ? "true" : "false"
@@ -114,7 +114,7 @@ extension Value {
     }
 
     /// Which rows to show: all when few, else the first ones, a gap (nil) and the last two.
-    static func shownIndices(_ n: Int, _ maxRows: Int) -> [Int?] {
+    public static func shownIndices(_ n: Int, _ maxRows: Int) -> [Int?] {
         // Hiding only a handful of rows saves nothing: show them.
         if n <= maxRows + 5 { return Array(0..<n) }
         let tail = 2

@@ -92,6 +92,11 @@ final class GnuplotDriver: PlotRenderer {
         try scratch(figure, terminal: .sixel(width: width, height: height), suffix: "six")
     }
 
+    /// The plot as a PNG image (for notebooks).
+    func png(_ figure: Figure) throws -> [UInt8] {
+        try scratch(figure, terminal: .png(width: figure.width, height: figure.height), suffix: "png")
+    }
+
     /// The plot as an SVG document (for reports).
     func svg(_ figure: Figure) throws -> [UInt8] {
         try scratch(figure, terminal: .svg(width: figure.width, height: figure.height), suffix: "svg")

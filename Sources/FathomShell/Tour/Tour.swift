@@ -45,7 +45,8 @@ extension Frontends {
     /// `fathom tour`: the list of lessons. `fathom tour NAME`: one lesson, step by step in a
     /// terminal (Enter for the next step, `s` to stop and explore, `q` to leave; the shell
     /// stays open at the end with the lesson's variables), straight through otherwise.
-    public static func tour(_ name: String?, _ options: ShellOptions) -> Int32 {
+    /// With `notebook`, the lesson is written there as a Jupyter notebook instead of run.
+    public static func tour(_ name: String?, notebook: String? = nil, _ options: ShellOptions) -> Int32 {
         let console = Console()
         guard let folder = LessonCatalog.locate() else {
             console.error("fathom: the lessons are not installed (no Lessons folder beside fathom; FATHOM_LESSONS names one)\n")
@@ -53,6 +54,10 @@ extension Frontends {
         }
         let lessons = LessonCatalog.lessons(in: folder)
         guard let name else {
+            if notebook != nil {
+                console.error("fathom: --notebook writes one lesson: give its name (fathom tour NAME --notebook out.ipynb)\n" + listing(lessons))
+                return ExitStatus.usage
+            }
             console.write(listing(lessons))
             console.flush()
             return ExitStatus.ok
@@ -73,6 +78,19 @@ extension Frontends {
             return ExitStatus.usage
         }
         let steps = LessonSteps(text).steps
+        if let notebook {
+            do {
+                try FileSystem.writeAtomically(notebook, text: LessonNotebook.json(steps))
+            } catch let e as FileError {
+                console.error("fathom: cannot write \(Printable.text(e.message))\n")
+                return ExitStatus.failed
+            } catch {
+                return ExitStatus.failed
+            }
+            console.write("wrote lesson \(lesson.number), \(Printable.text(lesson.title)), as the notebook \(Printable.text(notebook))\n")
+            console.flush()
+            return ExitStatus.ok
+        }
         let interactive = Terminal.isInteractive && !options.json
         let session = makeSession(options, console: console, style: interactive ? .interactive : .plain, terminal: interactive)
         defer { session.close() }
