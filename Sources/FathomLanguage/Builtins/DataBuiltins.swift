@@ -12,14 +12,18 @@ enum DataBuiltins {
             Parameter("header", "bool", .value(.bool(true)), doc: "whether a CSV file's first row names the columns"),
             Parameter("types", "record", .absent("inferred"), doc: "column kinds for CSV, e.g. {id: \"string\", score: \"float\"}"),
         ],
-        returns: "a table (CSV, TSV, JSON records), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
+        returns: "a table (CSV, TSV, JSON records, Parquet), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
         summary: "read a data or model file",
         doc: """
-        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong. Every size read from a file (an array's shape, a zip member's size, a table's cells, a JSON document's values) is checked against the file's length and the session's max_elements before anything is allocated; a CSV file may have at most 100 000 columns, and sep cannot be a line break or the double quote.
+        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, Parquet (a file or a glob such as \"logs/*.parquet\", read by DuckDB: see sql()), JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong. Every size read from a file (an array's shape, a zip member's size, a table's cells, a JSON document's values) is checked against the file's length and the session's max_elements before anything is allocated; a CSV file may have at most 100 000 columns, and sep cannot be a line break or the double quote.
         """,
         examples: ["d = load(\"digits/test\")", "z = load(\"digits/mlp-test\")", "m = load(\"digits/softmax.json\")"]
     ) { args, context in
         let name = try args.string("path")
+        if SQLFiles.isParquet(name) { return try SQLBuiltins.loadParquet(name, args: args, context: context) }
+        if SQLFiles.isArrow(name) {
+            throw args.invalid("path", "load(): Arrow IPC and Feather files are not supported (DuckDB reads them only through an extension it would have to download); write them as Parquet")
+        }
         var options = CSVOptions()
         options.separator = try separator(args)
         options.limit = context.maxElements

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import FathomLanguage
+@testable import FathomShell
+
+/// DuckDB's command-line program, which Scripts/test installs and names in FATHOM_DUCKDB.
+private func duckdb() throws -> String {
+    guard let path = ProcessInfo.processInfo.environment["FATHOM_DUCKDB"], FileManager.default.isExecutableFile(atPath: path) else {
+        Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
+        throw CancellationError()
+    }
+    return path
+}
+
+/// Runs `sql` in a fresh DuckDB in `folder` (to write the Parquet files the tests read).
+private func runDuckDB(_ sql: String, in folder: URL) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try duckdb())
+    p.arguments = ["-no-init", "-batch", ":memory:", "-c", sql]
+    p.currentDirectoryURL = folder
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+}
+
+@Suite("SQL and Parquet through DuckDB")
+struct SQLTests {
+    @Test("columns arrive typed, NULL as missing, globs read every file")
+    func typedColumnsAndGlobs() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try runDuckDB("""
+            copy (select range::bigint as id, range * 0.1::double as x, range % 2 = 0 as even, 'r' || range as name, case when range = 3 then null else range::double end as maybe from range(5)) to 'a.parquet';
+            copy (select range::bigint + 5 as id, range * 0.1 as x, false as even, 'r' || range as name, null::double as maybe from range(3)) to 'b.parquet';
+            """, in: dir)
+        let s = RecordingSession()
+        s.run("t = load(\"\(dir.path)/a.parquet\")\ng = load(\"\(dir.path)/*.parquet\")")
+        #expect(s.errors.isEmpty, "\(s.errors)")
+        let out = s.run("nrow(g)\nsum(t.id)\nt.x[3] == 3 * 0.1\nt.x[3] == 0.3\nt.even[0]\nt.name[4]\nt.maybe")
+        #expect(out == "8\n10\ntrue\nfalse\ntrue\n\"r4\"\n[0, 1, 2, NaN, 4]\n", Comment(rawValue: out))
+        let q = s.run("r = sql(\"select id, x from '\(dir.path)/*.parquet' where id >= 6 order by id\")\nr.id\nr.x")
+        #expect(q == "[6, 7]\n[0.1, 0.2]\n", Comment(rawValue: q))
+    }
+
+    @Test("a SQL error and a wrong path are one message carrying DuckDB's text")
+    func errors() throws {
+        _ = try duckdb()
+        let s = RecordingSession()
+        s.run("sql(\"select * from nosuch\")")
+        #expect(s.errors.count == 1)
+        #expect(s.errors.first?.message.hasPrefix("DuckDB: Catalog Error: Table with name nosuch does not exist") == true, "\(s.errors)")
+        s.errors = []
+        s.run("load(\"/nonexistent-folder/*.parquet\")")
+        #expect(s.errors.first?.message.contains("IO Error: No files found that match the pattern") == true, "\(s.errors)")
+        s.errors = []
+        s.run("load(\"x.feather\")")
+        #expect(s.errors.first?.message.contains("Arrow IPC and Feather files are not supported") == true, "\(s.errors)")
+        // The session goes on.
+        #expect(s.run("sql(\"select 2 as two\").two") == "[2]\n")
+    }
+
+    @Test("results beyond max_elements are refused before transfer")
+    func maxElements() throws {
+        _ = try duckdb()
+        let s = RecordingSession()
+        s.run(":set max_elements 100")
+        s.run("sql(\"select * from range(1000)\")")
+        #expect(s.errors.first?.message == "the query's result has 1000 rows, more than max_elements (100)", "\(s.errors)")
+    }
+
+    @Test("no query or file name reaches DuckDB's program as a dot command or breaks out of a literal")
+    func injection() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let marker = dir.appendingPathComponent("pwned").path
+        let s = RecordingSession()
+        let attempts = [
+            "sql(\"select 1;\\n.shell touch \(marker)\")",
+            "sql(\"select 1\\n.system touch \(marker)\")",
+            "sql(\"select 1; copy (select 1) to '\(marker)'\")",
+            "sql(\"select ''');\\n.shell touch \(marker)\\nselect ('\")",
+            "load(\"\(dir.path)/x');\\n.shell touch \(marker)\\nselect ('.parquet\")",
+            "load(\"\(dir.path)/it's\\n.parquet\")",
+        ]
+        // Each is refused by DuckDB's parser or read as text inside a literal; none runs a command.
+        for attempt in attempts { s.run(attempt) }
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(s.run("sql(\"select 3 as three\").three") == "[3]\n")
+    }
+
+    @Test("a file name with a quote and a line break loads")
+    func awkwardFileName() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try runDuckDB("copy (select 7 as seven) to 'plain.parquet'", in: dir)
+        try FileManager.default.moveItem(at: dir.appendingPathComponent("plain.parquet"), to: dir.appendingPathComponent("it's\nodd.parquet"))
+        let s = RecordingSession()
+        #expect(s.run("load(\"\(dir.path)/it's\\nodd.parquet\").seven") == "[7]\n", "\(s.errors)")
+    }
+
+    @Test("without an engine, sql() says what to install")
+    func noEngine() {
+        let s = RecordingSession()
+        s.session.interpreter.context.sqlEngine = nil
+        s.run("sql(\"select 1\")")
+        s.run("load(\"x.parquet\")")
+        #expect(s.errors.count == 2)
+        #expect(s.errors.allSatisfy { $0.message == "SQL and Parquet need DuckDB's command-line program, which this session does not have" }, "\(s.errors)")
+    }
+
+    @Test("the example runs through the binary")
+    func binary() throws {
+        _ = try duckdb()
+        let r = try runFathom(["-e", "sql(\"select 42 as answer, 'hi' as greeting\")"])
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        #expect(r.stdout.contains("answer") && r.stdout.contains("42") && r.stdout.contains("hi"), Comment(rawValue: r.stdout))
+    }
+}
