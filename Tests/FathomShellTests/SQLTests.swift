@@ -98,6 +98,33 @@ struct SQLTests {
         #expect(s.run("load(\"\(dir.path)/it's\\nodd.parquet\").seven") == "[7]\n", "\(s.errors)")
     }
 
+    @Test("save(t, \"x.parquet\") writes typed columns that load() reads back equal")
+    func parquetRoundTrip() throws {
+        _ = try duckdb()
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("it's\nout.parquet").path
+        let s = RecordingSession()
+        let out = s.run("""
+            t = as_table({id: [1, 2, 3], x: [0.1, 0.1 + 0.2, nan], ok: [true, false, true], name: ["a", "it's \\"q\\"\\nline", "é"]})
+            save(t, "\(path.replacingOccurrences(of: "\n", with: "\\n"))")
+            u = load("\(path.replacingOccurrences(of: "\n", with: "\\n"))")
+            sql("select typeof(id) as a, typeof(x) as b, typeof(ok) as c, typeof(name) as d from '\(path.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\n", with: "\\n"))' limit 1")
+            """)
+        #expect(s.errors.isEmpty, "\(s.errors)")
+        #expect(out.hasPrefix("saved 3 rows × 4 columns to "), Comment(rawValue: out))
+        #expect(out.contains("BIGINT") && out.contains("DOUBLE") && out.contains("BOOLEAN") && out.contains("VARCHAR"), Comment(rawValue: out))
+        guard case .table(let t)? = s.session.interpreter.lookup("t"), case .table(let u)? = s.session.interpreter.lookup("u") else {
+            Issue.record("t or u is not a table"); return
+        }
+        #expect(u.names == t.names && u.kinds == t.kinds)
+        #expect(u.column("id") == t.column("id") && u.column("ok") == t.column("ok") && u.column("name") == t.column("name"))
+        guard case .numbers(let ux)? = u.column("x"), case .numbers(let tx)? = t.column("x") else { Issue.record("x is not numbers"); return }
+        #expect(ux[0].bitPattern == tx[0].bitPattern && ux[1].bitPattern == tx[1].bitPattern && ux[2].isNaN)
+        s.run("save(1, \"\(dir.path)/one.parquet\")")
+        #expect(s.errors.last?.message == "save() writes a table, a vector, a matrix or a record of equal-length vectors to Parquet, not the number 1")
+    }
+
     @Test("without an engine, sql() says what to install")
     func noEngine() {
         let s = RecordingSession()

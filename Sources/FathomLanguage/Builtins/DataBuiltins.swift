@@ -45,16 +45,20 @@ enum DataBuiltins {
         "save", area: .data,
         parameters: [
             Parameter("value", "any value", doc: "what to write"),
-            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, or for plots .png, .svg, .pdf, .txt"),
+            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, .parquet (tables), or for plots .png, .svg, .pdf, .txt"),
             Parameter("sep", "string", .absent("comma, or tab for .tsv"), doc: "CSV field separator"),
         ],
         returns: "null (prints what it wrote)",
         summary: "write a value to a file",
-        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back); a plot is drawn to PNG, SVG, PDF or text. The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
+        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), Parquet (the same, through DuckDB: integer columns as BIGINT, other numbers as DOUBLE, booleans, text, missing values as NULL), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back); a plot is drawn to PNG, SVG, PDF or text. The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
         examples: ["save(seq(5), \"/tmp/five.csv\")", "save(randn(4, 3, seed=1), \"/tmp/x.npy\")"]
     ) { args, context in
         let value = try args.required("value")
         let path = try args.string("path")
+        if SQLFiles.isParquet(path) {
+            context.emit(try SQLFiles.saveParquet(value, to: path, context: context, at: args.range("path"), valueRange: args.range("value")) + "\n")
+            return .null
+        }
         let separator = try separator(args)
         let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"), context: context)
         context.emit(report + "\n")

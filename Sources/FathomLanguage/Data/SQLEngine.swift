@@ -8,6 +8,9 @@ public protocol SQLEngine: AnyObject {
     /// Refuses results of more than `maxRows` rows before transferring them. Errors are
     /// ``Diagnostic``s without a place, carrying the engine's own words.
     func select(_ query: String, maxRows: Int) throws -> String
+    /// Writes `csv` (a header row, then records; an empty field is NULL) as a Parquet file at
+    /// `path` whose columns have the given DuckDB types, whole or not at all.
+    func writeParquet(csv: [UInt8], types: [(name: String, type: String)], to path: String) throws
     /// Deletes a result file ``select(_:maxRows:)`` returned.
     func discard(_ path: String)
 }
@@ -49,5 +52,27 @@ public enum SQLFiles {
         options.separator = UInt8(ascii: ",")
         options.limit = context.maxElements
         return try DataFiles.load(path, options: options, at: range)
+    }
+
+    /// `save(t, "out.parquet")`: a table (or what converts to one) with typed columns: integer
+    /// columns as BIGINT, other numbers as DOUBLE, booleans, text; missing values as NULL.
+    static func saveParquet(_ value: Value, to path: String, context: EvaluationContext, at range: SourceRange, valueRange: SourceRange) throws -> String {
+        guard let table = DataFiles.asTable(value) else {
+            throw Diagnostic("save.type", "save() writes a table, a vector, a matrix or a record of equal-length vectors to Parquet, not \(value.described)", at: valueRange)
+        }
+        guard let engine = context.sqlEngine else { throw unavailable(at: range) }
+        let types = zip(table.names, table.kinds).map { name, kind -> (name: String, type: String) in
+            switch kind {
+            case .integer: (name, "BIGINT")
+            case .float: (name, "DOUBLE")
+            case .bool: (name, "BOOLEAN")
+            case .string: (name, "VARCHAR")
+            }
+        }
+        do { try engine.writeParquet(csv: CSVWriter.encode(table), types: types, to: FileSystem.absolute(path)) } catch var d as Diagnostic {
+            if d.range == nil { d.range = range }
+            throw d
+        }
+        return "saved \(table.rowCount) row\(table.rowCount == 1 ? "" : "s") × \(table.columnCount) column\(table.columnCount == 1 ? "" : "s") to \(path)"
     }
 }

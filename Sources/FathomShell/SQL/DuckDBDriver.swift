@@ -38,7 +38,7 @@ final class DuckDBDriver: SQLEngine {
     // MARK: - SQLEngine
 
     func select(_ query: String, maxRows: Int) throws -> String {
-        let relation = "query(decode(from_base64('\(DuckDBDriver.base64(Array(query.utf8)))')))"
+        let relation = DuckDBDriver.relation(query)
         let counted = try run("select count(*) from \(relation);")
         guard let rows = Int(counted.trimmingSpaces) else {
             throw Diagnostic("sql.engine", "DuckDB answered the row count with \(counted.trimmingSpaces.debugDescription)")
@@ -52,6 +52,32 @@ final class DuckDBDriver: SQLEngine {
         _ = try run("copy (select * from \(relation)) to \(SQLFiles.literal(target)) (format csv, header true, nullstr '');")
         return target
     }
+
+    func writeParquet(csv: [UInt8], types: [(name: String, type: String)], to path: String) throws {
+        let source = try resultFolder() + "/table-\(counter).csv"
+        counter += 1
+        defer { unlink(source) }
+        do { try FileSystem.writeAtomically(source, csv) } catch let e as FileError {
+            throw Diagnostic("sql.engine", "cannot write the table for DuckDB: \(e.reason)")
+        }
+        let folder = FileSystem.parentFolder(path)
+        guard FileSystem.isDirectory(folder) else { throw Diagnostic("save.folder", "cannot write \(path): the folder \(folder) does not exist") }
+        if FileSystem.isDirectory(path) { throw Diagnostic("save.folder", "cannot write \(path): it is a folder") }
+        let columns = types.map { "\(SQLFiles.literal($0.name)): \(SQLFiles.literal($0.type))" }.joined(separator: ", ")
+        let query = "select * from read_csv(\(SQLFiles.literal(source)), header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', nullstr = '', columns = {\(columns)})"
+        let temporary = folder + "/.fathom-parquet-" + GnuplotScript.randomHex() + ".parquet"
+        defer { unlink(temporary) }
+        _ = try run("copy (select * from \(DuckDBDriver.relation(query))) to (\(DuckDBDriver.encoded(temporary))) (format parquet);")
+        do { try FileSystem.replace(path, with: temporary) } catch let e as FileError {
+            throw Diagnostic("save.folder", "cannot write \(path): \(e.reason)")
+        }
+    }
+
+    /// `query()` over `sql`, which reaches DuckDB base64-encoded.
+    static func relation(_ sql: String) -> String { "query(\(encoded(sql)))" }
+
+    /// A SQL expression for `text` that holds nothing but base64 characters.
+    static func encoded(_ text: String) -> String { "decode(from_base64('\(base64(Array(text.utf8)))'))" }
 
     func discard(_ path: String) {
         unlink(path)
