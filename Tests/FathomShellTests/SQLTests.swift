@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FathomLanguage
 @testable import FathomShell
+import FathomCore
 
 /// DuckDB's command-line program, which Scripts/test installs and names in FATHOM_DUCKDB.
 private func duckdb() throws -> String {
@@ -123,6 +124,23 @@ struct SQLTests {
         #expect(ux[0].bitPattern == tx[0].bitPattern && ux[1].bitPattern == tx[1].bitPattern && ux[2].isNaN)
         s.run("save(1, \"\(dir.path)/one.parquet\")")
         #expect(s.errors.last?.message == "save() writes a table, a vector, a matrix or a record of equal-length vectors to Parquet, not the number 1")
+    }
+
+    @Test("Ctrl-C stops a long query and the session goes on")
+    func interrupt() throws {
+        _ = try duckdb()
+        let s = RecordingSession()
+        let flag = Interruption.Flag()
+        let start = Date()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { flag.request() }
+        let out = Interruption.withFlag(flag) {
+            s.run("sql(\"select sum(a.range * b.range) as s from range(1000000) a, range(1000000) b\")")
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(out.contains("interrupted"), Comment(rawValue: out))
+        #expect(elapsed < 3, "the query stopped after \(elapsed) s")
+        flag.clear()
+        #expect(s.run("sql(\"select 5 as five\").five") == "[5]\n", "\(s.errors)")
     }
 
     @Test("without an engine, sql() says what to install")
