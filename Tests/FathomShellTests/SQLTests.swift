@@ -137,6 +137,17 @@ struct SQLTests {
             s.run("sql(\"select sum(a.range * b.range) as s from range(1000000) a, range(1000000) b\")")
         }
         let elapsed = Date().timeIntervalSince(start)
+        // No DuckDB process is left computing: the wrapper PyPI installs and the real program
+        // it runs share the process group that was ended (a zombie waiting to be reaped is done).
+        let group = s.session.sqlEngine.lastGroup
+        Thread.sleep(forTimeInterval: 0.3)
+        let alive = (try FileManager.default.contentsOfDirectory(atPath: "/proc")).filter { entry in
+            guard Int(entry) != nil, let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && fields[2] == "\(group)" && fields[0] != "Z"
+        }
+        #expect(group > 0 && alive.isEmpty, "DuckDB's process group \(group) still runs: \(alive)")
         #expect(out.contains("interrupted"), Comment(rawValue: out))
         #expect(elapsed < 3, "the query stopped after \(elapsed) s")
         flag.clear()

@@ -22,6 +22,8 @@ final class DuckDBDriver: SQLEngine {
     private let marker = "FATHOM_END_" + GnuplotScript.randomHex()
     private var folder: String?
     private var counter = 0
+    /// The process group of the last DuckDB started (its pid), for the tests.
+    private(set) var lastGroup: pid_t = 0
     /// The executable: FATHOM_DUCKDB, else `duckdb` on PATH; nil when neither exists.
     let executable: String?
 
@@ -226,6 +228,7 @@ final class DuckDBDriver: SQLEngine {
             throw Diagnostic("sql.engine", "cannot start DuckDB (\(executable)): \(FileSystem.reason(rc))")
         }
         pid = child
+        lastGroup = child
         input = inPipe[1]
         output = outPipe[0]
         errors = errPipe[0]
@@ -234,9 +237,11 @@ final class DuckDBDriver: SQLEngine {
         _ = try run("set autoinstall_known_extensions = false; set autoload_known_extensions = false; set enable_progress_bar = false;")
     }
 
+    /// Ends the whole process group: PyPI's `duckdb` is a wrapper that runs the real program as
+    /// its own child, which would otherwise keep running.
     private func kill9() {
         guard pid != 0 else { return }
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         reap()
     }
 
