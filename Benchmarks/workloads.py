@@ -277,6 +277,20 @@ def _lesson_training(scratch):
     return inputs
 
 
+def _parquet(scratch):
+    """10M rows x 12 columns (2 integer, 10 float64) in Parquet, written by DuckDB itself."""
+    import os
+    import subprocess
+    path = scratch / "big.parquet"
+    floats = ", ".join(f"random() as p{k}" for k in range(10))
+    subprocess.run([os.environ["FATHOM_DUCKDB"], "-no-init", "-batch", ":memory:", "-c",
+                    f"select setseed(0.5); copy (select range::bigint as id, (range % 10)::bigint as label, {floats} "
+                    f"from range(10000000)) to '{path}'"], check=True, capture_output=True)
+    script = scratch / "read_parquet.py"
+    script.write_text(f"import pandas\nd = pandas.read_parquet({str(path)!r})\nassert d.shape == (10_000_000, 12)\n")
+    return {"path": path, "script": script}
+
+
 ALL = [
     Workload(
         name="startup: -e '1 + 1'",
@@ -291,6 +305,13 @@ ALL = [
         setup=_arith_lines,
         fathom=lambda b, i: ([b], str(i["lines"])),
         python=lambda py, i: ([py, str(i["script"])], str(i["lines"])),
+    ),
+    Workload(
+        name="load 10M x 12 Parquet",
+        target="report the ratio to pandas.read_parquet (pyarrow)",
+        setup=_parquet,
+        fathom=lambda b, i: ([b, "-e", f"d = load({str(i['path'])!r}); nrow(d)"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
     ),
     Workload(
         name="load 1M x 8 CSV",

@@ -12,6 +12,23 @@ fathom_ensure_system_packages() {
     fathom_apt_install "${missing[@]}"
 }
 
+# DuckDB's command-line program (sql() and Parquet), pinned, from PyPI's duckdb-cli into a
+# virtual environment of the checkout's own, .venv-tools; exported as FATHOM_DUCKDB, which the
+# binary uses before PATH. Neither Debian nor PyPI has DuckDB's C library here.
+fathom_ensure_duckdb() {
+    local root="$1"
+    local venv="$root/.venv-tools" version="1.5.6"
+    if [ ! -x "$venv/bin/duckdb" ] || [ "$("$venv/bin/duckdb" -version 2>/dev/null | cut -d' ' -f1)" != "v$version" ]; then
+        echo "fathom: installing DuckDB's command-line program (duckdb-cli $version) into $venv" >&2
+        if [ ! -x "$venv/bin/python" ] && ! python3 -m venv "$venv" >&2; then
+            fathom_apt_install python3-venv
+            python3 -m venv "$venv" >&2
+        fi
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check "duckdb-cli==$version" >&2
+    fi
+    export FATHOM_DUCKDB="$venv/bin/duckdb"
+}
+
 # What only the tests need: Chromium, which loads HTML reports to check that no script runs
 # (ReportBrowserTests). Used by Scripts/test, not by Scripts/fathom.
 fathom_ensure_test_packages() {

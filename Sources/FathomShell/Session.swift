@@ -75,6 +75,8 @@ public final class Session {
     public private(set) var quitRequested = false
     /// The session's gnuplot, started at the first plot.
     let plots = GnuplotDriver()
+    /// The session's DuckDB, started at the first `sql()` or Parquet load.
+    let sqlEngine = DuckDBDriver()
     private var currentCell = 0
     var loadDepth = 0
     /// How the last `:load` ended (its failure is the command's).
@@ -95,6 +97,7 @@ public final class Session {
         context.renderOptions = settings.renderOptions
         context.datasets = datasets
         context.plotRenderer = plots
+        context.sqlEngine = sqlEngine
         interpreter = Interpreter(context: context)
         context.emit = { [unowned self] text in
             self.currentOutput += text
@@ -114,6 +117,7 @@ public final class Session {
     /// Ends the session's helpers (gnuplot). Call before exiting.
     public func close() {
         plots.shutdown()
+        sqlEngine.shutdown()
     }
 
     /// Records a line of input for `:history`.

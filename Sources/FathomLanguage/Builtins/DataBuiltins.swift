@@ -12,14 +12,18 @@ enum DataBuiltins {
             Parameter("header", "bool", .value(.bool(true)), doc: "whether a CSV file's first row names the columns"),
             Parameter("types", "record", .absent("inferred"), doc: "column kinds for CSV, e.g. {id: \"string\", score: \"float\"}"),
         ],
-        returns: "a table (CSV, TSV, JSON records), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
+        returns: "a table (CSV, TSV, JSON records, Parquet), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
         summary: "read a data or model file",
         doc: """
-        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong. Every size read from a file (an array's shape, a zip member's size, a table's cells, a JSON document's values) is checked against the file's length and the session's max_elements before anything is allocated; a CSV file may have at most 100 000 columns, and sep cannot be a line break or the double quote.
+        load(path) reads CSV and TSV (RFC 4180: quoted fields, doubled quotes, separators and line breaks inside quotes, CRLF, a UTF-8 byte-order mark; each column's kind — integer, float, bool or string — inferred; empty, NA, N/A, NaN, null and NULL are missing: NaN in numeric columns, "" in text), NumPy .npy (format 1–3; float64, float32, int64, int32, int16, int8, uint8 … uint64 and bool; C or Fortran order; 1-D or 2-D) and .npz archives, Parquet (a file or a glob such as \"logs/*.parquet\", read by DuckDB: see sql()), JSON (an array of records or a record of columns is a table; a Fathom model file is a model; anything else a value). The format follows the extension, or the content when there is none. A bundled dataset loads by its short name from any folder: datasets() lists them. Errors name the file, the line and what was wrong. Every size read from a file (an array's shape, a zip member's size, a table's cells, a JSON document's values) is checked against the file's length and the session's max_elements before anything is allocated; a CSV file may have at most 100 000 columns, and sep cannot be a line break or the double quote.
         """,
         examples: ["d = load(\"digits/test\")", "z = load(\"digits/mlp-test\")", "m = load(\"digits/softmax.json\")"]
     ) { args, context in
         let name = try args.string("path")
+        if SQLFiles.isParquet(name) { return try SQLBuiltins.loadParquet(name, args: args, context: context) }
+        if SQLFiles.isArrow(name) {
+            throw args.invalid("path", "load(): Arrow IPC and Feather files are not supported (DuckDB reads them only through an extension it would have to download); write them as Parquet")
+        }
         var options = CSVOptions()
         options.separator = try separator(args)
         options.limit = context.maxElements
@@ -41,16 +45,20 @@ enum DataBuiltins {
         "save", area: .data,
         parameters: [
             Parameter("value", "any value", doc: "what to write"),
-            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, or for plots .png, .svg, .pdf, .txt"),
+            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, .parquet (tables), or for plots .png, .svg, .pdf, .txt"),
             Parameter("sep", "string", .absent("comma, or tab for .tsv"), doc: "CSV field separator"),
         ],
         returns: "null (prints what it wrote)",
         summary: "write a value to a file",
-        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back); a plot is drawn to PNG, SVG, PDF or text. The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
+        doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), Parquet (the same, through DuckDB: integer columns as BIGINT, other numbers as DOUBLE, booleans, text, missing values as NULL), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back); a plot is drawn to PNG, SVG, PDF or text. The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
         examples: ["save(seq(5), \"/tmp/five.csv\")", "save(randn(4, 3, seed=1), \"/tmp/x.npy\")"]
     ) { args, context in
         let value = try args.required("value")
         let path = try args.string("path")
+        if SQLFiles.isParquet(path) {
+            context.emit(try SQLFiles.saveParquet(value, to: path, context: context, at: args.range("path"), valueRange: args.range("value")) + "\n")
+            return .null
+        }
         let separator = try separator(args)
         let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"), context: context)
         context.emit(report + "\n")

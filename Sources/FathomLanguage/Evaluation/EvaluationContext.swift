@@ -20,6 +20,8 @@ public final class EvaluationContext {
     /// Draws plots to files; nil where nothing can draw (plotting then says how to install
     /// gnuplot).
     public var plotRenderer: PlotRenderer?
+    /// Runs SQL over files (`sql()`, Parquet); nil where no engine is installed.
+    public var sqlEngine: SQLEngine?
     /// Every check() so far: its name and whether it passed.
     public var checks: [(name: String, passed: Bool)] = []
 
