@@ -130,6 +130,7 @@ private struct JSONReader {
         var digits = 0
         while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1; digits += 1 }
         guard digits > 0 else { i = start; throw error("unexpected character, expected a value") }
+        let integer = !(i < bytes.count && (bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")))
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
             var frac = 0
@@ -143,11 +144,19 @@ private struct JSONReader {
             while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1; exp += 1 }
             guard exp > 0 else { throw error("expected digits in the exponent") }
         }
-        return bytes[start..<i].withUnsafeBufferPointer { buf -> Double in
+        let value = bytes[start..<i].withUnsafeBufferPointer { buf -> Double in
             var tmp = [CChar](repeating: 0, count: buf.count + 1)
             for k in 0..<buf.count { tmp[k] = CChar(bitPattern: buf[k]) }
             return strtod(tmp, nil)
         }
+        // An integer a double cannot hold (an ID, a hash) would lose its last digits silently.
+        if integer, digits > 15, value.magnitude >= 9_007_199_254_740_992,
+           !bytes[start..<i].withUnsafeBufferPointer({ CSVColumnBuilder.isExactInteger($0.baseAddress!, $0.count, value) }) {
+            let text = String(decoding: bytes[start..<i], as: UTF8.self)
+            i = start
+            throw error("the integer \(text) is beyond 2^53, where a number loses its last digits; write it as a string (\"\(text)\") to keep it exactly")
+        }
+        return value
     }
 
     mutating func string() throws -> String {

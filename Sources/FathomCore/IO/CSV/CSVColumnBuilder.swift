@@ -21,11 +21,18 @@ struct CSVColumnBuilder {
     var demoted = false
     /// For a forced kind: where the first value that does not fit starts.
     var badOffset: Int?
+    /// `types=` made the column "float": integers beyond 2⁵³ are rounded to the nearest
+    /// double, as asked. Otherwise such an integer (an ID, a hash) makes an inferred column
+    /// text, and is an error in a column given as "integer", so no digit changes silently.
+    let roundsIntegers: Bool
+    /// For a column given as "integer": where the first integer a double cannot hold starts.
+    var inexactOffset: Int?
     var trimSpaces: Bool
 
-    init(kind: Kind, forced: Bool, trimSpaces: Bool) {
+    init(kind: Kind, forced: Bool, roundsIntegers: Bool = false, trimSpaces: Bool) {
         self.kind = kind
         self.forced = forced
+        self.roundsIntegers = roundsIntegers
         self.trimSpaces = trimSpaces
     }
 
@@ -83,13 +90,30 @@ struct CSVColumnBuilder {
         return true
     }
 
+    /// Whether integer text whose value parsed as `v` (beyond 2⁵³ in magnitude) names exactly
+    /// that double: its digits, without sign and leading zeros, are the double's.
+    static func isExactInteger(_ p: UnsafePointer<UInt8>, _ n: Int, _ v: Double) -> Bool {
+        guard v.magnitude < 18_446_744_073_709_551_616 else { return false }
+        var i = 0
+        if n > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") { i = 1 }
+        while i < n - 1, p[i] == UInt8(ascii: "0") { i += 1 }
+        let digits = Array(String(UInt64(v.magnitude)).utf8)
+        return digits.count == n - i && digits.indices.allSatisfy { digits[$0] == p[i + $0] }
+    }
+
+    /// Integer text that a double cannot hold: beyond 2⁵³ and not exactly a double.
+    @inline(__always)
+    static func isInexactInteger(_ p: UnsafePointer<UInt8>, _ n: Int, _ v: Double) -> Bool {
+        v.magnitude >= 9_007_199_254_740_992 && isIntegerText(p, n) && !isExactInteger(p, n, v)
+    }
+
     /// What a text value is, for choosing a column's kind from a sample.
     static func classify(_ p: UnsafePointer<UInt8>, _ n: Int, trimSpaces: Bool) -> Kind {
         if isMissing(p, n) { return .unknown }
         var s = p, m = n
         if trimSpaces { trim(&s, &m) }
         if isMissing(s, m) { return .unknown }
-        if FastFloat.parse(s, m) != nil { return .number }
+        if let v = FastFloat.parse(s, m) { return isInexactInteger(s, m, v) ? .string : .number }
         if boolValue(s, m) != nil { return .bool }
         return .string
     }
@@ -108,6 +132,15 @@ struct CSVColumnBuilder {
             if m > 0, trimSpaces, s[0] == 32 || s[m - 1] == 32 || s[0] == 9 || s[m - 1] == 9 { CSVColumnBuilder.trim(&s, &m) }
             if let v = FastFloat.parse(s, m) {
                 if integral, !CSVColumnBuilder.isIntegerText(s, m) { integral = false }
+                if !roundsIntegers, CSVColumnBuilder.isInexactInteger(s, m, v) {
+                    if forced {
+                        if inexactOffset == nil { inexactOffset = offset }
+                    } else {
+                        demoted = true
+                    }
+                    numbers.append(.nan)
+                    return
+                }
                 numbers.append(v)
             } else if CSVColumnBuilder.isMissing(s, m) {
                 missing += 1

@@ -76,6 +76,7 @@ public enum CSVReader {
         }
         if sample.interrupted { throw Interrupted() }
         if let bad = sample.ragged { throw raggedError(file, bad.offset, bad.fields, width) }
+        let rounding = names.map { options.types[$0] == .float }
         let kinds: [(CSVColumnBuilder.Kind, Bool)] = names.enumerated().map { j, name in
             if let forced = options.types[name] {
                 switch forced {
@@ -95,8 +96,9 @@ public enum CSVReader {
         func builders(expectedRows: Int) -> [CSVColumnBuilder] {
             // An estimate from the sample, never more rows than the cell limit allows.
             let rows = min(expectedRows, options.limit / max(1, width) + 1)
-            return kinds.map { k in
-                var b = CSVColumnBuilder(kind: k.0, forced: k.1, trimSpaces: separator != 9)
+            return kinds.indices.map { j in
+                let k = kinds[j]
+                var b = CSVColumnBuilder(kind: k.0, forced: k.1, roundsIntegers: rounding[j], trimSpaces: separator != 9)
                 b.reserve(rows)
                 return b
             }
@@ -159,6 +161,11 @@ public enum CSVReader {
                 let (line, col) = location(file, bad)
                 let kind = kinds[j].0 == .bool ? "true or false" : "a number"
                 throw CSVError(path: file.path, line: line, column: col, message: "'\(text)' in column '\(names[j])' is not \(kind), as types= requires")
+            }
+            if let bad = parts.compactMap({ $0.builders[j].inexactOffset }).first {
+                let text = fieldText(file, bad, separator: scanner.separator)
+                let (line, col) = location(file, bad)
+                throw CSVError(path: file.path, line: line, column: col, message: "the integer \(text) in column '\(names[j])' is beyond 2^53, where a number loses its last digits; read the column as text with types={\(names[j]): \"string\"}, or as rounded numbers with \"float\"")
             }
             let settled = Set(parts.map { $0.builders[j].kind }).subtracting([.unknown])
             if parts.contains(where: { $0.builders[j].demoted }) || settled.count > 1 {

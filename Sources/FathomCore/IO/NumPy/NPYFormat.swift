@@ -195,11 +195,21 @@ public enum NPYFormat {
                 switch h.descr {
                 case "<f8": for i in range { out[i] = raw.loadUnaligned(fromByteOffset: i * 8, as: Double.self) }
                 case "<f4": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: Float.self)) }
-                case "<i8": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+                case "<i8":
+                    for i in range {
+                        let v = raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)
+                        out[i] = Double(v)
+                        if v.magnitude > exactIntegerLimit, Int64(exactly: out[i]) != v { throw inexact(String(v), at: i, path: path) }
+                    }
                 case "<i4": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
                 case "<i2": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 2, as: Int16.self)) }
                 case "|i1": for i in range { out[i] = Double(Int8(bitPattern: p[i])) }
-                case "<u8": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+                case "<u8":
+                    for i in range {
+                        let v = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                        out[i] = Double(v)
+                        if v > exactIntegerLimit, UInt64(exactly: out[i]) != v { throw inexact(String(v), at: i, path: path) }
+                    }
                 case "<u4": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
                 case "<u2": for i in range { out[i] = Double(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) }
                 case "|u1": for i in range { out[i] = Double(p[i]) }
@@ -211,6 +221,15 @@ public enum NPYFormat {
         }
         if h.fortran, h.shape.count == 2 { values = try transposeFortran(values, rows: h.shape[0], cols: h.shape[1]) }
         return NumpyArray(shape: h.shape, values: values, isBool: h.descr == "|b1", dtype: h.descr)
+    }
+
+    /// 2⁵³: every integer up to it in magnitude is a double; some beyond it are not.
+    static let exactIntegerLimit: UInt64 = 1 << 53
+
+    /// A 64-bit integer that a double cannot hold: refused, as rounding it would change the
+    /// data silently (an ID that no longer matches).
+    static func inexact(_ value: String, at index: Int, path: String) -> NumpyError {
+        NumpyError(path: path, message: "element \(index) is the integer \(value), which a float64 cannot hold exactly (integers beyond 2^53 lose their last digits); Fathom computes in float64, so it refuses the file rather than change the value")
     }
 
     /// Column-major rows×cols data in row-major order.
