@@ -228,18 +228,22 @@ struct KernelInstall: ParsableCommand {
 
 struct Docs: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print generated documentation (the README's reference sections).",
+        abstract: "Print generated documentation (docs/reference and the README's index of it).",
         shouldDisplay: false)
 
-    @Argument(help: "builtins, language or results")
+    @Argument(help: "index (the README's), list (the reference's file names), or a file name from list")
     var section: String
 
     func run() throws {
+        let files = Documentation.referenceFiles()
         switch section {
-        case "builtins": print(Documentation.builtinReference())
-        case "language": print(Documentation.languageReference())
-        case "results": print(Documentation.resultReference())
-        default: throw ValidationError("unknown section '\(section)': builtins, language or results")
+        case "index": print(Documentation.readmeIndex())
+        case "list": print(files.map(\.name).joined(separator: "\n"))
+        default:
+            guard let file = files.first(where: { $0.name == section }) else {
+                throw ValidationError("unknown section '\(section)': index, list, or one of \(files.map(\.name).joined(separator: ", "))")
+            }
+            print(file.text, terminator: "")
         }
     }
 }

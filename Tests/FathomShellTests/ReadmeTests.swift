@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import FathomShell
+import FathomLanguage
 
 /// README.md stays true: its generated sections match the registry, and the commands it
 /// names exist.
@@ -17,19 +18,33 @@ struct ReadmeTests {
         return String(text[start.upperBound..<end.lowerBound])
     }
 
-    @Test("the builtin reference is generated from the registry (run Scripts/update-readme)")
-    func builtins() {
-        #expect(ReadmeTests.section("builtins") == Documentation.builtinReference() + "\n")
+    @Test("the README's index of the reference is generated from the registry (run Scripts/update-readme)")
+    func index() {
+        #expect(ReadmeTests.section("index") == Documentation.readmeIndex() + "\n")
     }
 
-    @Test("the result reference is generated from the result declarations (run Scripts/update-readme)")
-    func results() {
-        #expect(ReadmeTests.section("results") == Documentation.resultReference() + "\n")
+    @Test("docs/reference holds exactly the generated pages (run Scripts/update-readme)")
+    func referencePages() throws {
+        let folder = repositoryRoot.appendingPathComponent(Documentation.folder)
+        let files = Documentation.referenceFiles()
+        let present = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }
+        #expect(Set(present) == Set(files.map(\.name)), "stale or missing pages: \(Set(present).symmetricDifference(files.map(\.name)).sorted())")
+        for file in files {
+            let text = try? String(contentsOf: folder.appendingPathComponent(file.name), encoding: .utf8)
+            #expect(text == file.text, "\(Documentation.folder)/\(file.name) differs from the registry")
+        }
     }
 
-    @Test("the language reference is the one :help language shows (run Scripts/update-readme)")
-    func language() {
-        #expect(ReadmeTests.section("language") == Documentation.languageReference() + "\n")
+    @Test("every builtin has a page and an anchor the README's index links to")
+    func links() throws {
+        let index = Documentation.readmeIndex()
+        let pages = Dictionary(uniqueKeysWithValues: Documentation.referenceFiles().map { ($0.name, $0.text) })
+        for b in BuiltinRegistry.standard.builtins {
+            let page = try #require(pages[b.area.slug + ".md"], "\(b.name): no page \(b.area.slug).md")
+            #expect(index.contains("(\(Documentation.folder)/\(b.area.slug).md#\(b.name.lowercased()))"), "\(b.name) is not in the index")
+            #expect(page.contains("<a id=\"\(b.name.lowercased())\"></a>"), "\(b.name) has no anchor on its page")
+        }
+        #expect(ReadmeTests.readme.count < 120_000, "the README holds the tour, not the reference")
     }
 
     @Test("the first screen gives the two commands")
