@@ -130,6 +130,7 @@ struct SQLPushdownTests {
         ("failure_rate(s.withnull, 0.5)", "failure_rate(): the loss is missing (NULL or NaN) in 1 of 4 rows of fathom_source; a missing loss is neither a failure nor a success"),
         ("failure_rate(e.p, 0.5)", "failure_rate(): fathom_source has no rows; there is nothing to measure"),
         ("accuracy(s.p, s.y)", "accuracy() expects p: probabilities (N×K matrix or vector), got the SQL column p of fathom_source"),
+        ("by([1, 2, 1, 2], ece, s.p, s.y)", "by(): slices values in memory, and a column of a SQL source stays in SQL, so it cannot be cut by key"),
         ("sql_for(mean, s.p)", "mean() does not compute in SQL; ece, mce, ace and failure_rate do"),
         ("sql_source()", "sql_source() needs query (a SELECT statement) or file= (a Parquet file or glob)"),
         ("sql_source(\"select 1 as a\", name=\"my source\")", "sql_source(): name is the table name the generated SQL reads, so it must be a plain SQL name (a letter or _, then letters, digits or _), not 'my source'"),

@@ -88,6 +88,10 @@ enum FailureBuiltins {
     ) { args, context in
         guard case .vector(let key) = try args.required("key") else { throw args.mismatch("key", expected: "a vector of slice names or numbers") }
         guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin such as accuracy, ece or failure_rate") }
+        if let (_, range) = (args.rest + args.forwarded.map { ($0.2, $0.3) }).first(where: { if case .object(let o) = $0.0 { return o is SQLColumnsValue } else { return false } }) {
+            throw Diagnostic("argument.value", "by(): slices values in memory, and a column of a SQL source stays in SQL, so it cannot be cut by key", at: range,
+                             notes: ["compute one slice per source instead: sql_source(\"select … where weather = 'rain'\")"])
+        }
         let n = key.count
         if n == 0 { throw args.invalid("key", "by(): key is empty, so there are no slices to compute \(metric.name)() on") }
         let groups = TableOperations.groups(key)
