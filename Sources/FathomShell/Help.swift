@@ -84,7 +84,9 @@ public enum Help {
     static var resultsText: String {
         let fileFormats = ResultTypes.documentation.filter(\.jsonIsFileFormat).map(\.name).joined(separator: " and ")
         var lines = ["Results: what analyses return. r.name reads a field, columns(r) lists them,",
-                     "--json prints them all (\(fileFormats) print their file format instead).", ""]
+                     "--json prints them all (\(fileFormats) print their file format instead).",
+                     "as_table(r) gives a result as a table, and save(r, \"r.csv\") or \"r.parquet\"",
+                     "writes that table (save(r, \"r.json\") writes its fields).", ""]
         for t in ResultTypes.documentation {
             lines.append(t.name)
             lines += wrap(t.doc, width: 76).map { "  " + $0 }
@@ -95,6 +97,8 @@ public enum Help {
                 lines.append(head + (body.first ?? ""))
                 lines += body.dropFirst().map { String(repeating: " ", count: head.count) + $0 }
             }
+            let table = wrap("as_table: " + (t.table ?? "none; it has no table form"), width: 76)
+            lines += table.map { "  " + $0 }
             lines.append("")
         }
         return lines.dropLast().joined(separator: "\n")
@@ -109,6 +113,8 @@ public enum Help {
             out.append(t.doc)
             out.append("")
             for f in t.fields { out.append("- `\(f.name)` — \(f.doc)") }
+            out.append("")
+            out.append("`as_table` gives " + (t.table.map { $0 + "." } ?? "nothing: it has no table form."))
             out.append("")
         }
         return out.dropLast().joined(separator: "\n")

@@ -84,7 +84,14 @@ struct BuiltinTests {
             #expect(!b.examples.isEmpty, "\(b.name) has no example")
             for p in b.parameters { #expect(!p.doc.isEmpty, "\(b.name)(\(p.name)) has no doc") }
             // A builtin's examples run in order in one session, as ?name shows them.
-            #expect(throws: Never.self, "examples of \(b.name)") { _ = try evaluate(b.examples.joined(separator: "\n")) }
+            do {
+                _ = try evaluate(b.examples.joined(separator: "\n"))
+            } catch let d as Diagnostic where d.id == "sql.unavailable" {
+                // DuckDB belongs to the shell, which this layer cannot reach; ExamplesJSONTests
+                // runs every builtin's examples through the binary, which has it.
+            } catch {
+                Issue.record("examples of \(b.name) failed: \(error)")
+            }
         }
     }
 }

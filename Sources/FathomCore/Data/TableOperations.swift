@@ -108,7 +108,7 @@ public enum TableOperations {
                 count.append(Double(b.count))
                 missing.append(0)
                 addStats(b.map { $0 ? 1 : 0 })
-                unique.append(Double(Set(b).count))
+                unique.append(Double((b.contains(true) ? 1 : 0) + (b.contains(false) ? 1 : 0)))
                 top.append(mostFrequent(b.map { $0 ? "true" : "false" }))
             case .strings(let s):
                 let present = s.filter { !$0.isEmpty }

@@ -28,7 +28,7 @@ public enum ClassifierTwoSample {
         for f in 0..<folds {
             try Interruption.check()
             let train = (0..<total).filter { fold[$0] != f }, test = (0..<total).filter { fold[$0] == f }
-            guard !test.isEmpty, Set(train.map { labels[$0] }).count == 2 else { continue }
+            guard !test.isEmpty, train.contains(where: { labels[$0] != labels[train[0]] }) else { continue }
             let model = try LogisticRegression.fit(pooled.selectingRows(train), labels: train.map { labels[$0] }, classes: 2, l2: l2, standardize: true).model
             let p = try model.probabilities(pooled.selectingRows(test))
             for (k, row) in test.enumerated() { scores[row] = p[k, 1] }

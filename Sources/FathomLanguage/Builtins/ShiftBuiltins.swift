@@ -88,7 +88,7 @@ enum ShiftBuiltins {
         guard samples.count >= 2 else { throw Diagnostic("call.missing-argument", "ad() needs at least two samples", at: args.callRange) }
         let alpha = try args.significance()
         let pooled = samples.flatMap { $0 }
-        guard Set(pooled).count >= 2 else { throw Diagnostic("argument.value", "ad(): every value in the samples is \(short(pooled[0])); the test needs at least two distinct values", at: args.callRange) }
+        guard pooled.contains(where: { $0 != pooled[0] }) else { throw Diagnostic("argument.value", "ad(): every value in the samples is \(short(pooled[0])); the test needs at least two distinct values", at: args.callRange) }
         guard pooled.count >= 4 else { throw Diagnostic("argument.value", "ad() needs at least four values in all", at: args.callRange) }
         let r = AndersonDarling.kSample(samples)
         let reject = r.pvalue < alpha

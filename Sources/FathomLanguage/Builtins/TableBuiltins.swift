@@ -386,23 +386,27 @@ enum TableBuiltins {
     static let asTable = Builtin(
         "as_table", area: .data,
         parameters: [
-            Parameter("x", "record, matrix or vector", doc: "the data"),
+            Parameter("x", "record, matrix, vector or result", doc: "the data, or an analysis result"),
             Parameter("names", "vector of strings", .absent("c0, c1, … for a matrix"), doc: "column names for a matrix"),
         ],
         returns: "a table",
         summary: "make a table",
-        doc: "as_table({a: [1, 2], b: [\"x\", \"y\"]}) builds a table from a record of equal-length vectors; as_table(m) makes a matrix's columns into table columns (named c0, c1, … or by names=).",
-        examples: ["as_table({id: seq(3), score: [0.2, 0.9, 0.4]})", "as_table(randn(3, 2, seed=1), names=[\"x\", \"y\"])"]
+        doc: "as_table({a: [1, 2], b: [\"x\", \"y\"]}) builds a table from a record of equal-length vectors; as_table(m) makes a matrix's columns into table columns (named c0, c1, … or by names=). as_table(r) gives an analysis result as a table: the rows it is made of (a drift report's columns, a reliability diagram's bins, a backtest's repetitions, a curve's points), or one row of its scalar fields (a test, a forecast, a fit); :help results says which for each kind. save(r, \"r.csv\") and save(r, \"r.parquet\") write that table, so pandas reads it with pd.read_csv or pd.read_parquet. Models, calibrators and plots have no table form.",
+        examples: ["as_table({id: seq(3), score: [0.2, 0.9, 0.4]})", "as_table(randn(3, 2, seed=1), names=[\"x\", \"y\"])",
+                   "as_table(ks(randn(100, seed=1), randn(100, seed=2) + 0.5))",
+                   "z = load(\"digits/mlp-test\"); as_table(reliability(softmax(select(z, \"logit_*\")), z.label))"]
     ) { args, _ in
         let x = try args.required("x")
         var names: [String]?
         if let n = args.value("names"), !n.isNull {
             guard case .vector(.strings(let s)) = n else { throw args.mismatch("names", expected: "a vector of strings") }
+            if case .object = x { throw args.invalid("names", "as_table(): names= names a matrix's columns; a result's table has its own column names") }
             names = s
         }
+        if let (message, note) = ResultTables.noTableReason(x) { throw args.invalid("x", "as_table(): \(message)", notes: [note]) }
         guard let t = DataFiles.asTable(x, names: names) else {
             if case .matrix(let m) = x, let names { throw args.invalid("names", "as_table(): \(names.count) names for \(m.cols) columns") }
-            throw args.mismatch("x", expected: "a record of equal-length vectors, a matrix or a vector")
+            throw args.mismatch("x", expected: "a record of equal-length vectors, a matrix, a vector or an analysis result")
         }
         return .table(t)
     }

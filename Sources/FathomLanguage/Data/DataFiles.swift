@@ -128,9 +128,7 @@ enum DataFiles {
         var what = value.described
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") {
             let sep = separator ?? (lower.hasSuffix(".tsv") ? 9 : UInt8(ascii: ","))
-            guard let table = asTable(value) else {
-                throw Diagnostic("save.type", "save() writes a table, a vector, a matrix or a record of equal-length vectors to CSV, not \(value.described)", at: valueRange)
-            }
+            let table = try tableForSaving(value, format: "CSV", at: valueRange)
             bytes = CSVWriter.encode(table, separator: sep)
             what = "\(table.rowCount) row\(table.rowCount == 1 ? "" : "s") × \(table.columnCount) column\(table.columnCount == 1 ? "" : "s")"
         } else if lower.hasSuffix(".npy") {
@@ -158,10 +156,22 @@ enum DataFiles {
         return "saved \(what) to \(path)"
     }
 
-    /// A value as a table when it has that shape.
+    /// `value` as the table `save` writes to CSV or Parquet, or the message that refuses it.
+    static func tableForSaving(_ value: Value, format: String, at valueRange: SourceRange) throws -> Table {
+        if let (message, note) = ResultTables.noTableReason(value) {
+            throw Diagnostic("save.type", "save() cannot write \(format): \(message)", at: valueRange, notes: [note])
+        }
+        guard let table = asTable(value) else {
+            throw Diagnostic("save.type", "save() writes a table, a vector, a matrix, a record of equal-length vectors or an analysis result to \(format), not \(value.described)", at: valueRange)
+        }
+        return table
+    }
+
+    /// A value as a table when it has that shape; a result as its table form (ResultTables).
     static func asTable(_ value: Value, names: [String]? = nil) -> Table? {
         switch value {
         case .table(let t): return t
+        case .object(let o): return (o as? any DeclaredResult)?.resultTable
         case .vector(let c): return Table([(names?.first ?? "value", c)])
         case .matrix(let m):
             let n = names ?? m.columnNames ?? (0..<m.cols).map { "c\($0)" }

@@ -60,9 +60,7 @@ public enum SQLFiles {
     /// `save(t, "out.parquet")`: a table (or what converts to one) with typed columns: integer
     /// columns as BIGINT, other numbers as DOUBLE, booleans, text; missing values as NULL.
     static func saveParquet(_ value: Value, to path: String, context: EvaluationContext, at range: SourceRange, valueRange: SourceRange) throws -> String {
-        guard let table = DataFiles.asTable(value) else {
-            throw Diagnostic("save.type", "save() writes a table, a vector, a matrix or a record of equal-length vectors to Parquet, not \(value.described)", at: valueRange)
-        }
+        let table = try DataFiles.tableForSaving(value, format: "Parquet", at: valueRange)
         guard let engine = context.sqlEngine else { throw unavailable(at: range) }
         let types = zip(table.names, table.kinds).map { name, kind -> (name: String, type: String) in
             switch kind {

@@ -38,6 +38,11 @@ public protocol DeclaredResult: ObjectValue {
     /// its extras (a type whose values lead with fields of their own, such as a fit's
     /// parameters by name, says so here).
     var presentFields: [(name: String, value: Value)] { get }
+    /// What `as_table(r)` gives, for help (nil: the type has no table form). ResultTables.swift.
+    static var tableDoc: String? { get }
+    /// The result as one table, which `as_table` returns and `save` writes to CSV or Parquet;
+    /// nil for the types that have none (models, calibrators, plots).
+    var resultTable: Table? { get }
 }
 
 extension DeclaredResult {
@@ -68,6 +73,8 @@ public struct ResultDocumentation: Sendable {
     public let fields: [(name: String, doc: String)]
     /// Whether its JSON is a file format (a model, a calibrator) rather than its fields.
     public let jsonIsFileFormat: Bool
+    /// What as_table gives, or nil when it has no table form.
+    public let table: String?
 }
 
 /// A result type whose JSON is a documented file format (written by `save`, read by `load`)
@@ -85,7 +92,7 @@ public enum ResultTypes {
 
     public static var documentation: [ResultDocumentation] {
         registered.map { t in
-            ResultDocumentation(name: t.resultName, doc: t.resultDoc, fields: t.fieldDocs, jsonIsFileFormat: t is any FileFormatResult.Type)
+            ResultDocumentation(name: t.resultName, doc: t.resultDoc, fields: t.fieldDocs, jsonIsFileFormat: t is any FileFormatResult.Type, table: t.tableDoc)
         }
     }
 }
