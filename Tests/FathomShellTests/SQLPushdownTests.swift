@@ -67,6 +67,15 @@ struct SQLPushdownTests {
             let a = number(s, "a\(i)"), b = number(s, "b\(i)")
             #expect(abs(a - b) <= 1e-12 && b > 0, "\(c.sql) = \(a) but \(c.memory) = \(b)")
         }
+        // Categories counted in SQL: both samples, or one of them, against memory.
+        run(s, """
+            c1 = chisq(s.label, s.y).statistic
+            c2 = chisq(t.label, t.y).statistic
+            c3 = chisq(s.ok, t.y == 1).statistic
+            c4 = chisq(t.ok, t.y == 1).statistic
+            """)
+        #expect(abs(number(s, "c1") - number(s, "c2")) <= 1e-9 * number(s, "c2") && number(s, "c2") > 0, "\(number(s, "c1")), \(number(s, "c2"))")
+        #expect(abs(number(s, "c3") - number(s, "c4")) <= 1e-9 * number(s, "c4"), "\(number(s, "c3")), \(number(s, "c4"))")
         run(s, "f = failure_rate(s.loss, 0.5, ci=0.9)\ng = failure_rate(t.loss, 0.5, ci=0.9)")
         guard case .record(let f)? = s.session.interpreter.lookup("f"), case .record(let g)? = s.session.interpreter.lookup("g") else {
             Issue.record("failure_rate did not give records"); return
@@ -131,7 +140,10 @@ struct SQLPushdownTests {
         ("failure_rate(e.p, 0.5)", "failure_rate(): fathom_source has no rows; there is nothing to measure"),
         ("accuracy(s.p, s.y)", "accuracy() expects p: probabilities (N×K matrix or vector), got the SQL column p of fathom_source"),
         ("by([1, 2, 1, 2], ece, s.p, s.y)", "by(): slices values in memory, and a column of a SQL source stays in SQL, so it cannot be cut by key"),
-        ("sql_for(mean, s.p)", "mean() does not compute in SQL; ece, mce, ace and failure_rate do"),
+        ("sql_for(mean, s.p)", "mean() does not compute in SQL; ece, mce, ace, failure_rate and chisq do"),
+        ("chisq(s.withnull, s.y)", "chisq(): a is missing (NULL or NaN) in 1 of 4 rows of fathom_source"),
+        ("chisq(s.big, [1, 2])", "chisq(): a is missing (NULL or NaN) in 1 of 4 rows of fathom_source"),
+        ("chisq(e.y, [1, 2])", "chisq(): a has no rows in fathom_source"),
         ("sql_source()", "sql_source() needs query (a SELECT statement) or file= (a Parquet file or glob)"),
         ("sql_source(\"select 1 as a\", name=\"my source\")", "sql_source(): name is the table name the generated SQL reads, so it must be a plain SQL name (a letter or _, then letters, digits or _), not 'my source'"),
         ("sql_source(\"select * from nosuch\")", "DuckDB: Catalog Error: Table with name nosuch does not exist!"),
@@ -173,6 +185,7 @@ struct SQLPushdownTests {
             ("d", "ece, d.q, d.y", nil),
             ("d", "ece, select(d, \"p_*\"), d.y", nil),
             ("d", "failure_rate, d.q, 0.4", nil),
+            ("s", "chisq, s.label, [0, 1]", nil),
         ]
         var specs: [[String: String]] = []
         for (i, c) in cases.enumerated() {
@@ -219,6 +232,13 @@ struct SQLPushdownTests {
             run(s, "duck\(i) = sql(\"with \(source.name) as (\(source.query)) \(text.replacingOccurrences(of: "\n", with: " "))\")")
             guard case .table(let duck)? = s.session.interpreter.lookup("duck\(i)") else { continue }
             #expect(duck.rowCount == rows.count, "\(c.call): \(duck.rowCount) rows in DuckDB, \(rows.count) in Spark")
+            if c.call.hasPrefix("chisq") {
+                // Categories come in no particular order.
+                guard case .numbers(let category)? = duck.column("category"), case .numbers(let n)? = duck.column("n") else { Issue.record("DuckDB's categories"); continue }
+                let spark = Dictionary(uniqueKeysWithValues: rows.map { ($0["category"] ?? .nan, $0["n"] ?? .nan) })
+                #expect(spark == Dictionary(uniqueKeysWithValues: zip(category, n)), "\(c.call): \(spark) in Spark, \(category) \(n) in DuckDB")
+                continue
+            }
             for (r, row) in rows.enumerated() where r < duck.rowCount {
                 for (key, value) in row {
                     guard case .numbers(let column)? = duck.column(key) else { Issue.record("DuckDB has no numeric \(key)"); continue }
@@ -253,6 +273,9 @@ struct SQLPushdownTests {
             #expect(refused(answers[5]) == ["-4:2.0", "-3:2.0"], "\(answers[5])")
             // NaN and NULL are missing; NaN also counts above δ in SQL, but the count is refused.
             #expect(answers[6].first?["missing"] == "2.0" && answers[6].first?["failures"] == "4.0", "\(answers[6])")
+            run(s, "labels = chisq(t.label, [0, 1]).table")
+            guard case .table(let counts)? = s.session.interpreter.lookup("labels"), case .numbers(let a)? = counts.column("a") else { return }
+            #expect(answers[7].map { $0["n"].flatMap(Double.init) ?? 0 }.sorted() == a.sorted(), "\(answers[7]) against \(a)")
         }
     }
 }

@@ -1,8 +1,8 @@
 import FathomCore
 
 /// Statistics that merge, pushed into SQL where the rows live: `sql_source()` names rows that
-/// stay in their files; `ece`, `mce`, `ace` and `failure_rate` given its columns send one
-/// portable query (``PortableSQL``) to DuckDB, get back a few sums, and finish in Swift with
+/// stay in their files; `ece`, `mce`, `ace`, `failure_rate` and `chisq` given its columns send
+/// one portable query (``PortableSQL``) to DuckDB, get back a few sums, and finish in Swift with
 /// the same code as on vectors in memory. `sql_for()` shows that query, which runs unchanged on
 /// Spark SQL over a table or view of the source's name.
 enum SQLPushdown {
@@ -17,10 +17,10 @@ enum SQLPushdown {
             Parameter("file", "string", .absent("give query instead"), doc: "a Parquet file or glob, read whole"),
             Parameter("name", "string", .value(.string("fathom_source")), doc: "the table name the generated SQL reads (sql_for); a plain SQL name"),
         ],
-        returns: "a SQL source: its columns are its fields (s.p), for ece, mce, ace and failure_rate to compute in SQL",
+        returns: "a SQL source: its columns are its fields (s.p), for ece, mce, ace, failure_rate and chisq to compute in SQL",
         summary: "rows that stay in their files: statistics computed in SQL",
         doc: """
-        sql_source(query) names rows that stay where they are, without loading them: a DuckDB SELECT over Parquet or CSV files and globs (or sql_source(file="preds/*.parquet")). Its columns are its fields, s.p, and select(s, "p_*") takes several. Given such columns instead of vectors, ece, mce, ace and failure_rate compute in SQL: ece(s.p, s.y, bins=15) sends DuckDB one query that returns, per bin, the count, the sum of confidence and the number correct, and finishes the ECE with the same code as ece on vectors, so the two agree to the last bits of a sum (bins as in memory: min(⌊c·B⌋, B − 1), so c = 1 is in the last bin and an edge k/B opens bin k). A probability column alone is P(y = 1); select(s, "p_*") gives class probabilities (top-label confidence, ties to the lowest class). Rows with a NULL, a probability outside [0, 1] or NaN, a row that does not sum to 1, or a label that is not a class are refused with their count, as ece refuses them in memory. failure_rate(s.loss, δ) counts in SQL. Only equal-width bins without weights or bootstrap are pushed down (those need every row). The columns must be numbers (booleans for labels) with plain names (letters, digits, _). sql_for(ece, s.p, s.y) shows the query, which runs unchanged on Spark SQL over a table or view called name.
+        sql_source(query) names rows that stay where they are, without loading them: a DuckDB SELECT over Parquet or CSV files and globs (or sql_source(file="preds/*.parquet")). Its columns are its fields, s.p, and select(s, "p_*") takes several. Given such columns instead of vectors, ece, mce, ace and failure_rate compute in SQL: ece(s.p, s.y, bins=15) sends DuckDB one query that returns, per bin, the count, the sum of confidence and the number correct, and finishes the ECE with the same code as ece on vectors, so the two agree to the last bits of a sum (bins as in memory: min(⌊c·B⌋, B − 1), so c = 1 is in the last bin and an edge k/B opens bin k). A probability column alone is P(y = 1); select(s, "p_*") gives class probabilities (top-label confidence, ties to the lowest class). Rows with a NULL, a probability outside [0, 1] or NaN, a row that does not sum to 1, or a label that is not a class are refused with their count, as ece refuses them in memory. failure_rate(s.loss, δ) counts in SQL, and chisq(s.a, b) counts each category of a column in SQL (either sample, or both; NULL and NaN refused with their count). Only equal-width bins without weights or bootstrap are pushed down (those need every row). The columns must be numbers (booleans for labels) with plain names (letters, digits, _). sql_for(ece, s.p, s.y) shows the query, which runs unchanged on Spark SQL over a table or view called name.
         """,
         examples: [example, "ece(s.p, s.y, bins=5)", "failure_rate(s.p, 0.75)"]
     ) { args, context in
@@ -58,29 +58,40 @@ enum SQLPushdown {
     static let sqlFor = Builtin(
         "sql_for", area: .data,
         parameters: [
-            Parameter("metric", "builtin", doc: "ece, mce, ace or failure_rate"),
+            Parameter("metric", "builtin", doc: "ece, mce, ace, failure_rate or chisq"),
             Parameter("args", "values", doc: "the metric's arguments, columns of one SQL source in place of vectors (s.p, s.y, bins=10)", variadic: true),
         ],
-        returns: "a string: one SQL query",
+        returns: "a string: one SQL query (for chisq over two SQL sources, a vector of two)",
         summary: "the SQL a statistic runs over a SQL source",
-        doc: "sql_for(ece, s.p, s.y, bins=15) is the query ece(s.p, s.y, bins=15) runs, in the SQL that DuckDB and Apache Spark SQL share (CASE, CAST AS DOUBLE, FLOOR, LEAST, GREATEST, SUM, COUNT, GROUP BY). It reads a table or view named as the source (name=, fathom_source by default): in a warehouse, create that view over the predictions and run the query there. For ece, mce and ace it returns one row per non-empty bin (bin, n, confidence_sum, correct_sum) and a row with a negative bin for each kind of unusable row (−1 NULL, −2 a probability outside [0, 1], −3 a row not summing to 1, −4 a label that is not a class); for failure_rate one row: n, missing, failures.",
+        doc: "sql_for(ece, s.p, s.y, bins=15) is the query ece(s.p, s.y, bins=15) runs, in the SQL that DuckDB and Apache Spark SQL share (CASE, CAST AS DOUBLE, FLOOR, LEAST, GREATEST, SUM, COUNT, GROUP BY). It reads a table or view named as the source (name=, fathom_source by default): in a warehouse, create that view over the predictions and run the query there. For ece, mce and ace it returns one row per non-empty bin (bin, n, confidence_sum, correct_sum) and a row with a negative bin for each kind of unusable row (−1 NULL, −2 a probability outside [0, 1], −3 a row not summing to 1, −4 a label that is not a class); for failure_rate one row: n, missing, failures; for chisq one row per category: category, n, missing (1 for the group of NULL or NaN).",
         examples: [example + "; sql_for(ece, s.p, s.y, bins=10)"],
         forwardsNamedArguments: true
     ) { args, _ in
-        guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin: ece, mce, ace or failure_rate") }
+        guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin: ece, mce, ace, failure_rate or chisq") }
         let bound = try Arguments.bind(metric, positional: args.rest, named: args.forwarded, callRange: args.callRange)
         guard bound.builtin.parameters.contains(where: { sqlColumns(bound, $0.name) != nil }) else {
             throw args.invalid("args", "sql_for(): none of the arguments is a column of a SQL source; give columns such as s.p from s = sql_source(…)")
         }
-        return .string(try plan(bound).sql)
+        let queries = try plan(bound).queries.map(\.sql)
+        return queries.count == 1 ? .string(queries[0]) : .strings(queries)
     }
 
     /// What a pushed-down statistic sends and how it finishes.
     struct Plan {
-        let source: SQLSourceValue
-        /// The portable query, reading `source.name`.
-        let sql: String
-        let finish: (Table) throws -> Value
+        /// The portable queries, each reading its source's name.
+        let queries: [(source: SQLSourceValue, sql: String)]
+        /// The result from the engine's answers, one table per query.
+        let finish: ([Table]) throws -> Value
+
+        init(source: SQLSourceValue, sql: String, finish: @escaping (Table) throws -> Value) {
+            queries = [(source, sql)]
+            self.finish = { try finish($0[0]) }
+        }
+
+        init(queries: [(source: SQLSourceValue, sql: String)], finish: @escaping ([Table]) throws -> Value) {
+            self.queries = queries
+            self.finish = finish
+        }
     }
 
     /// The statistic computed in SQL when any of its arguments is a column of a SQL source;
@@ -88,19 +99,23 @@ enum SQLPushdown {
     static func run(_ args: Arguments, _ context: EvaluationContext) throws -> Value? {
         guard args.builtin.parameters.contains(where: { sqlColumns(args, $0.name) != nil }) else { return nil }
         let plan = try plan(args)
-        let query = "with \(plan.source.name) as (\n\(plan.source.query)\n)\n" + plan.sql
-        guard case .table(let t) = try SQLFiles.table(query, context: context, at: args.callRange, counted: false) else {
-            throw Diagnostic("sql.engine", "\(args.builtin.name)(): DuckDB's answer is not a table", at: args.callRange)
+        let answers = try plan.queries.map { source, sql in
+            let query = "with \(source.name) as (\n\(source.query)\n)\n" + sql
+            guard case .table(let t) = try SQLFiles.table(query, context: context, at: args.callRange, counted: false) else {
+                throw Diagnostic("sql.engine", "\(args.builtin.name)(): DuckDB's answer is not a table", at: args.callRange)
+            }
+            return t
         }
-        return try plan.finish(t)
+        return try plan.finish(answers)
     }
 
     static func plan(_ args: Arguments) throws -> Plan {
         switch args.builtin.name {
         case "ece", "mce", "ace": return try calibrationPlan(args)
         case "failure_rate": return try failurePlan(args)
+        case "chisq": return try chisqPlan(args)
         default:
-            throw Diagnostic("argument.value", "\(args.builtin.name)() does not compute in SQL; ece, mce, ace and failure_rate do", at: args.callRange,
+            throw Diagnostic("argument.value", "\(args.builtin.name)() does not compute in SQL; ece, mce, ace, failure_rate and chisq do", at: args.callRange,
                              notes: ["load the values with sql(\"select … \") and call \(args.builtin.name)() on them"])
         }
     }
@@ -120,7 +135,7 @@ enum SQLPushdown {
 
     /// The columns given for `name`, which must come from `source` (when given) and be numeric
     /// (or boolean, with `booleans`) with plain names.
-    static func columns(_ args: Arguments, _ name: String, of source: SQLSourceValue?, what: String, booleans: Bool = false) throws -> SQLColumnsValue {
+    static func columns(_ args: Arguments, _ name: String, of source: SQLSourceValue?, what: String, booleans: Bool = false, anyType: Bool = false) throws -> SQLColumnsValue {
         let f = args.builtin.name
         guard let c = sqlColumns(args, name) else {
             let other = source.map { "\($0.name)" } ?? "a SQL source"
@@ -136,6 +151,12 @@ enum SQLPushdown {
                                    notes: ["rename it in the source query: select \"\(Printable.text(column))\" as \(name) …"])
             }
             let type = c.source.column(column)?.type ?? "?"
+            if anyType {
+                guard isNumeric(type) || ["BOOLEAN", "VARCHAR"].contains(type.uppercased()) else {
+                    throw args.invalid(name, "\(f)(): the column '\(column)' of \(c.source.name) is \(type); \(what) are text, numbers or booleans", notes: ["cast it in the source query, e.g. cast(\(column) as varchar)"])
+                }
+                continue
+            }
             guard isNumeric(type) || (booleans && type.uppercased() == "BOOLEAN") else {
                 var notes: [String] = []
                 if booleans && type.uppercased().hasPrefix("VARCHAR") { notes.append("map text labels to class numbers in the source query: case when \(column) = 'cat' then 0 … end as \(name)") }
@@ -263,6 +284,58 @@ enum SQLPushdown {
             }
             let failures = (try numbers(t, "failures").first).flatMap { $0.isNaN ? nil : $0 } ?? 0
             return FailureBuiltins.rate(failures: Int(failures), n: Int(n), level: level)
+        }
+    }
+
+    // MARK: - Categories
+
+    /// chisq(a, b) with either sample, or both, a column of a SQL source: its categories are
+    /// counted in SQL (NULL and NaN refused with their count), the other's in memory.
+    static func chisqPlan(_ args: Arguments) throws -> Plan {
+        var queries: [(source: SQLSourceValue, sql: String)] = []
+        var sides: [(name: String, query: Int?, local: [String])] = []
+        for name in ["a", "b"] {
+            if sqlColumns(args, name) != nil {
+                let c = try columns(args, name, of: nil, what: "categories", anyType: true)
+                guard c.columns.count == 1 else { throw args.invalid(name, "chisq(): \(name) is \(c.described); a sample of categories is one column") }
+                let type = c.source.column(c.columns[0])?.type.uppercased() ?? ""
+                queries.append((c.source, PortableSQL.categoryCounts(from: c.source.name, column: c.columns[0], floating: type == "DOUBLE" || type == "FLOAT")))
+                sides.append((name, queries.count - 1, []))
+            } else {
+                sides.append((name, nil, try ShiftBuiltins.categories(args, name)))
+            }
+        }
+        let alpha = try args.significance()
+        let labels = try args.sampleLabels()
+        return Plan(queries: queries) { answers in
+            var counts: [[String: Double]] = []
+            for side in sides {
+                guard let q = side.query else {
+                    guard !side.local.isEmpty else { throw args.invalid(side.name, "chisq(): \(side.name) is empty") }
+                    counts.append(side.local.reduce(into: [:]) { $0[$1, default: 0] += 1 })
+                    continue
+                }
+                let t = answers[q], source = queries[q].source
+                let n = try numbers(t, "n"), missing = try numbers(t, "missing")
+                let total = n.reduce(0, +)
+                guard total > 0 else { throw args.invalid(side.name, "chisq(): \(side.name) has no rows in \(source.name)") }
+                let absent = zip(n, missing).filter { $1 > 0 }.map(\.0).reduce(0, +)
+                if absent > 0 {
+                    throw args.invalid(side.name, "chisq(): \(side.name) is missing (NULL or NaN) in \(share(absent, total, source))",
+                                       notes: ["leave those rows out in the source query, or make them a category of their own: coalesce(…, 'missing')"])
+                }
+                let keys: [String]
+                switch t.column("category") {
+                case .strings(let v)?: keys = v
+                case .bools(let v)?: keys = v.map { $0 ? "true" : "false" }
+                case .numbers(let v)?: keys = v.map { NumberFormat.short($0, digits: 17) }
+                case nil: keys = []
+                }
+                counts.append(Dictionary(zip(keys, n), uniquingKeysWith: +))
+            }
+            let categories = Sorting.strings(Array(Set(counts[0].keys).union(counts[1].keys)))
+            let table = counts.map { side in categories.map { side[$0] ?? 0 } }
+            return try ShiftBuiltins.chisqResult(ChiSquareHomogeneity.test(counts: table, categories: categories), args, alpha: alpha, labels: labels)
         }
     }
 

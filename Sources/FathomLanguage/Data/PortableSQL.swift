@@ -97,6 +97,20 @@ public enum PortableSQL {
             """
     }
 
+    /// How often each value of `column` occurs in `relation`: columns `category`, `n` and
+    /// `missing` (1 for the group of NULL, and of NaN when the column is `floating`).
+    public static func categoryCounts(from relation: String, column: String, floating: Bool) -> String {
+        let missing = floating ? "fathom_category IS NULL OR isnan(fathom_category)" : "fathom_category IS NULL"
+        return """
+            SELECT fathom_category AS category, COUNT(*) AS n, MAX(CASE WHEN \(missing) THEN 1 ELSE 0 END) AS missing
+            FROM (
+              SELECT \(column) AS fathom_category
+              FROM \(relation)
+            ) AS fathom_cast
+            GROUP BY fathom_category
+            """
+    }
+
     /// The number of rows, of missing losses (NULL or NaN) and of failures (loss > δ) over
     /// `relation`: one row with columns `n`, `missing`, `failures`.
     public static func failureCounts(from relation: String, loss: String, delta: Double) -> String {
