@@ -123,7 +123,7 @@ struct SQLTests {
         guard case .numbers(let ux)? = u.column("x"), case .numbers(let tx)? = t.column("x") else { Issue.record("x is not numbers"); return }
         #expect(ux[0].bitPattern == tx[0].bitPattern && ux[1].bitPattern == tx[1].bitPattern && ux[2].isNaN)
         s.run("save(1, \"\(dir.path)/one.parquet\")")
-        #expect(s.errors.last?.message == "save() writes a table, a vector, a matrix or a record of equal-length vectors to Parquet, not the number 1")
+        #expect(s.errors.last?.message == "save() writes a table, a vector, a matrix, a record of equal-length vectors or an analysis result to Parquet, not the number 1")
     }
 
     @Test("Ctrl-C stops a long query and the session goes on")
