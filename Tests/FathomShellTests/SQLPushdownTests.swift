@@ -41,7 +41,7 @@ private func number(_ s: RecordingSession, _ name: String) -> Double {
 
 @Suite("Statistics pushed into SQL (DuckDB, Spark SQL)")
 struct SQLPushdownTests {
-    @Test("ece, mce, ace and failure_rate in SQL agree with the same statistics in memory")
+    @Test("ece, mce, ace, failure_rate and chisq in SQL agree with the same statistics in memory")
     func agreesWithMemory() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
