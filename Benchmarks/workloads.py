@@ -291,6 +291,29 @@ def _parquet(scratch):
     return {"path": path, "script": script}
 
 
+def _ece_parquet(scratch):
+    """100M rows of (p, y) in Parquet (826 MB), written by DuckDB itself: p uniform on [0, 1],
+    y drawn as Bernoulli(p). The Python side reads the two columns with pyarrow and bins them
+    with numpy, as Fathom's ece does."""
+    import os
+    import subprocess
+    path = scratch / "ece100m.parquet"
+    subprocess.run([os.environ["FATHOM_DUCKDB"], "-no-init", "-batch", ":memory:", "-c",
+                    "select setseed(0.5); copy (select p, (random() < p)::bigint as y "
+                    f"from (select random() as p from range(100000000))) to '{path}'"], check=True, capture_output=True)
+    script = scratch / "ece_numpy.py"
+    script.write_text(
+        "import sys, numpy as np, pyarrow.parquet as pq\n"
+        "t = pq.read_table(sys.argv[1], columns=['p', 'y'])\n"
+        "q = t.column('p').to_numpy(); y = t.column('y').to_numpy()\n"
+        "conf = np.maximum(1 - q, q); correct = ((q > 1 - q).astype(np.int64) == y).astype(np.float64)\n"
+        "b = np.minimum(np.floor(conf * 15), 14).astype(np.int64)\n"
+        "n = np.bincount(b, minlength=15); c = np.bincount(b, conf, 15); a = np.bincount(b, correct, 15)\n"
+        "m = n > 0\n"
+        "print(float(np.sum(n[m] / n.sum() * np.abs(a[m] / n[m] - c[m] / n[m]))))\n")
+    return {"path": path, "script": script}
+
+
 ALL = [
     Workload(
         name="startup: -e '1 + 1'",
@@ -312,6 +335,13 @@ ALL = [
         setup=_parquet,
         fathom=lambda b, i: ([b, "-e", f"d = load({str(i['path'])!r}); nrow(d)"], None),
         python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="ece over 100M-row Parquet in SQL",
+        target="report time and memory against pyarrow + numpy (DuckDB's own peak: see the README)",
+        setup=_ece_parquet,
+        fathom=lambda b, i: ([b, "-e", f"s = sql_source(file={str(i['path'])!r}); ece(s.p, s.y)"], None),
+        python=lambda py, i: ([py, str(i["script"]), str(i["path"])], None),
     ),
     Workload(
         name="load 1M x 8 CSV",

@@ -30,9 +30,11 @@ fathom_ensure_duckdb() {
 }
 
 # What only the tests need: Chromium, which loads HTML reports to check that no script runs
-# (ReportBrowserTests). Used by Scripts/test, not by Scripts/fathom.
+# (ReportBrowserTests), and Java 17, which runs PySpark (SQLPushdownTests). Used by Scripts/test,
+# not by Scripts/fathom.
 fathom_ensure_test_packages() {
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || fathom_apt_install chromium
+    command -v java >/dev/null 2>&1 || fathom_apt_install openjdk-17-jre-headless
 }
 
 # Installs the given Debian packages (none: nothing to do), with sudo when not root.

@@ -5,7 +5,7 @@ import Testing
 import FathomCore
 
 /// DuckDB's command-line program, which Scripts/test installs and names in FATHOM_DUCKDB.
-private func duckdb() throws -> String {
+func duckdb() throws -> String {
     guard let path = ProcessInfo.processInfo.environment["FATHOM_DUCKDB"], FileManager.default.isExecutableFile(atPath: path) else {
         Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
         throw CancellationError()
@@ -14,7 +14,7 @@ private func duckdb() throws -> String {
 }
 
 /// Runs `sql` in a fresh DuckDB in `folder` (to write the Parquet files the tests read).
-private func runDuckDB(_ sql: String, in folder: URL) throws {
+func runDuckDB(_ sql: String, in folder: URL) throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: try duckdb())
     p.arguments = ["-no-init", "-batch", ":memory:", "-c", sql]

@@ -20,6 +20,19 @@ public struct BinStatistics: Sendable {
     public var bins: Int { count.count }
     public var total: Double { count.reduce(0, +) }
 
+    /// Equal-width bins from sums worked out elsewhere (a SQL engine's GROUP BY): bin b holds
+    /// `count[b]` examples whose confidences sum to `confidenceSum[b]` and correctness to
+    /// `correctSum[b]`, binned as bin(c) = min(⌊c·B⌋, B − 1).
+    public init(equalWidthCount count: [Double], confidenceSum: [Double], correctSum: [Double]) {
+        precondition(!count.isEmpty && count.count == confidenceSum.count && count.count == correctSum.count)
+        let b = count.count
+        self.count = count
+        self.confidenceSum = confidenceSum
+        self.correctSum = correctSum
+        lower = (0..<b).map { Double($0) / Double(b) }
+        upper = (0..<b).map { Double($0 + 1) / Double(b) }
+    }
+
     /// Equal-width bins of the examples at `indices` (repeats count again): the bootstrap's
     /// resamples, binned without copying the data.
     public init(confidence: [Double], correct: [Double], weights: [Double]?, indices: [Int], bins b: Int) {

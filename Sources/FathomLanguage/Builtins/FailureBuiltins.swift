@@ -34,17 +34,22 @@ enum FailureBuiltins {
         parameters: lossParameters + [Parameter("ci", "number", .value(.number(0.95)), doc: "confidence level of the exact interval")],
         returns: "a record: estimate, lower, upper, failures, n",
         summary: "share of inputs that fail, with an exact interval",
-        doc: "failure_rate(loss, delta) is the share of examples with loss > δ, with its Clopper–Pearson (exact binomial) interval at ci=0.95, as scipy's binomtest(k, n).proportion_ci(method=\"exact\"). A satisficing test is then check(\"…\", failure_rate(loss, δ).upper < 0.05).",
+        doc: "failure_rate(loss, delta) is the share of examples with loss > δ, with its Clopper–Pearson (exact binomial) interval at ci=0.95, as scipy's binomtest(k, n).proportion_ci(method=\"exact\"). A satisficing test is then check(\"…\", failure_rate(loss, δ).upper < 0.05). With a column of a SQL source (failure_rate(s.loss, δ), see sql_source) the counting runs in SQL.",
         examples: ["d = load(\"av-perception/detections\"); failure_rate(d.loss, 2.3)"]
-    ) { args, _ in
+    ) { args, context in
+        if let pushed = try SQLPushdown.run(args, context) { return pushed }
         let loss = try losses(args)
         let delta = try args.number("delta")
         let level = try args.confidenceLevel() ?? 0.95
-        let k = loss.filter { $0 > delta }.count
-        let (lo, hi) = Binomial.clopperPearson(successes: k, trials: loss.count, confidence: level)
+        return rate(failures: loss.filter { $0 > delta }.count, n: loss.count, level: level)
+    }
+
+    /// {estimate, lower, upper, failures, n}: k failures in n with the exact interval.
+    static func rate(failures k: Int, n: Int, level: Double) -> Value {
+        let (lo, hi) = Binomial.clopperPearson(successes: k, trials: n, confidence: level)
         return .record(Record([
-            ("estimate", .number(Double(k) / Double(loss.count))), ("lower", .number(lo)), ("upper", .number(hi)),
-            ("failures", .number(Double(k))), ("n", .number(Double(loss.count))),
+            ("estimate", .number(Double(k) / Double(n))), ("lower", .number(lo)), ("upper", .number(hi)),
+            ("failures", .number(Double(k))), ("n", .number(Double(n))),
         ]))
     }
 
@@ -83,6 +88,10 @@ enum FailureBuiltins {
     ) { args, context in
         guard case .vector(let key) = try args.required("key") else { throw args.mismatch("key", expected: "a vector of slice names or numbers") }
         guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin such as accuracy, ece or failure_rate") }
+        if let (_, range) = (args.rest + args.forwarded.map { ($0.2, $0.3) }).first(where: { if case .object(let o) = $0.0 { return o is SQLColumnsValue } else { return false } }) {
+            throw Diagnostic("argument.value", "by(): slices values in memory, and a column of a SQL source stays in SQL, so it cannot be cut by key", at: range,
+                             notes: ["compute one slice per source instead: sql_source(\"select … where weather = 'rain'\")"])
+        }
         let n = key.count
         if n == 0 { throw args.invalid("key", "by(): key is empty, so there are no slices to compute \(metric.name)() on") }
         let groups = TableOperations.groups(key)

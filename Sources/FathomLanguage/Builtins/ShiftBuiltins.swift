@@ -117,27 +117,35 @@ enum ShiftBuiltins {
         ],
         returns: "a test result: statistic (χ²), pvalue, reject, effect (Cramér's V), dof, table, meaning; plot() compares the shares",
         summary: "chi-square test of homogeneity for categories",
-        doc: "chisq(a, b) compares how often each category occurs in the two samples: the chi-square test of homogeneity on the 2 × C table of counts, as scipy's chi2_contingency(correction=False). Cramér's V = √(χ²/N) is the effect size (0: the same shares; 1: no category in common). Expected counts below 5 make the p-value approximate.",
+        doc: "chisq(a, b) compares how often each category occurs in the two samples: the chi-square test of homogeneity on the 2 × C table of counts, as scipy's chi2_contingency(correction=False). Cramér's V = √(χ²/N) is the effect size (0: the same shares; 1: no category in common). Expected counts below 5 make the p-value approximate. Either sample may be a column of a SQL source (chisq(s.weather, t.weather), see sql_source): its categories are counted in SQL.",
         examples: ["p = load(\"penguins/penguins\"); chisq(p.species[p.island == \"Biscoe\"], p.species[p.island == \"Dream\"], labels=[\"Biscoe\", \"Dream\"])"]
-    ) { args, _ in
-        func categories(_ name: String) throws -> [String] {
-            switch try args.required(name) {
-            case .vector(.strings(let s)): return s
-            case .vector(.bools(let b)): return b.map { $0 ? "true" : "false" }
-            case .vector(.numbers(let v)):
-                if let i = v.firstIndex(where: { $0.isNaN }) { throw args.invalid(name, "chisq(): \(name) holds a missing value (NaN) at position \(i)", notes: ["drop_missing(\(name)) keeps the values that are present"]) }
-                return v.map { NumberFormat.short($0, digits: 17) }
-            default: throw args.mismatch(name, expected: "a vector of categories")
-            }
-        }
-        let a = try categories("a"), b = try categories("b")
+    ) { args, context in
+        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        let a = try categories(args, "a"), b = try categories(args, "b")
         guard !a.isEmpty else { throw args.invalid("a", "chisq(): a is empty") }
         guard !b.isEmpty else { throw args.invalid("b", "chisq(): b is empty") }
         let alpha = try args.significance()
         let labels = try args.sampleLabels()
-        let r = ChiSquareHomogeneity.test(a, b)
-        guard r.categories.count >= 2 else { throw Diagnostic("argument.value", "chisq(): both samples hold only the category \"\(r.categories[0])\"; there is nothing to compare", at: args.callRange) }
-        let na = Double(a.count), nb = Double(b.count)
+        return try chisqResult(ChiSquareHomogeneity.test(a, b), args, alpha: alpha, labels: labels)
+    }
+
+    /// A sample of categories as text: numbers by their shortest exact digits, booleans as
+    /// true and false; NaN refused.
+    static func categories(_ args: Arguments, _ name: String) throws -> [String] {
+        switch try args.required(name) {
+        case .vector(.strings(let s)): return s
+        case .vector(.bools(let b)): return b.map { $0 ? "true" : "false" }
+        case .vector(.numbers(let v)):
+            if let i = v.firstIndex(where: { $0.isNaN }) { throw args.invalid(name, "chisq(): \(name) holds a missing value (NaN) at position \(i)", notes: ["drop_missing(\(name)) keeps the values that are present"]) }
+            return v.map { NumberFormat.short($0, digits: 17) }
+        default: throw args.mismatch(name, expected: "a vector of categories")
+        }
+    }
+
+    /// chisq()'s result from the test on its 2 × C table of counts.
+    static func chisqResult(_ r: ChiSquareHomogeneity.Result, _ args: Arguments, alpha: Double, labels: [String]) throws -> Value {
+        guard r.categories.count >= 2 else { throw Diagnostic("argument.value", "chisq(): both samples hold only the category \"\(r.categories.first ?? "")\"; there is nothing to compare", at: args.callRange) }
+        let na = r.counts[0].reduce(0, +), nb = r.counts[1].reduce(0, +)
         let sharesA = r.counts[0].map { $0 / na }, sharesB = r.counts[1].map { $0 / nb }
         let moved = r.categories.indices.max { abs(sharesB[$0] - sharesA[$0]) < abs(sharesB[$1] - sharesA[$1]) }!
         let reject = r.pvalue < alpha
@@ -147,7 +155,7 @@ enum ShiftBuiltins {
         let table = Table([("category", .strings(r.categories)), (labels[0], .numbers(r.counts[0])), (labels[1], .numbers(r.counts[1]))])
         return .object(TestResultValue(
             test: "chisq", title: "chi-square test of homogeneity", statisticName: "χ²", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
-            reject: reject, effectName: "Cramér's V", effect: r.cramersV, sizes: [a.count, b.count], method: "asymptotic, \(r.degrees) degree\(r.degrees == 1 ? "" : "s") of freedom",
+            reject: reject, effectName: "Cramér's V", effect: r.cramersV, sizes: [Int(na), Int(nb)], method: "asymptotic, \(r.degrees) degree\(r.degrees == 1 ? "" : "s") of freedom",
             meaning: meaning, extra: [("dof", .number(Double(r.degrees))), ("table", .table(table))],
             picture: .categories(names: r.categories, a: sharesA, b: sharesB, labels: labels)))
     }

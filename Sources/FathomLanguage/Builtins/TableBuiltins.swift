@@ -139,25 +139,9 @@ enum TableBuiltins {
         doc: "select(t, \"logit_*\") gathers the columns whose names match into an N×k matrix, in the table's column order; a list of names gives that order. The matrix remembers the column names: text labels are matched to probability columns by them (p_cat is the class cat). Globs use * for any run of characters and ? for one. Booleans become 0 and 1; text columns are refused.",
         examples: ["z = select(load(\"digits/mlp-test\"), \"logit_*\")", "select(load(\"penguins/penguins\"), [\"bill_length_mm\", \"bill_depth_mm\"])"]
     ) { args, _ in
+        if case .object(let o)? = args.value("t"), let source = o as? SQLSourceValue { return try SQLPushdown.select(source, args) }
         let t = try args.table("t")
-        let patterns: [String]
-        switch try args.required("columns") {
-        case .string(let s): patterns = [s]
-        case .vector(.strings(let s)): patterns = s
-        default: throw args.mismatch("columns", expected: "a column name, a glob, or a list of them")
-        }
-        var chosen: [Int] = []
-        for p in patterns {
-            let found = matching(p, in: t.names)
-            if found.isEmpty {
-                var notes: [String] = []
-                if let hint = Suggestions.note(for: p, in: t.names) { notes.append(hint) }
-                notes.append("the columns are " + t.names.prefix(10).joined(separator: ", ") + (t.names.count > 10 ? ", …" : ""))
-                throw Diagnostic("argument.value", "select(): no column matches \"\(p)\"", at: args.range("columns"), notes: notes)
-            }
-            chosen += found.filter { !chosen.contains($0) }
-        }
-        if patterns.count == 1 { chosen.sort() }
+        let chosen = try chosenColumns(args, in: t.names)
         var storage = [Double](repeating: 0, count: t.rowCount * chosen.count)
         for (k, j) in chosen.enumerated() {
             let values: [Double]
@@ -169,6 +153,30 @@ enum TableBuiltins {
             for i in 0..<t.rowCount { storage[i * chosen.count + k] = values[i] }
         }
         return .matrix(Matrix(rows: t.rowCount, cols: chosen.count, storage: storage).named(chosen.map { t.names[$0] }))
+    }
+
+    /// The positions of the columns select()'s `columns` names among `names`: in `names` order
+    /// for one pattern, in list order for a list.
+    static func chosenColumns(_ args: Arguments, in names: [String]) throws -> [Int] {
+        let patterns: [String]
+        switch try args.required("columns") {
+        case .string(let s): patterns = [s]
+        case .vector(.strings(let s)): patterns = s
+        default: throw args.mismatch("columns", expected: "a column name, a glob, or a list of them")
+        }
+        var chosen: [Int] = []
+        for p in patterns {
+            let found = matching(p, in: names)
+            if found.isEmpty {
+                var notes: [String] = []
+                if let hint = Suggestions.note(for: p, in: names) { notes.append(hint) }
+                notes.append("the columns are " + names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : ""))
+                throw Diagnostic("argument.value", "select(): no column matches \"\(p)\"", at: args.range("columns"), notes: notes)
+            }
+            chosen += found.filter { !chosen.contains($0) }
+        }
+        if patterns.count == 1 { chosen.sort() }
+        return chosen
     }
 
     static let filter = Builtin(

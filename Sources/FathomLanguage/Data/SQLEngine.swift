@@ -5,9 +5,10 @@ import FathomCore
 public protocol SQLEngine: AnyObject {
     /// Runs one SELECT statement and writes its result as a CSV file with a header row (NULL as
     /// an empty field) to a fresh path it returns; the caller reads and deletes the file.
-    /// Refuses results of more than `maxRows` rows before transferring them. Errors are
-    /// ``Diagnostic``s without a place, carrying the engine's own words.
-    func select(_ query: String, maxRows: Int) throws -> String
+    /// Refuses results of more than `maxRows` rows before transferring them; nil skips that
+    /// count, for a query whose result Fathom bounds itself (an aggregate of a few rows).
+    /// Errors are ``Diagnostic``s without a place, carrying the engine's own words.
+    func select(_ query: String, maxRows: Int?) throws -> String
     /// Writes `csv` (a header row, then records; an empty field is NULL) as a Parquet file at
     /// `path` whose columns have the given DuckDB types, whole or not at all.
     func writeParquet(csv: [UInt8], types: [(name: String, type: String)], to path: String) throws
@@ -40,10 +41,12 @@ public enum SQLFiles {
     }
 
     /// Runs `query` and returns its result as a table, typed as the CSV reader infers.
-    static func table(_ query: String, context: EvaluationContext, at range: SourceRange) throws -> Value {
+    /// `counted: false` skips counting the result's rows first, for a query whose result is
+    /// small by construction.
+    static func table(_ query: String, context: EvaluationContext, at range: SourceRange, counted: Bool = true) throws -> Value {
         guard let engine = context.sqlEngine else { throw unavailable(at: range) }
         let path: String
-        do { path = try engine.select(query, maxRows: context.maxElements) } catch var d as Diagnostic {
+        do { path = try engine.select(query, maxRows: counted ? context.maxElements : nil) } catch var d as Diagnostic {
             if d.range == nil { d.range = range }
             throw d
         }

@@ -39,8 +39,16 @@ final class DuckDBDriver: SQLEngine {
 
     // MARK: - SQLEngine
 
-    func select(_ query: String, maxRows: Int) throws -> String {
+    func select(_ query: String, maxRows: Int?) throws -> String {
         let relation = DuckDBDriver.relation(query)
+        if let maxRows { try refuseBeyond(maxRows, relation) }
+        let target = try resultFolder() + "/result-\(counter).csv"
+        counter += 1
+        _ = try run("copy (select * from \(relation)) to \(SQLFiles.literal(target)) (format csv, header true, nullstr '');")
+        return target
+    }
+
+    private func refuseBeyond(_ maxRows: Int, _ relation: String) throws {
         let counted = try run("select count(*) from \(relation);")
         guard let rows = Int(counted.trimmingSpaces) else {
             throw Diagnostic("sql.engine", "DuckDB answered the row count with \(counted.trimmingSpaces.debugDescription)")
@@ -49,10 +57,6 @@ final class DuckDBDriver: SQLEngine {
             throw Diagnostic("sql.too_large", "the query's result has \(rows) rows, more than max_elements (\(maxRows))",
                              notes: ["aggregate in SQL, or raise the limit with :set max_elements N if the machine has the memory"])
         }
-        let target = try resultFolder() + "/result-\(counter).csv"
-        counter += 1
-        _ = try run("copy (select * from \(relation)) to \(SQLFiles.literal(target)) (format csv, header true, nullstr '');")
-        return target
     }
 
     func writeParquet(csv: [UInt8], types: [(name: String, type: String)], to path: String) throws {
