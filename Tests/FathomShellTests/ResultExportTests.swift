@@ -38,6 +38,22 @@ struct ResultExportTests {
         #expect(checks.contains("BIGINT") && checks.contains("DOUBLE") && checks.contains("BOOLEAN") && checks.contains("VARCHAR"), Comment(rawValue: checks))
     }
 
+    @Test("a SQL source is not a table until it is loaded, and says how to load it")
+    func sqlSource() throws {
+        guard ProcessInfo.processInfo.environment["FATHOM_DUCKDB"] != nil else {
+            Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
+            return
+        }
+        let s = RecordingSession()
+        s.run("s = sql_source(\"select 0.5 as p, 1 as y\")\nas_table(s)")
+        #expect(s.errors.count == 1)
+        #expect(s.errors.first?.message == "as_table(): the SQL source fathom_source (2 columns) names rows without loading them", "\(s.errors)")
+        #expect(s.errors.first?.notes == ["sql(\"select 0.5 as p, 1 as y\") loads them as a table; statistics such as ece(s.p, s.y) run in SQL without loading"])
+        s.errors = []
+        s.run("save(s, \"/tmp/fathom-never.csv\")")
+        #expect(s.errors.first?.message == "save() cannot write CSV: the SQL source fathom_source (2 columns) names rows without loading them", "\(s.errors)")
+    }
+
     @Test("save(r, \"r.json\") writes the result's fields, the same JSON as --json")
     func json() throws {
         let dir = try temporaryDirectory()

@@ -41,6 +41,10 @@ enum ResultTables {
     /// Why `value` has no table form, for the message that refuses it; nil when it has one or
     /// is no result.
     static func noTableReason(_ value: Value) -> (message: String, note: String)? {
+        if case .object(let o) = value, let source = o as? SQLSourceValue {
+            let query = source.query.count > 60 ? String(source.query.prefix(57)) + "…" : source.query
+            return ("\(o.described) names rows without loading them", "sql(\"\(query)\") loads them as a table; statistics such as ece(s.p, s.y) run in SQL without loading")
+        }
         guard case .object(let o) = value, let r = o as? any DeclaredResult, r.resultTable == nil else { return nil }
         if o is any FileFormatResult {
             return ("\(o.described) has no table form", "save(\(o.typeName == "model" ? "m" : "c"), \"x.json\") writes it in its file format, which load() reads back")
