@@ -251,19 +251,18 @@ enum LabelShiftBuiltins {
         default: throw args.mismatch("delta", expected: "a number (the tolerated accuracy drop) or a record of tolerances")
         }
         if let d = deltas["accuracy"], !(d >= 0 && d < 1) { throw args.invalid("delta", "harm(): the tolerated accuracy drop must be in [0, 1), got \(NumberFormat.short(d))") }
-        let topS = TopLabel(probabilities: ps, labels: ys)
         let alpha = 0.05
         let columns = (0..<ps.cols).map { ("class \($0)", DriftBuiltins.ColumnData.numbers(ps.column($0), pt.column($0))) }
         let shift = try DriftBuiltins.report(title: "black-box shift detection (KS on \(ps.cols) softmax outputs)", columns: columns, test: "ks",
                                              correction: "bonferroni", alpha: alpha, subject: "output dimension")
-        var seedGenerator: Xoshiro256? = try args.optionalSeed().map { Xoshiro256(seed: $0) }
-
-        func resample(_ groups: [Int], _ statistic: @escaping @Sendable ([[Int]]) -> [Double]?) throws -> [[Double]?] {
-            if var g = seedGenerator {
-                defer { seedGenerator = g }
-                return try Bootstrap.replicates(groups: groups, count: replicates, random: &g, progress: context.progress, statistic: statistic)
+        let seed = try args.optionalSeed()
+        /// Runs `body` with the seeded generator, or the session's.
+        func withRandom<T>(_ body: (inout Xoshiro256) throws -> T) throws -> T {
+            if let seed {
+                var g = Xoshiro256(seed: seed)
+                return try body(&g)
             }
-            return try Bootstrap.replicates(groups: groups, count: replicates, random: &context.random, progress: context.progress, statistic: statistic)
+            return try body(&context.random)
         }
         let flagged = shift.rows.filter(\.flagged).count
         let moved = flagged > 0
@@ -272,30 +271,14 @@ enum LabelShiftBuiltins {
 
         if args.value("y_target").map({ !$0.isNull }) == true {
             let yt = try args.classLabels("y_target", rows: pt.rows, classes: pt.cols, counted: "p_target has \(pt.rows) rows", columns: pt.columnNames ?? ps.columnNames, of: "p_target")
-            let topT = TopLabel(probabilities: pt, labels: yt)
-            @Sendable func metrics(_ top: TopLabel, _ p: Matrix, _ y: [Int], _ rows: [Int]?) -> [Double] {
-                let idx = rows ?? Array(0..<y.count)
-                let acc = idx.reduce(0.0) { $0 + top.correct[$1] } / Double(idx.count)
-                let nll = idx.reduce(0.0) { $0 - log(max(p[$1, y[$1]], ProperScores.nllFloor)) } / Double(idx.count)
-                let s = BinStatistics(confidence: top.confidence, correct: top.correct, weights: nil, indices: idx, bins: 15)
-                return [acc, nll, CalibrationError.expected(s)]
+            var tolerances: [HarmAssessment.Metric: Double] = [:]
+            for metric in HarmAssessment.Metric.allCases { tolerances[metric] = deltas[metric.rawValue] }
+            let rows = try withRandom { random in
+                try HarmAssessment.labelled(source: ps, sourceLabels: ys, target: pt, targetLabels: yt, tolerances: tolerances, level: level,
+                                            replicates: replicates, random: &random, progress: context.progress)
             }
-            let a = metrics(topS, ps, ys, nil), b = metrics(topT, pt, yt, nil)
-            let reps = try resample([ps.rows, pt.rows]) { idx in
-                let x = metrics(topS, ps, ys, idx[0]), z = metrics(topT, pt, yt, idx[1])
-                return zip(z, x).map { $0 - $1 }
-            }
-            let (lower, upper, _) = Bootstrap.componentIntervals(reps, confidence: level)
-            let names = ["accuracy", "nll", "ece"]
-            var rows: [HarmValue.Row] = []
-            for k in 0..<3 {
-                let d = deltas[names[k]]
-                // Harmful direction: accuracy down, NLL and ECE up.
-                let verdict = d.map { k == 0 ? HarmValue.verdict(worst: -lower[k], best: -upper[k], delta: $0) : HarmValue.verdict(worst: upper[k], best: lower[k], delta: $0) }
-                rows.append((names[k], a[k], b[k], b[k] - a[k], lower[k], upper[k], d, verdict))
-            }
-            let worse = rows.filter { $0.verdict == "exceeded" }.map(\.metric)
-            let open = rows.filter { $0.verdict == "inconclusive" }.map(\.metric)
+            let worse = rows.filter { $0.verdict == .exceeded }.map(\.metric)
+            let open = rows.filter { $0.verdict == .inconclusive }.map(\.metric)
             let accText = "accuracy \(rows[0].change < 0 ? "fell" : "rose") by \(NumberFormat.short(abs(rows[0].change), digits: 3)) (\(NumberFormat.short(rows[0].lower, digits: 3)) to \(NumberFormat.short(rows[0].upper, digits: 3)))"
             let verdict = !worse.isEmpty
                 ? "and the model got worse: \(accText); \(worse.joined(separator: ", ")) changed by more than δ across the whole interval."
@@ -306,31 +289,16 @@ enum LabelShiftBuiltins {
         }
 
         // No target labels: assume label shift, reweight the source accuracy by BBSE.
-        let r: LabelShift.BBSE
+        let row: HarmAssessment.Row
         do {
-            r = try LabelShift.bbse(validation: ps, labels: ys, target: pt, soft: false)
+            row = try withRandom { random in
+                try HarmAssessment.labelShiftCorrected(source: ps, sourceLabels: ys, target: pt, tolerance: deltas["accuracy"], level: level,
+                                                       replicates: replicates, random: &random, progress: context.progress)
+            }
         } catch let problem as LabelShift.Problem {
             throw singular(problem, args)
         }
-        @Sendable func corrected(_ w: [Double], _ rows: [Int]) -> Double {
-            var s = 0.0, total = 0.0
-            for i in rows { s += w[ys[i]] * topS.correct[i]; total += w[ys[i]] }
-            return total > 0 ? s / total : .nan
-        }
-        let all = Array(0..<ps.rows)
-        let source = all.reduce(0.0) { $0 + topS.correct[$1] } / Double(ps.rows)
-        let estimate = corrected(r.weights, all)
-        let reps = try resample([ps.rows, pt.rows]) { idx in
-            guard let b = try? LabelShift.bbse(validation: ps.selectingRows(idx[0]), labels: idx[0].map { ys[$0] }, target: pt.selectingRows(idx[1]), soft: false) else { return nil }
-            var s = 0.0, total = 0.0
-            for i in idx[0] { s += b.weights[ys[i]] * topS.correct[i]; total += b.weights[ys[i]] }
-            return [total > 0 ? s / total - source : .nan]
-        }
-        let (lower, upper, _) = Bootstrap.componentIntervals(reps, confidence: level)
-        let d = deltas["accuracy"]
-        let verdict = d.map { HarmValue.verdict(worst: -lower[0], best: -upper[0], delta: $0) }
-        let row = (metric: "accuracy (label-shift corrected)", source: source, target: estimate, change: estimate - source, lower: lower[0], upper: upper[0], delta: d, verdict: verdict)
-        let meaning = moved + "; if the shift is a change of class prior only, target accuracy is about \(NumberFormat.short(estimate, digits: 3)) against \(NumberFormat.short(source, digits: 3)) on source (change \(NumberFormat.short(lower[0], digits: 3)) to \(NumberFormat.short(upper[0], digits: 3)))" + (verdict == "exceeded" ? ", a drop beyond δ." : ".")
+        let meaning = moved + "; if the shift is a change of class prior only, target accuracy is about \(NumberFormat.short(row.target, digits: 3)) against \(NumberFormat.short(row.source, digits: 3)) on source (change \(NumberFormat.short(row.lower, digits: 3)) to \(NumberFormat.short(row.upper, digits: 3)))" + (row.verdict == .exceeded ? ", a drop beyond δ." : ".")
         return .object(HarmValue(rows: [row], level: level, shift: shift, labelled: false, meaning: meaning))
     }
 }

@@ -66,8 +66,7 @@ public struct PriorShiftValue: DeclaredResult, Plottable {
 
 /// Did the model get worse on the target, not only the data move?
 public struct HarmValue: DeclaredResult {
-    typealias Row = (metric: String, source: Double, target: Double, change: Double, lower: Double, upper: Double, delta: Double?, verdict: String?)
-    let rows: [Row]
+    let rows: [HarmAssessment.Row]
     let level: Double
     /// Black-box shift detection on the model's outputs: did the data move?
     let shift: DriftValue
@@ -90,19 +89,11 @@ public struct HarmValue: DeclaredResult {
         Table([
             ("metric", .strings(rows.map(\.metric))), ("source", .numbers(rows.map(\.source))), ("target", .numbers(rows.map(\.target))),
             ("change", .numbers(rows.map(\.change))), ("lower", .numbers(rows.map(\.lower))), ("upper", .numbers(rows.map(\.upper))),
-            ("delta", .numbers(rows.map { $0.delta ?? .nan })), ("verdict", .strings(rows.map { $0.verdict ?? "" })),
+            ("delta", .numbers(rows.map { $0.delta ?? .nan })), ("verdict", .strings(rows.map { $0.verdict?.rawValue ?? "" })),
         ])
     }
 
-    var harmful: Bool { rows.contains { $0.verdict == "exceeded" } }
-
-    /// Against a tolerance δ on a harm measured so that larger is worse: "exceeded" when even
-    /// the best case is beyond δ, "within" when even the worst case is not, else "inconclusive".
-    static func verdict(worst: Double, best: Double, delta: Double) -> String {
-        if best > delta { return "exceeded" }
-        if worst <= delta { return "within" }
-        return "inconclusive"
-    }
+    var harmful: Bool { rows.contains { $0.verdict == .exceeded } }
 
 
     public func renderText(_ options: RenderOptions) -> String {
@@ -114,7 +105,7 @@ public struct HarmValue: DeclaredResult {
         for r in rows {
             var line = "  " + r.metric.padding(toLength: width, withPad: " ", startingAt: 0)
             line += "  \(n(r.source)) → \(n(r.target))  change \(signed(r.change)) (\(signed(r.lower)) to \(signed(r.upper)))"
-            if let d = r.delta, let v = r.verdict { line += "  δ \(n(d)): \(v)" }
+            if let d = r.delta, let v = r.verdict { line += "  δ \(n(d)): \(v.rawValue)" }
             lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n" + meaning
