@@ -87,6 +87,13 @@ public enum MultipleTesting {
         p.map { $0 < alpha / Double(p.count) }
     }
 
+    /// Bonferroni-adjusted p-values: min(1, p·d), which reach α exactly when `bonferroni`
+    /// rejects (statsmodels' `multipletests(method="bonferroni")`).
+    public static func bonferroniAdjusted(_ p: [Double]) -> [Double] {
+        let d = Double(p.count)
+        return p.map { min(1, $0 * d) }
+    }
+
     /// Benjamini–Hochberg adjusted p-values (scipy's `false_discovery_control(method="bh")`):
     /// p_(i)·d/i made monotone from the largest down, capped at 1.
     public static func benjaminiHochberg(_ p: [Double]) -> [Double] {

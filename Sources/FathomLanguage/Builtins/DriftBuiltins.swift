@@ -84,8 +84,8 @@ enum DriftBuiltins {
                 let adjusted = MultipleTesting.benjaminiHochberg(p)
                 for (k, i) in tested.enumerated() { rows[i].adjusted = adjusted[k]; rows[i].flagged = adjusted[k] <= alpha }
             } else {
-                let d = Double(p.count)
-                for i in tested { rows[i].adjusted = min(1, rows[i].pvalue * d); rows[i].flagged = rows[i].pvalue < alpha / d }
+                let adjusted = MultipleTesting.bonferroniAdjusted(p), rejected = MultipleTesting.bonferroni(p, alpha: alpha)
+                for (k, i) in tested.enumerated() { rows[i].adjusted = adjusted[k]; rows[i].flagged = rejected[k] }
             }
         }
         // By effect, largest first; untested columns last; ties in column order.
