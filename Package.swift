@@ -2,6 +2,8 @@
 // Fathom: an interactive analysis shell for how machine-learning models fail.
 import PackageDescription
 
+let strictImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "Fathom",
     products: [
@@ -34,18 +36,21 @@ let package = Package(
             pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"])]
         ),
-        .target(name: "FathomCore", dependencies: ["CFathomZlib"]),
-        .target(name: "FathomLanguage", dependencies: ["FathomCore"]),
+        // Imports are explicit: a member is visible only in a file that imports its module.
+        .target(name: "FathomCore", dependencies: ["CFathomZlib"], swiftSettings: strictImports),
+        .target(name: "FathomLanguage", dependencies: ["FathomCore"], swiftSettings: strictImports),
         .target(
             name: "FathomShell",
-            dependencies: ["FathomLanguage", "FathomCore", "CLibEdit", "CFathomZmq", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["FathomLanguage", "FathomCore", "CLibEdit", "CFathomZmq", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictImports
         ),
         .executableTarget(
             name: "fathom",
             dependencies: [
                 "FathomShell",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"], exclude: ["Golden"]),

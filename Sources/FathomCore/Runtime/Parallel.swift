@@ -1,6 +1,8 @@
 import Dispatch
-import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Splitting work over the machine's cores.
 ///
@@ -16,7 +18,8 @@ public enum Parallel {
 
     static let defaultWorkers: Int = {
         if let text = FileSystem.environment("FATHOM_THREADS"), let n = Int(text), (1...1024).contains(n) { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // The processors online (what Foundation's activeProcessorCount reads on Linux).
+        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }()
 
     @TaskLocal static var override: Int?

@@ -37,7 +37,7 @@ public enum SQLFiles {
 
     /// A SQL string literal holding `text` (single quotes doubled).
     public static func literal(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + text.replacing("'", with: "''") + "'"
     }
 
     /// Runs `query` and returns its result as a table, typed as the CSV reader infers.

@@ -103,7 +103,7 @@ public struct HarmValue: DeclaredResult {
         var lines = [labelled ? "harm: source → target (\(percent)% intervals)" : "harm without target labels: label-shift-corrected estimate (\(percent)% interval)"]
         let width = rows.map(\.metric.count).max() ?? 0
         for r in rows {
-            var line = "  " + r.metric.padding(toLength: width, withPad: " ", startingAt: 0)
+            var line = "  " + r.metric.padded(to: width)
             line += "  \(n(r.source)) → \(n(r.target))  change \(signed(r.change)) (\(signed(r.lower)) to \(signed(r.upper)))"
             if let d = r.delta, let v = r.verdict { line += "  δ \(n(d)): \(v.rawValue)" }
             lines.append(line)

@@ -45,7 +45,7 @@ public struct SQLSourceValue: ObjectValue {
 
     public func renderText(_ options: RenderOptions) -> String {
         let shown = columns.prefix(12).map { "\($0.name) \($0.type)" }.joined(separator: ", ") + (columns.count > 12 ? ", …" : "")
-        return "SQL source \(name): \(columns.count) column\(columns.count == 1 ? "" : "s") (\(shown))\n  \(query.replacingOccurrences(of: "\n", with: "\n  "))"
+        return "SQL source \(name): \(columns.count) column\(columns.count == 1 ? "" : "s") (\(shown))\n  \(query.replacing("\n", with: "\n  "))"
     }
 
     public func json() -> JSONValue {

@@ -213,9 +213,9 @@ public struct BacktestValue: DeclaredResult, Plottable {
         let width = max(6, methods.map(\.rawValue.count).max() ?? 6)
         func pad(_ x: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - x.count)) + x }
         func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.short(x, digits: 3) }
-        text += "  " + "method".padding(toLength: width, withPad: " ", startingAt: 0) + "  mean |error|  within one order  under-predicted  mean error\n"
+        text += "  " + "method".padded(to: width) + "  mean |error|  within one order  under-predicted  mean error\n"
         for (j, method) in methods.enumerated() {
-            text += "  " + method.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            text += "  " + method.rawValue.padded(to: width)
             text += pad(NumberFormat.short(s[j].meanAbsLog10Error, digits: 3), 14) + pad(NumberFormat.percent(s[j].withinOrder), 18) + pad(NumberFormat.percent(s[j].underRate), 17) + pad(signed(s[j].meanLog10Error), 12) + "\n"
         }
         let lines = methods.indices.map { j -> String in

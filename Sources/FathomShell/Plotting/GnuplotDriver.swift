@@ -161,7 +161,7 @@ final class GnuplotDriver: PlotRenderer {
                     closed = true
                 }
             }
-            if let range = stdoutText.range(of: token + " ") {
+            if let range = stdoutText.firstRange(of: token + " ") {
                 let rest = stdoutText[range.upperBound...]
                 guard let newline = rest.firstIndex(of: "\n") else { continue }
                 let answer = rest[..<newline]

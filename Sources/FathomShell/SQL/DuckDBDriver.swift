@@ -163,7 +163,7 @@ final class DuckDBDriver: SQLEngine {
                     closed = true
                 }
             }
-            if let end = stdoutText.range(of: marker + "\n") {
+            if let end = stdoutText.firstRange(of: marker + "\n") {
                 // DuckDB wrote any error before it ran the marker's statement.
                 stderrText += drain(errors)
                 if !stderrText.isEmpty { throw Diagnostic("sql.error", "DuckDB: " + DuckDBDriver.message(stderrText)) }
