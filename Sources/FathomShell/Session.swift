@@ -89,7 +89,10 @@ public final class Session {
         public var interrupted = false
     }
 
-    public init(settings: Settings = Settings(), datasets: DatasetCatalog? = DatasetCatalog.locate(), onEvent: @escaping (SessionEvent) -> Void = { _ in }) {
+    /// `registry` holds the builtins the session knows: help, completion and calls all read
+    /// it, so a builtin registered there (CONTRIBUTING.md) is everywhere at once.
+    public init(settings: Settings = Settings(), datasets: DatasetCatalog? = DatasetCatalog.locate(), registry: BuiltinRegistry = .standard,
+                onEvent: @escaping (SessionEvent) -> Void = { _ in }) {
         self.settings = settings
         self.onEvent = onEvent
         let context = EvaluationContext(seed: settings.seed)
@@ -98,7 +101,7 @@ public final class Session {
         context.datasets = datasets
         context.plotRenderer = plots
         context.sqlEngine = sqlEngine
-        interpreter = Interpreter(context: context)
+        interpreter = Interpreter(context: context, registry: registry)
         context.emit = { [unowned self] text in
             self.currentOutput += text
             self.onEvent(.printed(cell: self.currentCell, text: text))
