@@ -8,18 +8,18 @@ import FathomCore
 /// every long builtin within half a second. Each call runs for well over a second on its input
 /// when nobody stops it, so a loop that does not poll fails here.
 ///
-/// The target is 0.5 s in the release build `./Scripts/test` makes. `./Scripts/test` runs this
-/// suite on its own, after the others, because beside them on two cores memory-bound work
-/// (touching fresh pages of 100 MB arrays) slows several-fold; even alone the test allows 1.5 s,
-/// as the process-level `InterruptTests` do: a loop that ignores the flag takes seconds to
-/// minutes and still fails. A debug build runs the same loops several times slower, so there
-/// the bound is scaled.
+/// The bound is the 0.5 s, in the release build `./Scripts/test` makes, which runs this
+/// suite on its own after the others: beside them on two cores, memory-bound work (touching
+/// fresh pages of 100 MB arrays) slows several-fold. A call that misses it gets a second
+/// attempt (see `latency`). Measured alone, the slowest stop in 0.35 s (`sort` and `describe`
+/// of 2e7 values). A debug build runs the same loops several times slower, so there the bound
+/// is scaled.
 @Suite("Ctrl-C latency of long builtins", .serialized)
 struct InterruptLatencyTests {
     #if DEBUG
     static let bound = 5.0
     #else
-    static let bound = 1.5
+    static let bound = 0.5
     #endif
     /// When the flag is raised, after the call started: early, so that every call is still running.
     static let delay = 0.05
@@ -86,11 +86,9 @@ struct InterruptLatencyTests {
         }
     }
 
-    @Test("a simulated Ctrl-C stops the call within the bound", arguments: cases)
-    func latency(_ setup: String, _ call: String) throws {
-        let interpreter = Interpreter()
-        interpreter.context.maxElements = 1 << 29
-        try InterruptLatencyTests.run(setup, in: interpreter)
+    /// One attempt: the call started, the flag raised `delay` later; whether the call was
+    /// interrupted, when the flag went up, and how long the call took to stop after it.
+    static func attempt(_ call: String, in interpreter: Interpreter) -> (interrupted: Bool, raised: Double, end: Double) {
         let flag = Interruption.Flag()
         let raisedAt = Atomic<UInt64>(0)
         let start = InterruptLatencyTests.now()
@@ -110,11 +108,27 @@ struct InterruptLatencyTests {
         let end = InterruptLatencyTests.now() - start
         // Wait for the raise, so a call that ended early is reported as too small an input.
         while raisedAt.load(ordering: .relaxed) == 0 { usleep(1000) }
-        let raised = Double(raisedAt.load(ordering: .relaxed)) / 1e9
-        if ProcessInfo.processInfo.environment["FATHOM_LATENCY_VERBOSE"] != nil {
-            print("latency \(call): raised at \(raised) s, stopped \(end - raised) s later")
+        return (interrupted, Double(raisedAt.load(ordering: .relaxed)) / 1e9, end)
+    }
+
+    /// A call that misses the bound gets one more attempt, so that a page-fault storm or a
+    /// descheduled thread on a loaded machine is not taken for a loop that does not poll (which
+    /// misses it every time, by seconds).
+    @Test("a simulated Ctrl-C stops the call within the bound", arguments: cases)
+    func latency(_ setup: String, _ call: String) throws {
+        let interpreter = Interpreter()
+        interpreter.context.maxElements = 1 << 29
+        try InterruptLatencyTests.run(setup, in: interpreter)
+        var stops: [Double] = []
+        for _ in 0..<2 {
+            let a = InterruptLatencyTests.attempt(call, in: interpreter)
+            if ProcessInfo.processInfo.environment["FATHOM_LATENCY_VERBOSE"] != nil {
+                print("latency \(call): raised at \(a.raised) s, stopped \(a.end - a.raised) s later")
+            }
+            #expect(a.interrupted, "\(call) finished in \(a.end) s, before the simulated Ctrl-C at \(a.raised) s: its input is too small to test")
+            stops.append(a.end - a.raised)
+            if !a.interrupted || a.end - a.raised < InterruptLatencyTests.bound { break }
         }
-        #expect(interrupted, "\(call) finished in \(end) s, before the simulated Ctrl-C at \(raised) s: its input is too small to test")
-        #expect(end - raised < InterruptLatencyTests.bound, "\(call) took \(end - raised) s to stop")
+        #expect(stops.min()! < InterruptLatencyTests.bound, "\(call) took \(stops.map { NumberFormat.short($0, digits: 3) }.joined(separator: " and ")) s to stop")
     }
 }

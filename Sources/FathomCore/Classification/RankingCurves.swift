@@ -19,6 +19,8 @@ public enum RankingCurves {
         let n = scores.count
         let order = Sorting.orderDescending(scores)
         var c = Counts(thresholds: [], truePositives: [], falsePositives: [])
+        // The sort returned early on Ctrl-C; the counts would be discarded.
+        if Interruption.isRequested { return c }
         var tp = 0.0
         for (k, i) in order.enumerated() {
             if positive[i] { tp += 1 }

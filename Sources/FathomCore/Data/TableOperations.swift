@@ -79,7 +79,8 @@ public enum TableOperations {
         var stats: [[Double]] = Array(repeating: [], count: 7)  // mean, sd, min, q25, median, q75, max
         var unique: [Double] = [], top: [String] = []
         func addStats(_ present: [Double]) {
-            guard !present.isEmpty else {
+            // On Ctrl-C nothing more is computed: the result is discarded.
+            guard !present.isEmpty, !Interruption.isRequested else {
                 for k in 0..<7 { stats[k].append(.nan) }
                 return
             }

@@ -113,7 +113,12 @@ public enum BetaCalibration {
         // 1/(C·N), as good as none.
         let l2 = 1 / (99_999_999_999 * Double(s.count))
         func fitColumns(_ columns: [[Double]]) throws -> (coefficients: [Double], intercept: Double) {
-            let x = Matrix(rows: s.count, cols: columns.count, storage: (0..<s.count).flatMap { i in columns.map { $0[i] } })
+            try Interruption.check()
+            // Row-major, filled column by column (a small array per row took longer than the fit).
+            let d = columns.count
+            var storage = [Double](repeating: 0, count: s.count * d)
+            for (j, column) in columns.enumerated() { for i in column.indices { storage[i * d + j] = column[i] } }
+            let x = Matrix(rows: s.count, cols: d, storage: storage)
             let model = try LogisticRegression.fit(x, labels: y, classes: 2, l2: l2, tolerance: 1e-12).model
             let layer = model.layers[0]
             return ((0..<columns.count).map { layer.weights[1, $0] }, layer.bias[1])

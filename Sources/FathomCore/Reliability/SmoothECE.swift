@@ -30,6 +30,8 @@ public enum SmoothECE {
         if !tooSmall(1) {
             var high = 1.0, low = 0.0
             for _ in 0..<10 {
+                // On Ctrl-C the search stops; the value is discarded.
+                if Interruption.isRequested { break }
                 let mid = (high + low) / 2
                 if tooSmall(mid) { low = mid } else { high = mid }
             }
@@ -46,6 +48,7 @@ public enum SmoothECE {
         var residual = [Double](repeating: 0, count: g), ones = [Double](repeating: 0, count: g)
         let scale = Double(g - 1)
         for i in f.indices {
+            if i & 0xFFFFF == 0 && Interruption.isRequested { return .nan }
             let x = f[i] * scale
             let bin = min(max(Int(x), 0), g - 2)
             let frac = x - Double(bin)

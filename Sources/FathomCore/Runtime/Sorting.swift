@@ -22,6 +22,8 @@ public enum Sorting {
     public static func descending(_ x: [Double]) -> [Double] { sorted(x, Descending()) }
 
     static func sorted<O: SortOrder>(_ x: [O.Element], _ order: O) -> [O.Element] {
+        // Stopped already: not even the copy (every element is there once, as promised).
+        if Interruption.isRequested { return x }
         let n = x.count
         if n <= run {
             var out = x

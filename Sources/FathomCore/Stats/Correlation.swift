@@ -37,7 +37,9 @@ public enum Correlation {
         case .pearson: return pearson(x, y)
         case .spearman:
             if x.contains(where: \.isNaN) || y.contains(where: \.isNaN) { return .nan }
-            return pearson(Descriptive.averageRanks(x), Descriptive.averageRanks(y))
+            let rx = Descriptive.averageRanks(x)
+            if Interruption.isRequested { return .nan }
+            return pearson(rx, Descriptive.averageRanks(y))
         }
     }
 

@@ -33,6 +33,8 @@ extension Descriptive {
         let n = x.count
         let order = Sorting.order(x)
         var ranks = [Double](repeating: 0, count: n)
+        // The sort returned early on Ctrl-C; the ranks would be discarded.
+        if Interruption.isRequested { return ranks }
         var i = 0
         while i < n {
             var j = i
