@@ -47,7 +47,7 @@ enum SQLPushdown {
         let range = args.range(args.given("file") ? "file" : "query")
         // Each name and type travels behind a prefix, so a name such as 1 stays text.
         let described = try SQLFiles.table("select 'c:' || column_name as name, 't:' || column_type as type from (describe select * from (\n\(query)\n) as fathom_source)",
-                                           context: context, at: range, counted: false)
+                                           context: context, at: range, counted: false, typed: false)
         guard case .table(let t) = described, case .strings(let names)? = t.column("name"), case .strings(let types)? = t.column("type") else {
             throw Diagnostic("sql.engine", "sql_source(): DuckDB did not describe the query's columns", at: range)
         }
@@ -101,7 +101,7 @@ enum SQLPushdown {
         let plan = try plan(args)
         let answers = try plan.queries.map { source, sql in
             let query = "with \(source.name) as (\n\(source.query)\n)\n" + sql
-            guard case .table(let t) = try SQLFiles.table(query, context: context, at: args.callRange, counted: false) else {
+            guard case .table(let t) = try SQLFiles.table(query, context: context, at: args.callRange, counted: false, typed: false) else {
                 throw Diagnostic("sql.engine", "\(args.builtin.name)(): DuckDB's answer is not a table", at: args.callRange)
             }
             return t

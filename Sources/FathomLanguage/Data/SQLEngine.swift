@@ -40,11 +40,15 @@ public enum SQLFiles {
         "'" + text.replacing("'", with: "''") + "'"
     }
 
-    /// Runs `query` and returns its result as a table, typed as the CSV reader infers.
+    /// Runs `query` and returns its result as a table. With `typed`, each column keeps the kind
+    /// DuckDB gives it (text stays text however numeric it looks, so '01234' keeps its zero;
+    /// booleans stay booleans; dates and timestamps arrive as ISO text), asked for first with
+    /// DESCRIBE; integer columns are read as the CSV reader infers (text beyond 2^53).
     /// `counted: false` skips counting the result's rows first, for a query whose result is
     /// small by construction.
-    static func table(_ query: String, context: EvaluationContext, at range: SourceRange, counted: Bool = true) throws -> Value {
+    static func table(_ query: String, context: EvaluationContext, at range: SourceRange, counted: Bool = true, typed: Bool = true) throws -> Value {
         guard let engine = context.sqlEngine else { throw unavailable(at: range) }
+        let kinds = typed ? try columnKinds(query, context: context, at: range) : [:]
         let path: String
         do { path = try engine.select(query, maxRows: counted ? context.maxElements : nil) } catch var d as Diagnostic {
             if d.range == nil { d.range = range }
@@ -54,7 +58,27 @@ public enum SQLFiles {
         var options = CSVOptions()
         options.separator = UInt8(ascii: ",")
         options.limit = context.maxElements
+        options.types = kinds
         return try DataFiles.load(path, options: options, at: range)
+    }
+
+    /// The kinds the CSV reader must not infer for `query`'s columns, from DuckDB's DESCRIBE:
+    /// text, booleans and floating point by name (a name that repeats is left to inference).
+    static func columnKinds(_ query: String, context: EvaluationContext, at range: SourceRange) throws -> [String: Table.ColumnKind] {
+        // Each name and type travels behind a prefix, so a name such as 1 stays text.
+        let described = try table("select 'c:' || column_name as name, 't:' || column_type as type from (describe select * from (\n\(query)\n) as fathom_source)",
+                                  context: context, at: range, counted: false, typed: false)
+        guard case .table(let t) = described, case .strings(let names)? = t.column("name"), case .strings(let types)? = t.column("type") else { return [:] }
+        let columns = zip(names, types).map { (String($0.dropFirst(2)), String($1.dropFirst(2)).uppercased()) }
+        var seen: [String: Int] = [:]
+        for (name, _) in columns { seen[name, default: 0] += 1 }
+        var kinds: [String: Table.ColumnKind] = [:]
+        for (name, type) in columns where seen[name] == 1 {
+            if type == "BOOLEAN" { kinds[name] = .bool }
+            else if type == "DOUBLE" || type == "FLOAT" || type == "REAL" || type.hasPrefix("DECIMAL") { kinds[name] = .float }
+            else if !["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "NULL"].contains(type) { kinds[name] = .string }
+        }
+        return kinds
     }
 
     /// `save(t, "out.parquet")`: a table (or what converts to one) with typed columns: integer
