@@ -11,10 +11,7 @@ import FathomCore
 struct ResultExportTests {
     @Test("a test, a reliability table and a backtest round-trip through Parquet")
     func parquet() throws {
-        guard let path = ProcessInfo.processInfo.environment["FATHOM_DUCKDB"], FileManager.default.isExecutableFile(atPath: path) else {
-            Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
-            return
-        }
+        guard duckDBInstalled() else { return }
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let s = RecordingSession()
@@ -40,10 +37,7 @@ struct ResultExportTests {
 
     @Test("a SQL source is not a table until it is loaded, and says how to load it")
     func sqlSource() throws {
-        guard ProcessInfo.processInfo.environment["FATHOM_DUCKDB"] != nil else {
-            Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
-            return
-        }
+        guard duckDBInstalled() else { return }
         let s = RecordingSession()
         s.run("s = sql_source(\"select 0.5 as p, 1 as y\")\nas_table(s)")
         #expect(s.errors.count == 1)

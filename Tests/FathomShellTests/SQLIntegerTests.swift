@@ -10,10 +10,7 @@ import FathomCore
 struct SQLIntegerTests {
     @Test("a BIGINT column of large IDs arrives as text; small ones as numbers")
     func largeIntegers() throws {
-        guard ProcessInfo.processInfo.environment["FATHOM_DUCKDB"] != nil else {
-            Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
-            return
-        }
+        guard duckDBInstalled() else { return }
         let s = RecordingSession()
         let out = s.run("""
             t = sql("select 9007199254740993::bigint as id, 42::bigint as n union all select 18446744073709551615::ubigint, 7")
@@ -26,10 +23,7 @@ struct SQLIntegerTests {
 
     @Test("text stays text however numeric it looks; an all-NULL text column is text")
     func textStaysText() throws {
-        guard ProcessInfo.processInfo.environment["FATHOM_DUCKDB"] != nil else {
-            Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
-            return
-        }
+        guard duckDBInstalled() else { return }
         let s = RecordingSession()
         let out = s.run("""
             t = sql("select '01234' as zip, 'true' as flag, NULL::varchar as empty, 2.0::double as x, true as b, DATE '2026-12-05' as d")

@@ -172,3 +172,13 @@ func temporaryDirectory() throws -> URL {
 /// starve a pseudo-terminal session waiting for its prompt, and stretch their own timings.
 @Suite("Terminal and signals", .serialized)
 struct TerminalSuites {}
+
+/// Whether DuckDB's program is named in FATHOM_DUCKDB (Scripts/test installs it); when it is
+/// not, records an issue saying so, so that a test needing it fails rather than passes empty.
+func duckDBInstalled() -> Bool {
+    guard let path = ProcessInfo.processInfo.environment["FATHOM_DUCKDB"], FileManager.default.isExecutableFile(atPath: path) else {
+        Issue.record("FATHOM_DUCKDB does not name DuckDB's program: run ./Scripts/test, which installs it")
+        return false
+    }
+    return true
+}
