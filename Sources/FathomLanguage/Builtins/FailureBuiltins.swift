@@ -37,7 +37,7 @@ enum FailureBuiltins {
         doc: "failure_rate(loss, delta) is the share of examples with loss > δ, with its Clopper–Pearson (exact binomial) interval at ci=0.95, as scipy's binomtest(k, n).proportion_ci(method=\"exact\"). A satisficing test is then check(\"…\", failure_rate(loss, δ).upper < 0.05). With a column of a SQL source (failure_rate(s.loss, δ), see sql_source) the counting runs in SQL.",
         examples: ["d = load(\"av-perception/detections\"); failure_rate(d.loss, 2.3)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .failureRate) { return pushed }
         let loss = try losses(args)
         let delta = try args.number("delta")
         let level = try args.confidenceLevel() ?? 0.95

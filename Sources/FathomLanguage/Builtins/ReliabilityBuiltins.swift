@@ -120,7 +120,7 @@ enum ReliabilityBuiltins {
         doc: "ece(p, y) bins the top-label confidences into B=15 equal-width bins and averages |accuracy − mean confidence| over the bins, weighted by their counts: Σ_b (n_b/N)·|acc_b − conf_b|, as netcal's ECE. binning=\"mass\" makes bins of equal count; norm=2 takes the root of the count-weighted mean squared gap, and debias=true subtracts each bin's sampling noise acc(1 − acc)/(n − 1) first (clipped at 0). mode=\"classwise\" averages, over classes k, the calibration error of class k's own probability: p_·k binned against [y = k] (Kull et al. 2019). A well calibrated model has an ECE near 0; the interval (ci=0.95) says how much of it is sampling noise. Given columns of a SQL source instead (ece(s.p, s.y), see sql_source), the bins are summed in SQL where the rows live.",
         examples: ["z = load(\"digits/mlp-test\"); p = softmax(select(z, \"logit_*\")); ece(p, z.label)", "ece(p, z.label, ci=0.95, seed=1)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .calibration(.expected)) { return pushed }
         let input = try inputs(args)
         let bins = try args[bins], binning = try args[binning]
         let norm = try args[norm]
@@ -152,7 +152,7 @@ enum ReliabilityBuiltins {
         doc: "mce(p, y) is the largest |acc_b − conf_b| over the non-empty bins (netcal's MCE): the worst-calibrated confidence range. Sensitive to small bins.",
         examples: ["z = load(\"digits/mlp-test\"); mce(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .calibration(.maximum)) { return pushed }
         let input = try inputs(args)
         let bins = try args[bins], binning = try args[binning]
         let top = input.top, w = input.weights
@@ -166,7 +166,7 @@ enum ReliabilityBuiltins {
         doc: "ace(p, y) is the mean of |acc_b − conf_b| over the non-empty bins, each bin counting the same however many examples it holds (netcal's ACE).",
         examples: ["z = load(\"digits/mlp-test\"); ace(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .calibration(.average)) { return pushed }
         let input = try inputs(args)
         let bins = try args[bins], binning = try args[binning]
         let top = input.top, w = input.weights

@@ -120,7 +120,7 @@ enum ShiftBuiltins {
         doc: "chisq(a, b) compares how often each category occurs in the two samples: the chi-square test of homogeneity on the 2 × C table of counts, as scipy's chi2_contingency(correction=False). Cramér's V = √(χ²/N) is the effect size (0: the same shares; 1: no category in common). Expected counts below 5 make the p-value approximate. Either sample may be a column of a SQL source (chisq(s.weather, t.weather), see sql_source): its categories are counted in SQL.",
         examples: ["p = load(\"penguins/penguins\"); chisq(p.species[p.island == \"Biscoe\"], p.species[p.island == \"Dream\"], labels=[\"Biscoe\", \"Dream\"])"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .chisq) { return pushed }
         let a = try categories(args, "a"), b = try categories(args, "b")
         guard !a.isEmpty else { throw args.invalid("a", "chisq(): a is empty") }
         guard !b.isEmpty else { throw args.invalid("b", "chisq(): b is empty") }
