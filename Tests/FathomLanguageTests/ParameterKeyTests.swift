@@ -68,6 +68,14 @@ struct ParameterKeyTests {
         #expect(diagnostic(source)?.message == message)
     }
 
+    @Test("harm() without target labels, when the model never predicts a class, says so at p_source (it read p_val, which it does not declare, and stopped the shell)")
+    func harmSingular() {
+        let d = diagnostic("harm([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.2, 0.7, 0.1]], [0, 1, 2], [[0.9, 0.05, 0.05], [0.1, 0.8, 0.1]], seed=1)")
+        #expect(d?.id == "argument.value")
+        #expect(d?.message == "harm(): the model never predicts class 2 on the validation data, so the confusion matrix is singular and the target share of class 2 cannot be recovered")
+        #expect(d?.range == SourceRange(5, 58))
+    }
+
     @Test("fine-tuning keys name their own builtin's parameters, without the builtin asking for its name")
     func tuningKeys() {
         #expect(ForecastabilityBuiltins.finetuneTuning.learningRate.name == "lr")

@@ -24,8 +24,8 @@ extension ParameterKey where T == Double? {
     }
 
     /// A confidence level such as 0.95 (true means 0.95), nil when not asked for.
-    public static func confidenceLevel(_ name: String = "ci", absent: String, type: String = "number", doc: String) -> ParameterKey {
-        ParameterKey(Parameter(name, type, .absent(absent), doc: doc)) { args, name in try args.confidenceLevel(name) }
+    public static func confidenceLevel(_ name: String = "ci", _ defaultValue: Parameter.Default, type: String = "number", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.confidenceLevel(name) }
     }
 }
 
@@ -99,8 +99,8 @@ extension ParameterKey where T == String? {
 
 extension ParameterKey where T == Value {
     /// The argument as it is, for a builtin that reads it one way or another by its kind.
-    public static func value(_ name: String, type: String, doc: String) -> ParameterKey {
-        ParameterKey(Parameter(name, type, doc: doc)) { args, name in try args.required(name) }
+    public static func value(_ name: String, _ defaultValue: Parameter.Default = .required, type: String, doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.required(name) }
     }
 }
 
@@ -113,8 +113,8 @@ extension ParameterKey where T == ProbabilityInput {
 
 extension ParameterKey where T == ClassLabels {
     /// Class labels, read with ``Arguments/classLabels(_:rows:classes:counted:columns:of:)``.
-    public static func classLabels(_ name: String, type: String = "vector of labels", doc: String) -> ParameterKey {
-        ParameterKey(Parameter(name, type, doc: doc)) { args, name in
+    public static func classLabels(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "vector of labels", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in
             throw Diagnostic("internal.unread-labels", "internal: \(args.builtin.name)() reads the labels \(name) without the rows they belong to", at: args.callRange)
         }
     }

@@ -65,6 +65,13 @@ extension Arguments {
         }
     }
 
+    /// The bound value of `key` as it is (nil when absent), for a builtin that reads it one way
+    /// or another by its kind.
+    public func value<T>(_ key: ParameterKey<T>) throws -> Value? {
+        try checkDeclared(key.parameter)
+        return value(key.name)
+    }
+
     /// Whether the caller wrote `key` (a default does not count).
     public func given<T>(_ key: ParameterKey<T>) throws -> Bool {
         try checkDeclared(key.parameter)
