@@ -5,6 +5,7 @@ import FathomCore
 // words its error, so a key's check and message are those of its kind.
 
 extension ParameterKey where T == Double {
+
     /// A number; `valid` and `message` add a check of the value, worded by the builtin's name
     /// and the value: "finetune(): lr must be a positive number".
     public static func number(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "number", doc: String,
@@ -72,6 +73,11 @@ extension ParameterKey where T == Bool {
 }
 
 extension ParameterKey where T == String {
+    /// A string the caller must give.
+    public static func string(_ name: String, type: String = "string", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, doc: doc)) { args, name in try args.string(name) }
+    }
+
     /// One of `options`; a wrong string is answered with the list and the nearest option.
     public static func choice(_ name: String, _ options: [String], default value: String, type: String = "string", doc: String) -> ParameterKey {
         ParameterKey(Parameter(name, type, .value(.string(value)), doc: doc)) { args, name in try args.choice(name, options) }
