@@ -5,6 +5,10 @@ import FathomCore
 // words its error, so a key's check and message are those of its kind.
 
 extension ParameterKey where T == Double {
+    /// A significance level α in (0, 1).
+    public static func significance(_ name: String = "alpha", default value: Double, type: String = "number", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, .value(.number(value)), doc: doc)) { args, name in try args.significance(name) }
+    }
 
     /// A number; `valid` and `message` add a check of the value, worded by the builtin's name
     /// and the value: "finetune(): lr must be a positive number".
@@ -100,6 +104,28 @@ extension ParameterKey where T == String? {
             guard let v = args.value(name), !v.isNull else { return nil }
             return try args.string(name)
         }
+    }
+}
+
+extension ParameterKey where T == [Double] {
+    /// A sample for a two-sample test: a non-empty vector of numbers, none missing.
+    public static func sample(_ name: String, type: String = "vector", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, doc: doc)) { args, name in try args.sample(name) }
+    }
+}
+
+extension ParameterKey where T == Matrix {
+    /// A multivariate sample: a matrix, a vector or a table of numbers, with at least two
+    /// rows and no missing values.
+    public static func multivariateSample(_ name: String, type: String = "matrix", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, doc: doc)) { args, name in try args.multivariateSample(name) }
+    }
+}
+
+extension ParameterKey where T == [String] {
+    /// Two names for the samples in plots and tables (["a", "b"] when left out).
+    public static func sampleLabels(_ name: String = "labels", type: String = "two strings", absent: String, doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, .absent(absent), doc: doc)) { args, name in try args.sampleLabels(name) }
     }
 }
 
