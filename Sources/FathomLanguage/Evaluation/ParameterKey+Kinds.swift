@@ -115,10 +115,10 @@ extension ParameterKey where T == [Double] {
 }
 
 extension ParameterKey where T == Matrix {
-    /// A multivariate sample: a matrix, a vector or a table of numbers, with at least two
-    /// rows and no missing values.
-    public static func multivariateSample(_ name: String, type: String = "matrix", doc: String) -> ParameterKey {
-        ParameterKey(Parameter(name, type, doc: doc)) { args, name in try args.multivariateSample(name) }
+    /// A multivariate sample: a matrix, a vector or a table of numbers, with at least
+    /// `minimum` rows and no missing values.
+    public static func multivariateSample(_ name: String, minimum: Int = 2, type: String = "matrix", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, doc: doc)) { args, name in try args.multivariateSample(name, minimum: minimum) }
     }
 }
 
