@@ -12,12 +12,12 @@ enum DriftBuiltins {
 
     /// Columns shared by A and B, by name for tables, by position for matrices.
     static func columns(_ args: Arguments) throws -> [(String, ColumnData)] {
-        let a = try args.required("A"), b = try args.required("B")
+        let a = try args[reference], b = try args[compared]
         switch (a, b) {
         case (.table(let ta), .table(let tb)):
             let missing = ta.names.filter { tb.index(of: $0) == nil }
             guard missing.isEmpty else {
-                throw args.invalid("B", "drift(): B lacks column\(missing.count == 1 ? "" : "s") \(missing.prefix(5).map { "'\($0)'" }.joined(separator: ", "))\(missing.count > 5 ? ", …" : "") of A; the tables must have the same columns")
+                throw args.invalid(compared, "drift(): B lacks column\(missing.count == 1 ? "" : "s") \(missing.prefix(5).map { "'\($0)'" }.joined(separator: ", "))\(missing.count > 5 ? ", …" : "") of A; the tables must have the same columns")
             }
             return ta.names.indices.map { j in
                 let name = ta.names[j]
@@ -28,10 +28,10 @@ enum DriftBuiltins {
                 }
             }
         case (.matrix(let ma), .matrix(let mb)):
-            guard ma.cols == mb.cols else { throw args.invalid("B", "drift(): A has \(ma.cols) columns but B has \(mb.cols)") }
+            guard ma.cols == mb.cols else { throw args.invalid(compared, "drift(): A has \(ma.cols) columns but B has \(mb.cols)") }
             return (0..<ma.cols).map { ("column \($0)", .numbers(ma.column($0), mb.column($0))) }
         default:
-            throw args.mismatch("B", expected: "two tables with the same columns, or two matrices with the same number of columns")
+            throw args.mismatch(compared.name, expected: "two tables with the same columns, or two matrices with the same number of columns")
         }
     }
 
@@ -107,14 +107,18 @@ enum DriftBuiltins {
         return DriftValue(title: title, rows: rows, alpha: alpha, correction: test == "psi" ? "none" : correction, effectName: effectName, meaning: meaning)
     }
 
+    static let reference: ParameterKey<Value> = .value("A", type: "table or matrix", doc: "the reference data (source, training)")
+    static let compared: ParameterKey<Value> = .value("B", type: "table or matrix", doc: "the data to compare, with the same columns")
+    static let test: ParameterKey<String> = .choice("test", ["ks", "cvm", "psi"], default: "ks", doc: "for numeric columns: \"ks\", \"cvm\" or \"psi\" (text columns always get chisq)")
+    static let correction: ParameterKey<String> = .choice("correction", ["bonferroni", "fdr"], default: "bonferroni", doc: "\"bonferroni\" (family-wise) or \"fdr\" (Benjamini–Hochberg)")
+    static let alpha = ShiftBuiltins.alpha
+    static let outputsSource: ParameterKey<Matrix> = .multivariateSample("p_source", minimum: 1, doc: "the model's softmax outputs on source (held-out) data")
+    static let outputsTarget: ParameterKey<Matrix> = .multivariateSample("p_target", minimum: 1, doc: "its softmax outputs on the target data")
+
     static let drift = Builtin(
         "drift", area: .shift,
         parameters: [
-            Parameter("A", "table or matrix", doc: "the reference data (source, training)"),
-            Parameter("B", "table or matrix", doc: "the data to compare, with the same columns"),
-            Parameter("test", "string", .value(.string("ks")), doc: "for numeric columns: \"ks\", \"cvm\" or \"psi\" (text columns always get chisq)"),
-            Parameter("correction", "string", .value(.string("bonferroni")), doc: "\"bonferroni\" (family-wise) or \"fdr\" (Benjamini–Hochberg)"),
-            ShiftBuiltins.alphaParameter,
+            reference.parameter, compared.parameter, test.parameter, correction.parameter, alpha.parameter,
         ],
         returns: "a drift report: table (column, test, statistic, pvalue, adjusted, effect, flagged, sizes) sorted by effect, drifted, reject, meaning; plot() charts the effects",
         summary: "test every column for drift, corrected for testing many",
@@ -122,30 +126,28 @@ enum DriftBuiltins {
         examples: ["a = load(\"digits/test\"); b = load(\"digits/test-covariate\"); d = drift(a[[\"pixel_3\", \"pixel_4\", \"pixel_5\", \"pixel_20\"]], b[[\"pixel_3\", \"pixel_4\", \"pixel_5\", \"pixel_20\"]]); d.drifted"]
     ) { args, _ in
         let cols = try columns(args)
-        let test = try args.choice("test", ["ks", "cvm", "psi"])
-        let correction = try args.choice("correction", ["bonferroni", "fdr"])
-        let alpha = try args.significance()
-        guard !cols.isEmpty else { throw args.invalid("A", "drift(): A has no columns") }
+        let test = try args[test]
+        let correction = try args[correction]
+        let alpha = try args[alpha]
+        guard !cols.isEmpty else { throw args.invalid(reference, "drift(): A has no columns") }
         return .object(try report(title: "drift report (\(test), \(cols.count) columns)", columns: cols, test: test, correction: correction, alpha: alpha, subject: "column"))
     }
 
     static let bbsd = Builtin(
         "bbsd", area: .shift,
         parameters: [
-            Parameter("p_source", "matrix", doc: "the model's softmax outputs on source (held-out) data"),
-            Parameter("p_target", "matrix", doc: "its softmax outputs on the target data"),
-            ShiftBuiltins.alphaParameter,
+            outputsSource.parameter, outputsTarget.parameter, alpha.parameter,
         ],
         returns: "a drift report over the K output dimensions, with the overall decision",
         summary: "black-box shift detection on a model's outputs",
         doc: "bbsd(p_source, p_target) is black-box shift detection (Rabanser, Günnemann & Lipton 2019, \"Failing loudly\"): a KS test on each of the K softmax outputs, Bonferroni-corrected over K; the data have shifted if any dimension is flagged. The model's outputs compress the input to K numbers that matter to it, which made this the strongest simple detector in their study; it sees covariate shift only as far as the model reacts to it, and it also sees label shift.",
         examples: ["s = load(\"digits/mlp-test\"); c = load(\"digits/mlp-test-covariate\"); bbsd(softmax(select(s, \"logit_*\")), softmax(select(c, \"logit_*\")))"]
     ) { args, _ in
-        let source = try args.multivariateSample("p_source", minimum: 1), target = try args.multivariateSample("p_target", minimum: 1)
+        let source = try args[outputsSource], target = try args[outputsTarget]
         guard source.cols == target.cols else {
-            throw args.invalid("p_target", "bbsd(): p_source has \(source.cols) classes but p_target has \(target.cols); both must come from the same model")
+            throw args.invalid(outputsTarget, "bbsd(): p_source has \(source.cols) classes but p_target has \(target.cols); both must come from the same model")
         }
-        let alpha = try args.significance()
+        let alpha = try args[alpha]
         let cols = (0..<source.cols).map { ("class \($0)", ColumnData.numbers(source.column($0), target.column($0))) }
         return .object(try report(title: "black-box shift detection (KS on \(source.cols) softmax outputs)", columns: cols, test: "ks", correction: "bonferroni", alpha: alpha, subject: "output dimension"))
     }

@@ -6,17 +6,27 @@ import FathomCore
 enum FailureBuiltins {
     static var all: [Builtin] { [failures, failureRate, check, by] }
 
-    static func losses(_ args: Arguments) throws -> [Double] {
-        let loss = try args.vector("loss")
-        guard !loss.isEmpty else { throw args.invalid("loss", "\(args.builtin.name)(): loss is empty") }
-        if let i = loss.firstIndex(where: { $0.isNaN }) { throw args.invalid("loss", "\(args.builtin.name)(): the loss at position \(i) is missing (NaN); a missing loss is neither a failure nor a success", notes: ["count it as you mean to: drop the example, or set its loss above δ to count it as a failure"]) }
+    /// A loss per example: not empty, none missing.
+    static func losses(_ args: Arguments, _ name: String) throws -> [Double] {
+        let loss = try args.vector(name)
+        guard !loss.isEmpty else { throw args.invalid(name, "\(args.builtin.name)(): \(name) is empty") }
+        if let i = loss.firstIndex(where: { $0.isNaN }) { throw args.invalid(name, "\(args.builtin.name)(): the loss at position \(i) is missing (NaN); a missing loss is neither a failure nor a success", notes: ["count it as you mean to: drop the example, or set its loss above δ to count it as a failure"]) }
         return loss
     }
 
-    static let lossParameters = [
-        Parameter("loss", "vector", doc: "a loss per example (for instance −log of the probability of the true class)"),
-        Parameter("delta", "number", doc: "the failure threshold δ: a loss above it is a failure"),
-    ]
+    static let loss = ParameterKey(Parameter("loss", "vector", doc: "a loss per example (for instance −log of the probability of the true class)"), read: losses)
+    static let delta: ParameterKey<Double> = .number("delta", doc: "the failure threshold δ: a loss above it is a failure")
+    static let level: ParameterKey<Double?> = .confidenceLevel("ci", .value(.number(0.95)), doc: "confidence level of the exact interval")
+    static let checkName: ParameterKey<String> = .string("name", doc: "what is being tested")
+    static let condition = ParameterKey(Parameter("condition", "bool or vector of bools", doc: "true to pass (a vector passes when every element is true)")) { args, name -> Bool in
+        switch try args.required(name) {
+        case .bool(let b): return b
+        case .vector(.bools(let v)): return !v.isEmpty && v.allSatisfy { $0 }
+        default: throw args.mismatch(name, expected: "a bool (or a vector of bools), such as ece(p, y) < 0.03")
+        }
+    }
+
+    static let lossParameters = declare(loss, delta)
 
     static let failures = Builtin(
         "failures", area: .failures, parameters: lossParameters, returns: "a vector of bools",
@@ -24,23 +34,23 @@ enum FailureBuiltins {
         doc: "failures(loss, delta) is loss > δ for each example: the inputs on which the model fails by the application's own standard. Index the data with it to look at them.",
         examples: ["d = load(\"av-perception/detections\"); f = failures(d.loss, 2.3); sum(f)"]
     ) { args, _ in
-        let loss = try losses(args)
-        let delta = try args.number("delta")
+        let loss = try args[loss]
+        let delta = try args[delta]
         return .bools(loss.map { $0 > delta })
     }
 
     static let failureRate = Builtin(
         "failure_rate", area: .failures,
-        parameters: lossParameters + [Parameter("ci", "number", .value(.number(0.95)), doc: "confidence level of the exact interval")],
+        parameters: lossParameters + declare(level),
         returns: "a record: estimate, lower, upper, failures, n",
         summary: "share of inputs that fail, with an exact interval",
         doc: "failure_rate(loss, delta) is the share of examples with loss > δ, with its Clopper–Pearson (exact binomial) interval at ci=0.95, as scipy's binomtest(k, n).proportion_ci(method=\"exact\"). A satisficing test is then check(\"…\", failure_rate(loss, δ).upper < 0.05). With a column of a SQL source (failure_rate(s.loss, δ), see sql_source) the counting runs in SQL.",
         examples: ["d = load(\"av-perception/detections\"); failure_rate(d.loss, 2.3)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
-        let loss = try losses(args)
-        let delta = try args.number("delta")
-        let level = try args.confidenceLevel() ?? 0.95
+        if let pushed = try SQLPushdown.run(args, context, .failureRate) { return pushed }
+        let loss = try args[loss]
+        let delta = try args[delta]
+        let level = try args[level] ?? 0.95
         return rate(failures: loss.filter { $0 > delta }.count, n: loss.count, level: level)
     }
 
@@ -55,19 +65,14 @@ enum FailureBuiltins {
 
     static let check = Builtin(
         "check", area: .failures,
-        parameters: [Parameter("name", "string", doc: "what is being tested"), Parameter("condition", "bool or vector of bools", doc: "true to pass (a vector passes when every element is true)")],
+        parameters: declare(checkName, condition),
         returns: "a bool: whether it passed",
         summary: "a satisficing test: PASS or FAIL",
         doc: "check(name, condition) prints PASS or FAIL with the name and records the result. `fathom run` exits with status 3 after listing the failed checks when any failed, so a script can gate continuous integration: check(\"calibrated\", ece(p, y) < 0.03).",
         examples: ["check(\"accuracy above 0.9\", 0.94 > 0.9)"]
     ) { args, context in
-        let name = try args.string("name")
-        let passed: Bool
-        switch try args.required("condition") {
-        case .bool(let b): passed = b
-        case .vector(.bools(let v)): passed = !v.isEmpty && v.allSatisfy { $0 }
-        default: throw args.mismatch("condition", expected: "a bool (or a vector of bools), such as ece(p, y) < 0.03")
-        }
+        let name = try args[checkName]
+        let passed = try args[condition]
         context.checks.append((name, passed))
         context.emit((passed ? "PASS  " : "FAIL  ") + name + "\n")
         return .null

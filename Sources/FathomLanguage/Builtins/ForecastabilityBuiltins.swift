@@ -17,15 +17,38 @@ enum ForecastabilityBuiltins {
         Parameter("scale", "string", .value(.string("log10")), doc: "compare forecast and realised maximum as \"log10\" probabilities (the paper) or on the \"score\" axis ψ = −log(−log p) (informative when the worst probabilities are near 1)"),
     ]
 
-    /// Fine-tuning settings from the arguments; `lambda`, `steps` and `lr` name the
-    /// builtin's own parameters for λ, the number of steps and the learning rate.
-    static func options(_ args: Arguments, rows: Int, lambda: String?, steps: String?, lr: String?, seed: UInt64) throws -> Finetuning.Options {
+    /// The keys of a builtin that fine-tunes: λ, the number of steps and the learning rate
+    /// (finetune's forecastability=, steps=, lr=; the fits' forecastability=, tune_steps=, tune_lr=).
+    struct Tuning: Sendable {
+        let lambda: ParameterKey<Double>
+        let steps: ParameterKey<Int>
+        let learningRate: ParameterKey<Double>
+
+        init(lambda: String, _ lambdaDefault: Parameter.Default, lambdaDoc: String, steps: String, stepsDoc: String, learningRate: String, learningRateDoc: String) {
+            self.lambda = .number(lambda, lambdaDefault, doc: lambdaDoc, where: { $0 >= 0 && $0.isFinite }, otherwise: { f, _ in "\(f)(): \(lambda) must be a finite number ≥ 0" })
+            self.steps = .wholeNumber(steps, default: 200, atLeast: 1, atMost: 1_000_000, doc: stepsDoc)
+            self.learningRate = .number(learningRate, .value(.number(0.002)), doc: learningRateDoc, where: { $0 > 0 && $0.isFinite }, otherwise: { f, _ in "\(f)(): \(learningRate) must be a positive number" })
+        }
+    }
+
+    /// finetune(model, X, y, forecastability=λ, steps=, lr=).
+    static let finetuneTuning = Tuning(lambda: "forecastability", .required, lambdaDoc: "λ, the weight of the forecastability loss (0: plain fine-tuning)",
+                                       steps: "steps", stepsDoc: "full-batch Adam steps", learningRate: "lr", learningRateDoc: "Adam learning rate")
+    /// fit_logistic and fit_mlp: forecastability=λ, tune_steps=, tune_lr=.
+    static let fitTuning = Tuning(lambda: "forecastability", .value(.number(0)), lambdaDoc: "λ > 0: after the usual fit, fine-tune with λ·forecastability_loss (see finetune)",
+                                  steps: "tune_steps", stepsDoc: "fine-tuning steps when forecastability > 0", learningRate: "tune_lr", learningRateDoc: "fine-tuning learning rate")
+
+    /// seed= of forecastability_loss and finetune.
+    static let partitionSeed: ParameterKey<UInt64> = .seed(default: 0, doc: "seed of the partitions")
+    /// finetune's l2=, by default the model's own.
+    static let finetuneL2: ParameterKey<Double?> = .optionalNumber("l2", absent: "the l2 the model was fitted with, else 0", doc: "L2 penalty on the weights")
+
+    /// Fine-tuning settings from the arguments; `tuning` holds the builtin's own keys for λ,
+    /// the number of steps and the learning rate (nil: no fine-tuning, only the partitions).
+    static func options(_ args: Arguments, rows: Int, tuning: Tuning?, seed: UInt64) throws -> Finetuning.Options {
         var o = Finetuning.Options()
         let name = args.builtin.name
-        if let lambda {
-            o.lambda = try args.number(lambda)
-            guard o.lambda >= 0, o.lambda.isFinite else { throw args.invalid(lambda, "\(name)(): \(lambda) must be a finite number ≥ 0") }
-        }
+        if let tuning { o.lambda = try args[tuning.lambda] }
         o.k = try args.wholeNumber("k", atLeast: 2, atMost: 10_000)
         o.m = try args.optionalWholeNumber("m", atLeast: o.k + 1, atMost: Int(Int32.max)) ?? min(1000, rows / 10)
         guard o.m > o.k else {
@@ -41,10 +64,9 @@ enum ForecastabilityBuiltins {
         o.partitions = try args.wholeNumber("partitions", atLeast: 1, atMost: 100_000)
         o.positions = try args.choice("method", ["gumbel", "gumbel-unbiased"]) == "gumbel" ? .empirical : .unbiased
         o.scale = Forecastability.Scale(rawValue: try args.choice("scale", ["log10", "score"]))!
-        if let steps { o.steps = try args.wholeNumber(steps, atLeast: 1, atMost: 1_000_000) }
-        if let lr {
-            o.learningRate = try args.number(lr)
-            guard o.learningRate > 0, o.learningRate.isFinite else { throw args.invalid(lr, "\(name)(): \(lr) must be a positive number") }
+        if let tuning {
+            o.steps = try args[tuning.steps]
+            o.learningRate = try args[tuning.learningRate]
         }
         o.seed = seed
         return o
@@ -135,14 +157,14 @@ enum ForecastabilityBuiltins {
             Parameter("model", "model", doc: "the classifier"),
             Parameter("X", "matrix or table", doc: "the pool of queries"),
             Parameter("y", "vector", doc: "their true classes"),
-        ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
+        ] + partitionParameters + declare(partitionSeed),
         returns: "a forecastability result: loss, mean_abs_error, mean_error, under_prediction, partitions, skipped, forecast, realised, scale; plot() draws forecast against realised (a list of results draws together)",
         summary: "how well a small evaluation set forecasts the worst deployment query",
         doc: "forecastability_loss(model, X, y) draws R = partitions random disjoint (evaluation m, deployment n) partitions of the pool and, for each, forecasts the worst query's failure probability among n from the top k of the m evaluation scores (the Gumbel-tail method), then compares it with the realised maximum over the n deployment queries: loss = mean over partitions of (log10 forecast − log10 realised)²; with scale=\"score\" the comparison is made on the score axis ψ = −log(−log p) instead (Fathom's extension: log10 p flattens every error once the worst probabilities approach 1). This is Fathom's formulation of the forecastability loss of Schwarzer & Niekum (2026): the per-query failure probabilities are computed once and shared by every partition; a partition whose fitted tail does not fall has no forecast and is left out (counted in skipped). forecast and realised hold each partition's values on that scale; under_prediction is the share of partitions whose forecast fell below the realised maximum.",
         examples: ["d = load(\"digits/train\"); m = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01)", "forecastability_loss(m, select(d, \"pixel_*\"), d.label, m=100, n=900, seed=1)"]
     ) { args, context in
         let (model, x, y) = try modelData(args)
-        let o = try options(args, rows: x.rows, lambda: nil, steps: nil, lr: nil, seed: UInt64(try args.wholeNumber("seed", atLeast: 0)))
+        let o = try options(args, rows: x.rows, tuning: nil, seed: try args[partitionSeed])
         try context.checkSize(Double(o.partitions) * Double(o.m + o.n), at: args.range("partitions"), what: "partition indices")
         let l = Forecastability.logFailure(logits: try model.logits(x), labels: y)
         var random = Xoshiro256(seed: o.seed)
@@ -163,50 +185,42 @@ enum ForecastabilityBuiltins {
             Parameter("model", "model", doc: "a trained classifier (fit_logistic, fit_mlp or load)"),
             Parameter("X", "matrix or table", doc: "the training pool"),
             Parameter("y", "vector", doc: "its true classes"),
-            Parameter("forecastability", "number", doc: "λ, the weight of the forecastability loss (0: plain fine-tuning)"),
-            Parameter("steps", "whole number", .value(.number(200)), doc: "full-batch Adam steps"),
-            Parameter("lr", "number", .value(.number(0.002)), doc: "Adam learning rate"),
-            Parameter("l2", "number", .absent("the l2 the model was fitted with, else 0"), doc: "L2 penalty on the weights"),
-        ] + partitionParameters + [Parameter("seed", "whole number", .value(.number(0)), doc: "seed of the partitions")],
+        ] + declare(finetuneTuning.lambda, finetuneTuning.steps, finetuneTuning.learningRate, finetuneL2) + partitionParameters + declare(partitionSeed),
         returns: "a model; its training field keeps the curves (plot(m) draws them)",
         summary: "fine-tune a model so that its failures are forecastable",
         doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by full-batch Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step. The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. λ has no default because the two losses live on different scales: on the score axis the forecastability loss is often 100 times the cross-entropy, on the log10 axis it can be 10⁻⁶ of it. Look at both at the start (plot(m) after a few steps), try a few λ, and judge each by a backtest on held-out data that shares nothing with X (the training lesson: on digits-rare λ = 0.03 on the score axis helped, λ = 0.1 overshot). Progress shows on a terminal; Ctrl-C stops it.",
         examples: ["d = load(\"digits/train\"); X = select(d, \"pixel_*\"); m = fit_logistic(X, d.label, l2=0.01, standardize=true)", "m2 = finetune(m, X, d.label, forecastability=0.1, steps=20, m=100, n=900, seed=1)"]
     ) { args, context in
         let (model, x, y) = try modelData(args)
-        var o = try options(args, rows: x.rows, lambda: "forecastability", steps: "steps", lr: "lr", seed: UInt64(try args.wholeNumber("seed", atLeast: 0)))
+        var o = try options(args, rows: x.rows, tuning: finetuneTuning, seed: try args[partitionSeed])
         var recorded = 0.0
         if case .object(let info)? = model.training, case .number(let v)? = info.first(where: { $0.0 == "l2" })?.1 { recorded = v }
-        o.l2 = try args.optionalNumber("l2") ?? recorded
-        guard o.l2 >= 0, o.l2.isFinite else { throw args.invalid("l2", "finetune(): l2 must be a finite number ≥ 0") }
-        return .object(ModelValue(try tune(model, x, y, o, args, context)))
+        o.l2 = try args[finetuneL2] ?? recorded
+        guard o.l2 >= 0, o.l2.isFinite else { throw args.invalid(finetuneL2, "finetune(): l2 must be a finite number ≥ 0") }
+        return .object(ModelValue(try tune(model, x, y, o, finetuneTuning, args, context)))
     }
 
     /// The parameters fit_logistic and fit_mlp take to fine-tune for forecastability after
     /// their usual fit.
-    static let fitParameters: [Parameter] = [
-        Parameter("forecastability", "number", .value(.number(0)), doc: "λ > 0: after the usual fit, fine-tune with λ·forecastability_loss (see finetune)"),
-        Parameter("tune_steps", "whole number", .value(.number(200)), doc: "fine-tuning steps when forecastability > 0"),
-        Parameter("tune_lr", "number", .value(.number(0.002)), doc: "fine-tuning learning rate"),
-    ] + partitionParameters
+    static let fitParameters = declare(fitTuning.lambda, fitTuning.steps, fitTuning.learningRate) + partitionParameters
 
     /// Fine-tunes a freshly fitted model when forecastability= asks for it.
     static func afterFit(_ model: Model, _ x: Matrix, _ y: [Int], l2: Double, seed: UInt64, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
-        guard try args.number("forecastability") != 0 else { return model }
-        var o = try options(args, rows: x.rows, lambda: "forecastability", steps: "tune_steps", lr: "tune_lr", seed: seed)
+        guard try args[fitTuning.lambda] != 0 else { return model }
+        var o = try options(args, rows: x.rows, tuning: fitTuning, seed: seed)
         o.l2 = l2
-        return try tune(model, x, y, o, args, context)
+        return try tune(model, x, y, o, fitTuning, args, context)
     }
 
     /// Runs the fine-tuning, turning its problems into messages at the call.
-    static func tune(_ model: Model, _ x: Matrix, _ y: [Int], _ o: Finetuning.Options, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
+    static func tune(_ model: Model, _ x: Matrix, _ y: [Int], _ o: Finetuning.Options, _ tuning: Tuning, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
         try context.checkSize(Double(o.partitions) * Double(o.m + o.n) + Double(x.count) * 3, at: args.range("partitions"), what: "partitions and activations")
         let result: Finetuning.Result
         do {
             result = try Finetuning.finetune(model, x: x, labels: y, options: o, progress: context.progress)
         } catch Finetuning.Problem.diverged(let step) {
-            let lr = args.builtin.name == "finetune" ? "lr" : "tune_lr"
-            throw args.invalid(args.has(lr) ? lr : "forecastability", "\(args.builtin.name)(): the training diverged at step \(step) of \(o.steps) (the loss or its gradient stopped being finite); lower \(lr)= (now \(NumberFormat.short(o.learningRate))) or forecastability= (now \(NumberFormat.short(o.lambda)))")
+            let lr = tuning.learningRate.name
+            throw args.invalid(tuning.learningRate, "\(args.builtin.name)(): the training diverged at step \(step) of \(o.steps) (the loss or its gradient stopped being finite); lower \(lr)= (now \(NumberFormat.short(o.learningRate))) or forecastability= (now \(NumberFormat.short(o.lambda)))")
         }
         if o.lambda > 0, result.forecastability.allSatisfy({ !$0.isFinite }) {
             context.emit("note: \(args.builtin.name)(): no partition had a falling tail at any step, so only the cross-entropy was minimised\n")

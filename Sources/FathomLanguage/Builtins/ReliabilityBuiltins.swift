@@ -5,17 +5,21 @@ import FathomCore
 enum ReliabilityBuiltins {
     static var all: [Builtin] { [accuracy, nll, brier, ece, mce, ace, smece, reliability] }
 
-    static let probabilityParameters = [
-        Parameter("p", "probabilities", doc: "an N×K matrix with rows summing to 1, or a vector of P(y = 1)"),
-        Parameter("y", "vector of labels", doc: "classes 0…K−1"),
-    ]
+    static let p: ParameterKey<ProbabilityInput> = .probabilities("p", doc: "an N×K matrix with rows summing to 1, or a vector of P(y = 1)")
+    static let y: ParameterKey<ClassLabels> = .classLabels("y", doc: "classes 0…K−1")
+    static let weights = CommonParameters.weights
+    static let ci = CommonParameters.ci
+    static let boot = CommonParameters.boot
+    static let seed = CommonParameters.bootstrapSeed
+    static let bins = CommonParameters.bins
+    static let binning: ParameterKey<Binning> = .choice("binning", [.width, .mass], default: .width, doc: "\"width\": B equal-width bins on [0, 1]; \"mass\": B bins of equal count")
+    static let norm: ParameterKey<Int> = .wholeNumber("norm", default: 1, atLeast: 1, atMost: 2, type: "1 or 2", doc: "1: the mean absolute gap; 2: the root mean squared gap")
+    static let debias: ParameterKey<Bool> = .bool("debias", default: false, doc: "with norm=2, remove the estimation bias of each bin (Kumar et al. 2019)")
+    static let mode: ParameterKey<String> = .choice("mode", ["top", "classwise"], default: "top", doc: "\"top\": top-label confidence; \"classwise\": the mean over classes of each class's own ECE")
+    static let label: ParameterKey<String?> = .optionalString("label", absent: "none", doc: "a name for the model, shown in plots")
 
-    static let intervalParameters = [
-        Parameter("weights", "vector", .absent("equal"), doc: "a weight per example (importance weights under shift)"),
-        Parameter("ci", "number", .absent("no interval"), doc: "a confidence level such as 0.95: returns {estimate, lower, upper} from a seeded bootstrap"),
-        Parameter("boot", "whole number", .value(.number(1000)), doc: "bootstrap replicates"),
-        Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the bootstrap"),
-    ]
+    static let probabilityParameters = declare(p, y)
+    static let intervalParameters = CommonParameters.interval
 
     /// The inputs every metric starts from.
     struct Inputs: Sendable {
@@ -28,19 +32,19 @@ enum ReliabilityBuiltins {
     }
 
     static func inputs(_ args: Arguments) throws -> Inputs {
-        let (p, binary, y, top) = try args.topLabel("p", labels: "y")
-        return Inputs(p: p, binary: binary, y: y, top: top, weights: try args.weights("weights", rows: p.rows))
+        let (matrix, binary, labels, top) = try args.topLabel(p, labels: y)
+        return Inputs(p: matrix, binary: binary, y: labels, top: top, weights: try args.weights(weights, rows: matrix.rows))
     }
 
     /// The metric on all rows, or {estimate, lower, upper} with a bootstrap interval when ci=
     /// is given. `compute` takes resampled row indices, or nil for all rows.
     static func estimate(_ args: Arguments, _ context: EvaluationContext, rows: Int, _ compute: @escaping @Sendable ([Int]?) -> Double) throws -> Value {
         let value = compute(nil)
-        guard let level = try args.intervalLevel() else { return .number(value) }
-        let replicates = try args.wholeNumber("boot", atLeast: 10, atMost: 1_000_000)
-        try context.checkSize(Double(replicates) * Double(rows), at: args.range("boot"), what: "resampled values", allowance: 100)
+        guard let level = try args.intervalLevel(ci, bootstrap: [boot, seed]) else { return .number(value) }
+        let replicates = try args[boot]
+        try context.checkSize(Double(replicates) * Double(rows), at: try args.range(boot), what: "resampled values", allowance: 100)
         var interval: Bootstrap.Interval
-        if let seed = try args.optionalSeed() {
+        if let seed = try args[seed] {
             var g = Xoshiro256(seed: seed)
             interval = try Bootstrap.interval(n: rows, replicates: replicates, confidence: level, random: &g, progress: context.progress) { compute($0) }
         } else {
@@ -98,10 +102,7 @@ enum ReliabilityBuiltins {
         return try estimate(args, context, rows: input.p.rows) { mean(terms, w, $0) }
     }
 
-    static let binningParameters = [
-        Parameter("bins", "whole number", .value(.number(15)), doc: "number of bins B"),
-        Parameter("binning", "string", .value(.string("width")), doc: "\"width\": B equal-width bins on [0, 1]; \"mass\": B bins of equal count"),
-    ]
+    static let binningParameters = declare(bins, binning)
 
     static func statistics(_ top: TopLabel, _ weights: [Double]?, _ rows: [Int]?, bins: Int, binning: Binning) -> BinStatistics {
         if let rows {
@@ -113,25 +114,20 @@ enum ReliabilityBuiltins {
 
     static let ece = Builtin(
         "ece", area: .reliability,
-        parameters: probabilityParameters + binningParameters + [
-            Parameter("norm", "1 or 2", .value(.number(1)), doc: "1: the mean absolute gap; 2: the root mean squared gap"),
-            Parameter("debias", "bool", .value(.bool(false)), doc: "with norm=2, remove the estimation bias of each bin (Kumar et al. 2019)"),
-            Parameter("mode", "string", .value(.string("top")), doc: "\"top\": top-label confidence; \"classwise\": the mean over classes of each class's own ECE"),
-        ] + intervalParameters + [ClassNames.parameter],
+        parameters: probabilityParameters + binningParameters + declare(norm, debias, mode) + intervalParameters + [ClassNames.parameter],
         returns: "a number, or {estimate, lower, upper} with ci=",
         summary: "expected calibration error",
         doc: "ece(p, y) bins the top-label confidences into B=15 equal-width bins and averages |accuracy − mean confidence| over the bins, weighted by their counts: Σ_b (n_b/N)·|acc_b − conf_b|, as netcal's ECE. binning=\"mass\" makes bins of equal count; norm=2 takes the root of the count-weighted mean squared gap, and debias=true subtracts each bin's sampling noise acc(1 − acc)/(n − 1) first (clipped at 0). mode=\"classwise\" averages, over classes k, the calibration error of class k's own probability: p_·k binned against [y = k] (Kull et al. 2019). A well calibrated model has an ECE near 0; the interval (ci=0.95) says how much of it is sampling noise. Given columns of a SQL source instead (ece(s.p, s.y), see sql_source), the bins are summed in SQL where the rows live.",
         examples: ["z = load(\"digits/mlp-test\"); p = softmax(select(z, \"logit_*\")); ece(p, z.label)", "ece(p, z.label, ci=0.95, seed=1)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .calibration(.expected)) { return pushed }
         let input = try inputs(args)
-        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
-        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
-        let norm = try args.wholeNumber("norm", atLeast: 1, atMost: 2)
-        let debias = try args.bool("debias")
-        if debias && norm == 1 { throw args.invalid("debias", "ece(): debias=true needs norm=2 (the debiased estimator is for the squared gap)") }
-        if debias && input.weights != nil { throw args.invalid("debias", "ece(): debias=true works on unweighted examples; drop weights= or debias=") }
-        let mode = try args.choice("mode", ["top", "classwise"])
+        let bins = try args[bins], binning = try args[binning]
+        let norm = try args[norm]
+        let debias = try args[debias]
+        if debias && norm == 1 { throw args.invalid(ReliabilityBuiltins.debias, "ece(): debias=true needs norm=2 (the debiased estimator is for the squared gap)") }
+        if debias && input.weights != nil { throw args.invalid(ReliabilityBuiltins.debias, "ece(): debias=true works on unweighted examples; drop weights= or debias=") }
+        let mode = try args[mode]
         let w = input.weights
         if mode == "classwise" {
             let p = input.p, y = input.y
@@ -156,10 +152,9 @@ enum ReliabilityBuiltins {
         doc: "mce(p, y) is the largest |acc_b − conf_b| over the non-empty bins (netcal's MCE): the worst-calibrated confidence range. Sensitive to small bins.",
         examples: ["z = load(\"digits/mlp-test\"); mce(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .calibration(.maximum)) { return pushed }
         let input = try inputs(args)
-        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
-        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let bins = try args[bins], binning = try args[binning]
         let top = input.top, w = input.weights
         return try estimate(args, context, rows: input.p.rows) { CalibrationError.maximum(statistics(top, w, $0, bins: bins, binning: binning)) }
     }
@@ -171,10 +166,9 @@ enum ReliabilityBuiltins {
         doc: "ace(p, y) is the mean of |acc_b − conf_b| over the non-empty bins, each bin counting the same however many examples it holds (netcal's ACE).",
         examples: ["z = load(\"digits/mlp-test\"); ace(softmax(select(z, \"logit_*\")), z.label)"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
+        if let pushed = try SQLPushdown.run(args, context, .calibration(.average)) { return pushed }
         let input = try inputs(args)
-        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
-        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let bins = try args[bins], binning = try args[binning]
         let top = input.top, w = input.weights
         return try estimate(args, context, rows: input.p.rows) { CalibrationError.average(statistics(top, w, $0, bins: bins, binning: binning)) }
     }
@@ -197,21 +191,16 @@ enum ReliabilityBuiltins {
 
     static let reliability = Builtin(
         "reliability", area: .reliability,
-        parameters: probabilityParameters + binningParameters + [
-            Parameter("weights", "vector", .absent("equal"), doc: "a weight per example"),
-            Parameter("label", "string", .absent("none"), doc: "a name for the model, shown in plots"),
-            ClassNames.parameter,
-        ],
+        parameters: probabilityParameters + binningParameters + declare(weights.documented("a weight per example"), label, ClassNames.parameter),
         returns: "a reliability result: the bins as a table, with the ECE; plot() draws its diagram",
         summary: "the reliability diagram's bins",
         doc: "reliability(p, y) bins the top-label confidences and gives, per non-empty bin, its confidence range, count, mean confidence, accuracy and gap (accuracy − confidence), with the ECE. plot() of it draws the reliability diagram: accuracy per bin against the diagonal with a 95% Clopper–Pearson interval (scipy's binomtest exact interval) as error bars, gaps shaded, bins of fewer than 10 examples in grey, the number of examples per bin beneath, and in the title the ECE over the same bins (as ece(p, y) with the same bins= and binning=); with weights= there is no interval; plot([r1, r2]) overlays several models or calibrators.",
         examples: ["z = load(\"digits/mlp-test\"); r = reliability(softmax(select(z, \"logit_*\")), z.label); r.table"]
     ) { args, _ in
         let input = try inputs(args)
-        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
-        let binning = Binning(rawValue: try args.choice("binning", ["width", "mass"]))!
+        let bins = try args[bins], binning = try args[binning]
         let s = statistics(input.top, input.weights, nil, bins: bins, binning: binning)
-        let label = try args.value("label").flatMap { $0.isNull ? nil : try args.string("label") }
+        let label = try args[label]
         return .object(ReliabilityValue(statistics: s, ece: CalibrationError.expected(s), mce: CalibrationError.maximum(s), accuracy: mean(input.top.correct, input.weights, nil), label: label, confidence: input.top.confidence,
                                        binning: binning, weighted: input.weights != nil))
     }

@@ -72,7 +72,8 @@ enum SQLPushdown {
         guard bound.builtin.parameters.contains(where: { sqlColumns(bound, $0.name) != nil }) else {
             throw args.invalid("args", "sql_for(): none of the arguments is a column of a SQL source; give columns such as s.p from s = sql_source(…)")
         }
-        let queries = try plan(bound).queries.map(\.sql)
+        guard let statistic = statistics[ObjectIdentifier(metric)] else { throw unavailable(bound) }
+        let queries = try statistic.plan(bound).queries.map(\.sql)
         return queries.count == 1 ? .string(queries[0]) : .strings(queries)
     }
 
@@ -94,11 +95,38 @@ enum SQLPushdown {
         }
     }
 
+    /// Which binned calibration error a pushed-down plan finishes with.
+    enum CalibrationStatistic { case expected, maximum, average }
+
+    /// The statistics that compute in SQL; each builtin says which it is when it calls run.
+    enum Statistic {
+        case calibration(CalibrationStatistic)
+        case failureRate
+        case chisq
+
+        func plan(_ args: Arguments) throws -> Plan {
+            switch self {
+            case .calibration(let kind): return try calibrationPlan(args, kind)
+            case .failureRate: return try failurePlan(args)
+            case .chisq: return try chisqPlan(args)
+            }
+        }
+    }
+
+    /// The statistic of each builtin that computes in SQL, for sql_for(metric, …).
+    static let statistics: [ObjectIdentifier: Statistic] = [
+        ObjectIdentifier(ReliabilityBuiltins.ece): .calibration(.expected),
+        ObjectIdentifier(ReliabilityBuiltins.mce): .calibration(.maximum),
+        ObjectIdentifier(ReliabilityBuiltins.ace): .calibration(.average),
+        ObjectIdentifier(FailureBuiltins.failureRate): .failureRate,
+        ObjectIdentifier(ShiftBuiltins.chisq): .chisq,
+    ]
+
     /// The statistic computed in SQL when any of its arguments is a column of a SQL source;
     /// nil when none is (the caller computes in memory).
-    static func run(_ args: Arguments, _ context: EvaluationContext) throws -> Value? {
+    static func run(_ args: Arguments, _ context: EvaluationContext, _ statistic: Statistic) throws -> Value? {
         guard args.builtin.parameters.contains(where: { sqlColumns(args, $0.name) != nil }) else { return nil }
-        let plan = try plan(args)
+        let plan = try statistic.plan(args)
         let answers = try plan.queries.map { source, sql in
             let query = "with \(source.name) as (\n\(source.query)\n)\n" + sql
             guard case .table(let t) = try SQLFiles.table(query, context: context, at: args.callRange, counted: false, typed: false) else {
@@ -109,15 +137,10 @@ enum SQLPushdown {
         return try plan.finish(answers)
     }
 
-    static func plan(_ args: Arguments) throws -> Plan {
-        switch args.builtin.name {
-        case "ece", "mce", "ace": return try calibrationPlan(args)
-        case "failure_rate": return try failurePlan(args)
-        case "chisq": return try chisqPlan(args)
-        default:
-            throw Diagnostic("argument.value", "\(args.builtin.name)() does not compute in SQL; ece, mce, ace, failure_rate and chisq do", at: args.callRange,
-                             notes: ["load the values with sql(\"select … \") and call \(args.builtin.name)() on them"])
-        }
+    /// The refusal of sql_for(metric, …) for a metric that does not compute in SQL.
+    static func unavailable(_ args: Arguments) -> Diagnostic {
+        Diagnostic("argument.value", "\(args.builtin.name)() does not compute in SQL; ece, mce, ace, failure_rate and chisq do", at: args.callRange,
+                   notes: ["load the values with sql(\"select … \") and call \(args.builtin.name)() on them"])
     }
 
     static func sqlColumns(_ args: Arguments, _ name: String) -> SQLColumnsValue? {
@@ -199,7 +222,7 @@ enum SQLPushdown {
 
     // MARK: - Calibration
 
-    static func calibrationPlan(_ args: Arguments) throws -> Plan {
+    static func calibrationPlan(_ args: Arguments, _ kind: CalibrationStatistic) throws -> Plan {
         let f = args.builtin.name
         let p = try columns(args, "p", of: sqlColumns(args, "y")?.source, what: "probabilities")
         let y = try columns(args, "y", of: p.source, what: "labels", booleans: true)
@@ -218,7 +241,7 @@ enum SQLPushdown {
         }
         let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
         var norm = 1, debias = false
-        if f == "ece" {
+        if kind == .expected {
             norm = try args.wholeNumber("norm", atLeast: 1, atMost: 2)
             debias = try args.bool("debias")
             if debias && norm == 1 { throw args.invalid("debias", "ece(): debias=true needs norm=2 (the debiased estimator is for the squared gap)") }
@@ -256,10 +279,10 @@ enum SQLPushdown {
                 throw args.invalid("y", "\(f)(): \(share(m, total, source)) have a label in y that is not a class number 0…\(k - 1)")
             }
             let s = BinStatistics(equalWidthCount: count, confidenceSum: confidenceSum, correctSum: correctSum)
-            switch f {
-            case "mce": return .number(CalibrationError.maximum(s))
-            case "ace": return .number(CalibrationError.average(s))
-            default: return .number(CalibrationError.expected(s, norm: norm, debias: debias))
+            switch kind {
+            case .maximum: return .number(CalibrationError.maximum(s))
+            case .average: return .number(CalibrationError.average(s))
+            case .expected: return .number(CalibrationError.expected(s, norm: norm, debias: debias))
             }
         }
     }

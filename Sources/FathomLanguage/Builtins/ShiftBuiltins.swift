@@ -8,12 +8,25 @@ import FathomCore
 enum ShiftBuiltins {
     static var all: [Builtin] { [ks, cvm, ad, chisq, psi, mmd, energy, c2st] }
 
-    static let pairParameters = [
-        Parameter("a", "vector", doc: "the reference sample (source, training, last month)"),
-        Parameter("b", "vector", doc: "the sample to compare (target, deployment, this month)"),
-    ]
-    static let alphaParameter = Parameter("alpha", "number", .value(.number(0.05)), doc: "significance level of the decision")
-    static let labelsParameter = Parameter("labels", "two strings", .absent("[\"a\", \"b\"]"), doc: "names of the samples in the picture")
+    static let a: ParameterKey<[Double]> = .sample("a", doc: "the reference sample (source, training, last month)")
+    static let b: ParameterKey<[Double]> = .sample("b", doc: "the sample to compare (target, deployment, this month)")
+    static let alpha: ParameterKey<Double> = .significance(default: 0.05, doc: "significance level of the decision")
+    static let labels: ParameterKey<[String]> = .sampleLabels(absent: "[\"a\", \"b\"]", doc: "names of the samples in the picture")
+    static let categoriesA = ParameterKey(Parameter("a", "vector", doc: "the reference sample of categories (text, whole numbers or bools)"), read: categories)
+    static let categoriesB = ParameterKey(Parameter("b", "vector", doc: "the sample to compare"), read: categories)
+    static let quantileBins: ParameterKey<Int> = .wholeNumber("bins", default: 10, atLeast: 2, atMost: 1000, doc: "bins at the quantiles of a")
+    static let x: ParameterKey<Matrix> = .multivariateSample("X", doc: "the reference sample: rows are examples (a table of numbers or a vector also work)")
+    static let y: ParameterKey<Matrix> = .multivariateSample("Y", doc: "the sample to compare, with the same columns")
+    static let perms: ParameterKey<Int> = .wholeNumber("perms", default: 1000, atLeast: 1, atMost: 1_000_000, doc: "permutations for the p-value")
+    static let seed = CommonParameters.bootstrapSeed.documented("seed of the permutations")
+    static let bandwidth: ParameterKey<Double?> = .optionalNumber("bandwidth", absent: "the median heuristic", doc: "the kernel width σ")
+    static let folds: ParameterKey<Int> = .wholeNumber("folds", default: 5, atLeast: 2, atMost: 100, doc: "cross-fitting folds")
+    static let l2: ParameterKey<Double> = .number("l2", .value(.number(0.01)), doc: "penalty of the logistic domain classifier (fit_logistic's l2)",
+                                                  where: { $0 >= 0 && $0.isFinite }, otherwise: { f, x in "\(f)(): l2 must be a finite number ≥ 0, not \(NumberFormat.short(x))" })
+
+    static let pairParameters = declare(a, b)
+    static let alphaParameter = alpha.parameter
+    static let labelsParameter = labels.parameter
 
     static func short(_ x: Double) -> String { NumberFormat.short(x, digits: 3) }
 
@@ -29,9 +42,9 @@ enum ShiftBuiltins {
         doc: "ks(a, b) measures D, the largest vertical gap between the two samples' empirical CDFs, and its two-sided p-value as scipy's ks_2samp(method=\"auto\"): exact when both samples have at most 10 000 values, otherwise from the distribution of the one-sample statistic at n = round(mn/(m + n)). D is also the effect size (0: the same CDF; 1: no overlap). Sensitive to shifts of location; less to differences in the tails (see cvm, ad).",
         examples: ["t = load(\"digits/mlp-test\"); c = load(\"digits/mlp-test-covariate\"); ks(confidence(softmax(select(t, \"logit_*\"))), confidence(softmax(select(c, \"logit_*\"))), labels=[\"test\", \"shifted\"])"]
     ) { args, _ in
-        let a = try args.sample("a"), b = try args.sample("b")
-        let alpha = try args.significance()
-        let labels = try args.sampleLabels()
+        let a = try args[a], b = try args[b]
+        let alpha = try args[alpha]
+        let labels = try args[labels]
         let r = KolmogorovSmirnov.twoSample(a, b)
         let reject = r.pvalue < alpha
         let m = Double(a.count), n = Double(b.count)
@@ -54,9 +67,9 @@ enum ShiftBuiltins {
         doc: "cvm(a, b) is the two-sample Cramér–von Mises test, as scipy's cramervonmises_2samp: T integrates the squared gap between the two ECDFs over the pooled sample (from midranks, so ties are handled), with an exact p-value when both samples have at most 20 values and otherwise the limiting distribution of the normalised statistic. It weighs the whole CDF, so it catches spread-out differences that the single largest gap of ks misses. The effect size is D, the KS gap, for scale.",
         examples: ["cvm(randn(200, seed=1), randn(300, seed=2) * 1.3)"]
     ) { args, _ in
-        let a = try args.sample("a"), b = try args.sample("b")
-        let alpha = try args.significance()
-        let labels = try args.sampleLabels()
+        let a = try args[a], b = try args[b]
+        let alpha = try args[alpha]
+        let labels = try args[labels]
         guard a.count + b.count >= 3 else { throw Diagnostic("argument.value", "cvm() needs at least three values in all", at: args.callRange) }
         let r = CramerVonMises.twoSample(a, b)
         let d = KolmogorovSmirnov.twoSample(a, b).statistic
@@ -86,7 +99,7 @@ enum ShiftBuiltins {
             samples.append(v)
         }
         guard samples.count >= 2 else { throw Diagnostic("call.missing-argument", "ad() needs at least two samples", at: args.callRange) }
-        let alpha = try args.significance()
+        let alpha = try args[alpha]
         let pooled = samples.flatMap { $0 }
         guard pooled.contains(where: { $0 != pooled[0] }) else { throw Diagnostic("argument.value", "ad(): every value in the samples is \(short(pooled[0])); the test needs at least two distinct values", at: args.callRange) }
         guard pooled.count >= 4 else { throw Diagnostic("argument.value", "ad() needs at least four values in all", at: args.callRange) }
@@ -111,21 +124,19 @@ enum ShiftBuiltins {
     static let chisq = Builtin(
         "chisq", area: .shift,
         parameters: [
-            Parameter("a", "vector", doc: "the reference sample of categories (text, whole numbers or bools)"),
-            Parameter("b", "vector", doc: "the sample to compare"),
-            alphaParameter, labelsParameter,
+            categoriesA.parameter, categoriesB.parameter, alphaParameter, labelsParameter,
         ],
         returns: "a test result: statistic (χ²), pvalue, reject, effect (Cramér's V), dof, table, meaning; plot() compares the shares",
         summary: "chi-square test of homogeneity for categories",
         doc: "chisq(a, b) compares how often each category occurs in the two samples: the chi-square test of homogeneity on the 2 × C table of counts, as scipy's chi2_contingency(correction=False). Cramér's V = √(χ²/N) is the effect size (0: the same shares; 1: no category in common). Expected counts below 5 make the p-value approximate. Either sample may be a column of a SQL source (chisq(s.weather, t.weather), see sql_source): its categories are counted in SQL.",
         examples: ["p = load(\"penguins/penguins\"); chisq(p.species[p.island == \"Biscoe\"], p.species[p.island == \"Dream\"], labels=[\"Biscoe\", \"Dream\"])"]
     ) { args, context in
-        if let pushed = try SQLPushdown.run(args, context) { return pushed }
-        let a = try categories(args, "a"), b = try categories(args, "b")
-        guard !a.isEmpty else { throw args.invalid("a", "chisq(): a is empty") }
-        guard !b.isEmpty else { throw args.invalid("b", "chisq(): b is empty") }
-        let alpha = try args.significance()
-        let labels = try args.sampleLabels()
+        if let pushed = try SQLPushdown.run(args, context, .chisq) { return pushed }
+        let a = try args[categoriesA], b = try args[categoriesB]
+        guard !a.isEmpty else { throw args.invalid(categoriesA, "chisq(): a is empty") }
+        guard !b.isEmpty else { throw args.invalid(categoriesB, "chisq(): b is empty") }
+        let alpha = try args[alpha]
+        let labels = try args[labels]
         return try chisqResult(ChiSquareHomogeneity.test(a, b), args, alpha: alpha, labels: labels)
     }
 
@@ -162,18 +173,15 @@ enum ShiftBuiltins {
 
     static let psi = Builtin(
         "psi", area: .shift,
-        parameters: pairParameters + [
-            Parameter("bins", "whole number", .value(.number(10)), doc: "bins at the quantiles of a"),
-            labelsParameter,
-        ],
+        parameters: pairParameters + declare(quantileBins, labels),
         returns: "a test result: statistic (PSI), reject (PSI > 0.25), edges, shares, meaning; plot() compares the bin shares",
         summary: "population stability index",
         doc: "psi(a, b) cuts a into bins of equal count at its quantiles (numpy's linear method), counts both samples in them, floors each share at 10⁻⁴ and sums (f_b − f_a)·ln(f_b / f_a). The credit-scoring rule of thumb reads below 0.1 as stable, 0.1 to 0.25 as a moderate shift and above 0.25 as a large one; reject is PSI > 0.25. There is no p-value: PSI measures size, not evidence, so pair it with ks on small samples.",
         examples: ["psi(randn(5000, seed=1), randn(5000, seed=2) + 0.5)"]
     ) { args, _ in
-        let a = try args.sample("a"), b = try args.sample("b")
-        let bins = try args.wholeNumber("bins", atLeast: 2, atMost: 1000)
-        let labels = try args.sampleLabels()
+        let a = try args[a], b = try args[b]
+        let bins = try args[quantileBins]
+        let labels = try args[labels]
         let r = PopulationStability.index(a, b, bins: bins)
         let size = r.value < 0.1 ? "stable (below 0.1)" : r.value <= 0.25 ? "a moderate shift (0.1 to 0.25)" : "a large shift (above 0.25)"
         let moved = (0..<bins).max { abs(r.shares[$0] - r.referenceShares[$0]) < abs(r.shares[$1] - r.referenceShares[$1]) }!
@@ -186,19 +194,13 @@ enum ShiftBuiltins {
             picture: .bins(edges: r.edges, a: r.referenceShares, b: r.shares, labels: labels)))
     }
 
-    static let permutationParameters = [
-        Parameter("X", "matrix", doc: "the reference sample: rows are examples (a table of numbers or a vector also work)"),
-        Parameter("Y", "matrix", doc: "the sample to compare, with the same columns"),
-        Parameter("perms", "whole number", .value(.number(1000)), doc: "permutations for the p-value"),
-        Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the permutations"),
-        alphaParameter,
-    ]
+    static let permutationParameters = declare(x, y, perms, seed, alpha)
 
     /// Checks and returns both samples of a multivariate test.
     static func pair(_ args: Arguments, _ context: EvaluationContext) throws -> (Matrix, Matrix) {
-        let x = try args.multivariateSample("X"), y = try args.multivariateSample("Y")
+        let x = try args[x], y = try args[y]
         guard x.cols == y.cols else {
-            throw args.invalid("Y", "\(args.builtin.name)(): X has \(x.cols) column\(x.cols == 1 ? "" : "s") but Y has \(y.cols); both samples need the same features")
+            throw args.invalid(Self.y, "\(args.builtin.name)(): X has \(x.cols) column\(x.cols == 1 ? "" : "s") but Y has \(y.cols); both samples need the same features")
         }
         let total = Double(x.rows + y.rows)
         guard x.rows + y.rows <= 16_000 else {
@@ -210,8 +212,8 @@ enum ShiftBuiltins {
     }
 
     static func permutationResult(_ args: Arguments, _ context: EvaluationContext, _ x: Matrix, _ y: Matrix, kind: KernelTwoSample.Kind) throws -> KernelTwoSample.Result {
-        let perms = try args.wholeNumber("perms", atLeast: 1, atMost: 1_000_000)
-        if let seed = try args.optionalSeed() {
+        let perms = try args[perms]
+        if let seed = try args[seed] {
             var g = Xoshiro256(seed: seed)
             return try KernelTwoSample.test(x, y, kind: kind, permutations: perms, random: &g, progress: context.progress)
         }
@@ -229,23 +231,23 @@ enum ShiftBuiltins {
 
     static let mmd = Builtin(
         "mmd", area: .shift,
-        parameters: permutationParameters + [Parameter("bandwidth", "number", .absent("the median heuristic"), doc: "the kernel width σ")],
+        parameters: permutationParameters + declare(bandwidth),
         returns: "a test result: statistic (MMD²), pvalue, reject, sigma, null, meaning; plot() shows the permutation null",
         summary: "maximum mean discrepancy with a permutation test",
         doc: "mmd(X, Y) is the unbiased MMD² (Gretton et al. 2012) with the Gaussian kernel exp(−‖x − y‖²/(2σ²)), σ the median distance between the pooled rows unless bandwidth= sets it. It compares whole multivariate distributions: any difference in any feature or their dependence can show. The p-value is (1 + #{permutations ≥ observed})/(1 + perms), from seeded random splits of the pooled rows, computed on all cores (the same result with any number; progress on a terminal; Ctrl-C stops it). MMD² near 0 (or below) means no detectable difference; the effect size is MMD = √max(MMD², 0).",
         examples: ["mmd(randn(300, 4, seed=1), randn(300, 4, seed=2) + 0.2, perms=200, seed=1)"]
     ) { args, context in
         let (x, y) = try pair(args, context)
-        let alpha = try args.significance()
-        var bandwidth: Double?
-        if let b = try args.optionalNumber("bandwidth") {
-            guard b > 0, b.isFinite else { throw args.invalid("bandwidth", "mmd(): bandwidth is the kernel width σ, a positive number; got \(NumberFormat.short(b))") }
-            bandwidth = b
+        let alpha = try args[alpha]
+        var width: Double?
+        if let b = try args[bandwidth] {
+            guard b > 0, b.isFinite else { throw args.invalid(bandwidth, "mmd(): bandwidth is the kernel width σ, a positive number; got \(NumberFormat.short(b))") }
+            width = b
         }
-        let perms = try args.wholeNumber("perms", atLeast: 1, atMost: 1_000_000)
+        let perms = try args[perms]
         let r: KernelTwoSample.Result
         do {
-            r = try permutationResult(args, context, x, y, kind: .mmd(sigma: bandwidth))
+            r = try permutationResult(args, context, x, y, kind: .mmd(sigma: width))
         } catch KernelTwoSample.Problem.zeroWidth {
             throw Diagnostic("argument.value", "mmd(): the median distance between the rows is 0 (at least half the pairs of rows are identical), so the kernel has no width", at: args.callRange,
                              notes: ["set the width by hand with bandwidth="])
@@ -268,8 +270,8 @@ enum ShiftBuiltins {
         examples: ["energy(randn(200, seed=1), randn(200, seed=2) * 1.5, perms=200, seed=1)"]
     ) { args, context in
         let (x, y) = try pair(args, context)
-        let alpha = try args.significance()
-        let perms = try args.wholeNumber("perms", atLeast: 1, atMost: 1_000_000)
+        let alpha = try args[alpha]
+        let perms = try args[perms]
         let r = try permutationResult(args, context, x, y, kind: .energy)
         return .object(TestResultValue(
             test: "energy", title: "energy distance test", statisticName: "E", statistic: r.statistic, pvalue: r.pvalue, alpha: alpha,
@@ -281,12 +283,8 @@ enum ShiftBuiltins {
     static let c2st = Builtin(
         "c2st", area: .shift,
         parameters: [
-            Parameter("X", "matrix", doc: "the reference sample: rows are examples"),
-            Parameter("Y", "matrix", doc: "the sample to compare, with the same columns"),
-            Parameter("folds", "whole number", .value(.number(5)), doc: "cross-fitting folds"),
-            Parameter("l2", "number", .value(.number(0.01)), doc: "penalty of the logistic domain classifier (fit_logistic's l2)"),
-            Parameter("seed", "whole number", .absent("the session generator"), doc: "seed of the fold assignment"),
-            alphaParameter,
+            x.documented("the reference sample: rows are examples").parameter, y.parameter, folds.parameter, l2.parameter,
+            seed.documented("seed of the fold assignment").parameter, alphaParameter,
         ],
         returns: "a test result: statistic (held-out accuracy), pvalue, reject, chance, scores, meaning",
         summary: "classifier two-sample test",
@@ -294,15 +292,14 @@ enum ShiftBuiltins {
         examples: ["c2st(randn(300, 3, seed=1), randn(300, 3, seed=2) + 0.3, seed=1)"]
     ) { args, context in
         let (x, y) = try pair(args, context)
-        let alpha = try args.significance()
-        let folds = try args.wholeNumber("folds", atLeast: 2, atMost: 100)
-        let l2 = try args.number("l2")
-        guard l2 >= 0, l2.isFinite else { throw args.invalid("l2", "c2st(): l2 must be a finite number ≥ 0, not \(NumberFormat.short(l2))") }
+        let alpha = try args[alpha]
+        let folds = try args[folds]
+        let l2 = try args[l2]
         guard min(x.rows, y.rows) >= folds else {
             throw Diagnostic("argument.value", "c2st(): each sample needs at least \(folds) rows for \(folds) folds; the smaller has \(min(x.rows, y.rows))", at: args.callRange)
         }
         let r: ClassifierTwoSample.Result
-        if let seed = try args.optionalSeed() {
+        if let seed = try args[seed] {
             var g = Xoshiro256(seed: seed)
             r = try ClassifierTwoSample.test(x, y, folds: folds, l2: l2, random: &g)
         } else {

@@ -64,24 +64,26 @@ public struct Arguments {
         return args
     }
 
-    private func slot(_ name: String) -> Int {
-        guard let i = builtin.parameters.firstIndex(where: { $0.name == name }) else {
-            preconditionFailure("\(builtin.name)() reads an undeclared parameter '\(name)'")
-        }
-        return i
+    // The accessors by name are for builtins not yet declared with typed keys
+    // (``ParameterKey``), where a misspelled name does not compile. A name the builtin does
+    // not declare reads as absent, placed at the whole call, and ``required(_:)`` refuses it
+    // with an internal diagnostic: a mistake in a builtin never stops the shell.
+
+    private func slot(_ name: String) -> Int? {
+        builtin.parameters.firstIndex { $0.name == name }
     }
 
     /// Whether the caller gave `name` (or it has a default).
-    public func has(_ name: String) -> Bool { values[slot(name)] != nil }
+    public func has(_ name: String) -> Bool { value(name) != nil }
 
     /// The raw value of `name`, nil when absent.
-    public func value(_ name: String) -> Value? { values[slot(name)] }
+    public func value(_ name: String) -> Value? { slot(name).flatMap { values[$0] } }
 
     /// Where `name` was written, or the whole call when it was not.
-    public func range(_ name: String) -> SourceRange { ranges[slot(name)] ?? callRange }
+    public func range(_ name: String) -> SourceRange { slot(name).flatMap { ranges[$0] } ?? callRange }
 
     /// Whether the caller wrote `name` (a default does not count).
-    public func given(_ name: String) -> Bool { ranges[slot(name)] != nil }
+    public func given(_ name: String) -> Bool { slot(name).flatMap { ranges[$0] } != nil }
 
     /// The error for a wrong argument: "randn() expects n: a whole number ≥ 0, got -3".
     public func mismatch(_ name: String, expected: String, got value: Value? = nil) -> Diagnostic {
@@ -96,6 +98,9 @@ public struct Arguments {
     }
 
     public func required(_ name: String) throws -> Value {
+        guard slot(name) != nil else {
+            throw Diagnostic("internal.undeclared-parameter", "internal: \(builtin.name)() reads a parameter it does not declare: '\(name)'", at: callRange)
+        }
         guard let v = value(name) else {
             throw Diagnostic("call.missing-argument", "\(builtin.name)() needs \(name)", at: callRange, notes: ["usage: \(builtin.signature)"])
         }
