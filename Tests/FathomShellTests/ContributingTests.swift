@@ -16,16 +16,18 @@ public enum Spread {
 }
 
 enum WalkthroughBuiltins {
+    static let values = ParameterKey<[Double]>(Parameter("x", "vector", doc: "the values")) { args, name in try args.vector(name) }
+
     static let meanAbsDev = Builtin(
         "mean_abs_dev", area: .statistics,
-        parameters: [Parameter("x", "vector", doc: "the values")],
+        parameters: declare(values),
         returns: "a number",
         summary: "mean absolute deviation from the mean",
         doc: "mean_abs_dev(x) = (1/n) Σ |xᵢ − mean(x)|, as numpy's mean(abs(x - x.mean())).",
         examples: ["mean_abs_dev([1, 2, 3, 6])"]
     ) { args, _ in
-        let x = try args.vector("x")
-        guard !x.isEmpty else { throw args.invalid("x", "mean_abs_dev() of an empty vector is undefined") }
+        let x = try args[values]
+        guard !x.isEmpty else { throw args.invalid(values.name, "mean_abs_dev() of an empty vector is undefined") }
         return .number(Spread.meanAbsoluteDeviation(x))
     }
 }
@@ -42,7 +44,7 @@ struct ContributingTests {
     func blocksAreTested() throws {
         let guide = try String(contentsOf: repositoryRoot.appendingPathComponent("CONTRIBUTING.md"), encoding: .utf8)
         let source = try String(contentsOfFile: #filePath, encoding: .utf8)
-        let sourceLines = ContributingTests.lines(source).joined(separator: "\n")
+        let sourceLines = ContributingTests.lines(source).filter { !$0.isEmpty }.joined(separator: "\n")
         let blocks = guide.components(separatedBy: "```swift\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
         #expect(blocks.count == 3)
         for block in blocks {
