@@ -35,6 +35,19 @@ struct ReadmeTests {
         }
     }
 
+    @Test("fathom docs, which Scripts/update-readme calls, prints the pages, the index and the list")
+    func docsCommand() throws {
+        let list = try runFathom(["docs", "list"])
+        #expect(list.status == 0)
+        #expect(list.stdout.split(separator: "\n").map(String.init) == Documentation.referenceFiles().map(\.name))
+        let page = try runFathom(["docs", "reliability.md"])
+        #expect(page.stdout == Documentation.referenceFiles().first { $0.name == "reliability.md" }?.text)
+        #expect(try runFathom(["docs", "index"]).stdout == Documentation.readmeIndex() + "\n")
+        let bad = try runFathom(["docs", "nosuch.md"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("unknown section 'nosuch.md': index, list, or one of language.md"), "\(bad.stderr)")
+    }
+
     @Test("every builtin has a page and an anchor the README's index links to")
     func links() throws {
         let index = Documentation.readmeIndex()
