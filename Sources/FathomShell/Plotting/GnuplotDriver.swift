@@ -183,42 +183,18 @@ final class GnuplotDriver: PlotRenderer {
 
     private func start() throws {
         guard let executable else { throw GnuplotDriver.missing }
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw Diagnostic("plot.gnuplot", "cannot start gnuplot: \(FileSystem.reason())")
+        let child: PipedChild
+        do {
+            child = try PipedChild.start(executable, arguments: ["gnuplot"])
+        } catch .pipes(let reason) {
+            throw Diagnostic("plot.gnuplot", "cannot start gnuplot: \(reason)")
+        } catch .spawn(let reason) {
+            throw Diagnostic("plot.gnuplot", "cannot start gnuplot (\(executable)): \(reason)")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group: the terminal's Ctrl-C is for Fathom, not for gnuplot.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("gnuplot"), nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-            throw Diagnostic("plot.gnuplot", "cannot start gnuplot (\(executable)): \(FileSystem.reason(rc))")
-        }
-        pid = child
-        input = inPipe[1]
-        output = outPipe[0]
-        errors = errPipe[0]
-        for fd in [input, output, errors] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        pid = child.pid
+        input = child.input
+        output = child.output
+        errors = child.errors
     }
 
     private func kill9() {

@@ -199,44 +199,19 @@ final class DuckDBDriver: SQLEngine {
 
     private func start() throws {
         guard let executable else { throw DuckDBDriver.missing }
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw Diagnostic("sql.engine", "cannot start DuckDB: \(FileSystem.reason())")
+        let child: PipedChild
+        do {
+            child = try PipedChild.start(executable, arguments: ["duckdb", "-no-init", "-batch", "-csv", "-noheader", ":memory:"])
+        } catch .pipes(let reason) {
+            throw Diagnostic("sql.engine", "cannot start DuckDB: \(reason)")
+        } catch .spawn(let reason) {
+            throw Diagnostic("sql.engine", "cannot start DuckDB (\(executable)): \(reason)")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group: the terminal's Ctrl-C is for Fathom.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
-        let arguments: [String] = ["duckdb", "-no-init", "-batch", "-csv", "-noheader", ":memory:"]
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-            throw Diagnostic("sql.engine", "cannot start DuckDB (\(executable)): \(FileSystem.reason(rc))")
-        }
-        pid = child
-        lastGroup = child
-        input = inPipe[1]
-        output = outPipe[0]
-        errors = errPipe[0]
-        for fd in [input, output, errors] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        pid = child.pid
+        lastGroup = child.pid
+        input = child.input
+        output = child.output
+        errors = child.errors
         // No network at run time: never fetch an extension.
         _ = try run("set autoinstall_known_extensions = false; set autoload_known_extensions = false; set enable_progress_bar = false;")
     }
