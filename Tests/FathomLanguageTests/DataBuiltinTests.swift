@@ -88,8 +88,8 @@ struct DataBuiltinTests {
         }
         #expect(outputs == ["true", "true", "[1, 2]", "0"])
         #expect(diagnostic("save([1], \"/nonexistent-dir/x.csv\")")?.message == "cannot save /nonexistent-dir/x.csv: the folder /nonexistent-dir does not exist")
-        #expect(diagnostic("save([1], \"/tmp/x.xlsx\")")?.message == "save() writes .csv, .tsv, .npy or .json (and plots to .png, .svg, .pdf or .txt); '/tmp/x.xlsx' has the extension .xlsx")
-        #expect(diagnostic("save([1], \"./tmp.d/x\")")?.message == "save() writes .csv, .tsv, .npy or .json (and plots to .png, .svg, .pdf or .txt); './tmp.d/x' has no extension")
+        #expect(diagnostic("save([1], \"/tmp/x.xlsx\")")?.message == "save() writes .csv, .tsv, .npy, .json or .parquet (and plots to .png, .svg, .pdf or .txt); '/tmp/x.xlsx' has the extension .xlsx")
+        #expect(diagnostic("save([1], \"./tmp.d/x\")")?.message == "save() writes .csv, .tsv, .npy, .json or .parquet (and plots to .png, .svg, .pdf or .txt); './tmp.d/x' has no extension")
         #expect(diagnostic("save(mean, \"/tmp/x.npy\")")?.message == "save() writes numbers, vectors and matrices to .npy, not the builtin mean()")
     }
 

@@ -146,7 +146,7 @@ enum DataFiles {
         } else {
             let name = FileSystem.baseName(path)
             let ext = name.dropFirst().contains(".") ? "the extension ." + (name.split(separator: ".").last ?? "") : "no extension"
-            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy or .json (and plots to .png, .svg, .pdf or .txt); '\(path)' has \(ext)", at: range)
+            throw Diagnostic("save.format", "save() writes .csv, .tsv, .npy, .json or .parquet (and plots to .png, .svg, .pdf or .txt); '\(path)' has \(ext)", at: range)
         }
         do {
             try FileSystem.writeAtomically(expandHome(path), bytes)
