@@ -160,3 +160,47 @@ extension ParameterKey where T == ExampleWeights {
         }
     }
 }
+
+extension ParameterKey where T == [Double] {
+    /// A vector of numbers (booleans read as 0 and 1).
+    public static func vector(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "vector", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.vector(name) }
+    }
+
+    /// Numbers: a vector or a single number (as a vector of one).
+    public static func numbers(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "numbers", doc: String,
+                               expected: String = "numbers (a vector or a number)") -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.numbers(name, expected: expected) }
+    }
+}
+
+extension ParameterKey where T == Table {
+    /// A table.
+    public static func table(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "table", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.table(name) }
+    }
+}
+
+extension ParameterKey where T == Matrix {
+    /// A numeric matrix (vectors are not accepted).
+    public static func matrix(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "matrix", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.matrix(name) }
+    }
+}
+
+/// Features as read: the matrix and, when they came from a table, its column names.
+public typealias FeatureInput = (matrix: Matrix, names: [String]?)
+
+extension ParameterKey where T == FeatureInput {
+    /// A numeric matrix: a matrix, a vector as one column, or a table's numeric columns.
+    public static func features(_ name: String, _ defaultValue: Parameter.Default = .required, type: String = "matrix or table", doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in try args.features(name) }
+    }
+}
+
+extension ParameterKey where T == Value? {
+    /// The argument as it is, nil when left out (a builtin that treats absence specially).
+    public static func optionalValue(_ name: String, _ defaultValue: Parameter.Default, type: String, doc: String) -> ParameterKey {
+        ParameterKey(Parameter(name, type, defaultValue, doc: doc)) { args, name in args.value(name) }
+    }
+}

@@ -72,6 +72,23 @@ extension Arguments {
         return value(key.name)
     }
 
+    /// Whether `key` has a value: given, or by its default.
+    public func has<T>(_ key: ParameterKey<T>) throws -> Bool {
+        try checkDeclared(key.parameter)
+        return has(key.name)
+    }
+
+    /// The bound value of `key`; a missing argument is refused as the binder words it.
+    public func required<T>(_ key: ParameterKey<T>) throws -> Value {
+        try checkDeclared(key.parameter)
+        return try required(key.name)
+    }
+
+    /// The error for a wrong kind of argument to `key` (see the string-named form).
+    public func mismatch<T>(_ key: ParameterKey<T>, expected: String, got value: Value? = nil) -> Diagnostic {
+        mismatch(key.name, expected: expected, got: value)
+    }
+
     /// Whether the caller wrote `key` (a default does not count).
     public func given<T>(_ key: ParameterKey<T>) throws -> Bool {
         try checkDeclared(key.parameter)
