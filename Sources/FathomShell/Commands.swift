@@ -141,9 +141,15 @@ extension Session {
     }
 
     /// The help `?name` shows for a builtin, topic, constant or command; nil for other names.
+    /// A name that is both a builtin and a topic (reliability) shows both, the builtin first,
+    /// so that neither page is out of reach.
     func helpText(_ name: String) -> String? {
-        if let b = interpreter.registry.builtin(named: name) { return Help.builtin(b) }
-        if let topic = Help.topics.first(where: { $0.name == name }) { return topic.text }
+        let topic = Help.topics.first(where: { $0.name == name })
+        if let b = interpreter.registry.builtin(named: name) {
+            guard let topic else { return Help.builtin(b) }
+            return Help.builtin(b) + "\n\n" + Help.topicBesideBuiltin(topic)
+        }
+        if let topic { return topic.text }
         if let c = interpreter.registry.constants.first(where: { $0.name == name }) { return "\(c.name)  —  constant: \(c.doc)" }
         if let command = Commands.find(name.hasPrefix(":") ? String(name.dropFirst()) : name) { return "\(command.usage)  —  \(command.summary)" }
         return nil

@@ -45,6 +45,9 @@ public enum Help {
         ]
         let tw = topics.map(\.name.count).max() ?? 0
         for t in topics { lines.append("  " + t.name.padding(tw) + "  " + t.summary) }
+        if conceptTopics.isEmpty {
+            lines.append("  (the concept pages are missing: no docs/help folder beside fathom; FATHOM_HELP names one)")
+        }
         lines += ["", "Commands"]
         for c in Commands.all { lines.append("  " + c.usage.padding(22) + c.summary) }
         for area in BuiltinArea.allCases {
@@ -66,6 +69,12 @@ public enum Help {
         let name: String
         let summary: String
         let text: String
+    }
+
+    /// A topic shown after the builtin of the same name: a rule with the topic's name, then
+    /// its page.
+    static func topicBesideBuiltin(_ topic: Topic) -> String {
+        "── topic \(topic.name) " + String(repeating: "─", count: max(3, 68 - topic.name.count)) + "\n\n" + topic.text
     }
 
     /// Help topics: the concepts (with their builtins and lesson), then the parts of the

@@ -156,6 +156,62 @@ struct HelpTopicTests {
         #expect(s.errors.isEmpty, "\(name)'s example: \(out)")
     }
 
+    @Test("every page in docs/help is read, in the order of its number, and no other")
+    func pagesRead() throws {
+        let folder = repositoryRoot.appendingPathComponent("docs/help").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }.sorted()
+        #expect(files.count >= 11)
+        let names = files.map { String($0.drop { $0 != "-" }.dropFirst().dropLast(3)) }
+        #expect(Help.conceptTopics.map(\.name) == names)
+        for f in files {
+            let text = try String(contentsOfFile: folder + "/" + f, encoding: .utf8)
+            #expect(HelpPages.page("x", markdown: text) != nil, "\(f) has no summary line")
+        }
+    }
+
+    @Test("the reports page names every lesson fathom tour has")
+    func reportsPageNamesLessons() throws {
+        let topic = try #require(Help.conceptTopics.first { $0.name == "reports" })
+        let files = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Lessons").path).filter { $0.hasSuffix(".fathom") }
+        #expect(files.count >= 8)
+        let prose = topic.text.split(separator: "\n").joined(separator: " ")
+        for f in files {
+            let name = String(f.drop { $0 != "-" }.dropFirst().dropLast(".fathom".count))
+            #expect(prose.contains(" \(name),") || prose.contains(" \(name).") || prose.contains(" \(name):"), "the reports page names the lesson \(name)")
+        }
+    }
+
+    @Test("a page's terminal text drops the summary line, the title's #, fences and line-break backslashes")
+    func pageText() throws {
+        let md = "<!-- summary: what it is -->\n# Title: a question?\n\nProse.\n```\n  x = 1\n```\n\nBuiltins: a, b,\\\n          c\\\nLesson:   fathom tour\n"
+        let topic = try #require(HelpPages.page("t", markdown: md))
+        #expect(topic.summary == "what it is")
+        #expect(topic.text == "Title: a question?\n\nProse.\n  x = 1\n\nBuiltins: a, b,\n          c\nLesson:   fathom tour")
+        #expect(HelpPages.page("t", markdown: "# Title\n") == nil)
+    }
+
+    @Test("every topic :help lists is reached by :help NAME, also one that shares its name with a builtin")
+    func everyTopicReachable() {
+        let s = RecordingSession()
+        let overview = s.run(":help")
+        for topic in Help.topics {
+            #expect(overview.contains("  \(topic.name) "), "\(topic.name) is listed")
+            #expect(s.run(":help \(topic.name)").contains(topic.text), ":help \(topic.name) shows the topic")
+        }
+        let both = s.run("?reliability")
+        #expect(both.hasPrefix("reliability(p, y"))
+        #expect(both.contains("── topic reliability ─"))
+        #expect(both.contains("Reliability: where and how often does the model fail on familiar data?"))
+    }
+
+    @Test("without the pages, :help says they are missing and how to point at them")
+    func pagesMissing() throws {
+        let empty = try temporaryDirectory()
+        let r = try runFathom([], input: ":help\n:help calibration\n", environment: ["FATHOM_HELP": empty.path])
+        #expect(r.stdout.contains("the concept pages are missing: no docs/help folder beside fathom; FATHOM_HELP names one"))
+        #expect(r.stderr.contains("no help for 'calibration'"))
+    }
+
     @Test(":help TOPIC shows the page; :help lists the topics with a line each")
     func routing() {
         let s = RecordingSession()
