@@ -4,14 +4,8 @@ import FathomCore
 enum DriftBuiltins {
     static var all: [Builtin] { [drift, bbsd] }
 
-    /// One column of a drift report: its values in both samples.
-    enum ColumnData {
-        case numbers([Double], [Double])
-        case categories([String], [String])
-    }
-
     /// Columns shared by A and B, by name for tables, by position for matrices.
-    static func columns(_ args: Arguments) throws -> [(String, ColumnData)] {
+    static func columns(_ args: Arguments) throws -> [(String, DriftReport.Column)] {
         let a = try args[reference], b = try args[compared]
         switch (a, b) {
         case (.table(let ta), .table(let tb)):
@@ -43,74 +37,26 @@ enum DriftBuiltins {
         }
     }
 
-    /// Runs the column tests and builds the report.
-    static func report(title: String, columns: [(String, ColumnData)], test: String, correction: String, alpha: Double, subject: String) throws -> DriftValue {
-        var rows: [DriftValue.Row] = []
-        for (name, data) in columns {
-            try Interruption.check()
-            switch data {
-            case .numbers(let x0, let y0):
-                let x = x0.filter(\.isFinite), y = y0.filter(\.isFinite)
-                guard !x.isEmpty, !y.isEmpty else {
-                    rows.append(.init(column: name, test: test, statistic: .nan, pvalue: .nan, adjusted: .nan, effect: .nan, flagged: false, n: (x.count, y.count)))
-                    continue
-                }
-                switch test {
-                case "cvm" where x.count + y.count >= 3:
-                    let r = CramerVonMises.twoSample(x, y)
-                    rows.append(.init(column: name, test: "cvm", statistic: r.statistic, pvalue: r.pvalue, adjusted: .nan, effect: KolmogorovSmirnov.twoSample(x, y).statistic, flagged: false, n: (x.count, y.count)))
-                case "psi":
-                    let r = PopulationStability.index(x, y, bins: 10)
-                    rows.append(.init(column: name, test: "psi", statistic: r.value, pvalue: .nan, adjusted: .nan, effect: r.value, flagged: r.value > 0.25, n: (x.count, y.count)))
-                default:
-                    let r = KolmogorovSmirnov.twoSample(x, y)
-                    rows.append(.init(column: name, test: "ks", statistic: r.statistic, pvalue: r.pvalue, adjusted: .nan, effect: r.statistic, flagged: false, n: (x.count, y.count)))
-                }
-            case .categories(let x0, let y0):
-                let x = x0.filter { !$0.isEmpty }, y = y0.filter { !$0.isEmpty }
-                let r = x.isEmpty || y.isEmpty ? nil : ChiSquareHomogeneity.test(x, y)
-                if let r, r.categories.count >= 2 {
-                    rows.append(.init(column: name, test: "chisq", statistic: r.statistic, pvalue: r.pvalue, adjusted: .nan, effect: r.cramersV, flagged: false, n: (x.count, y.count)))
-                } else {
-                    rows.append(.init(column: name, test: "chisq", statistic: r == nil ? .nan : 0, pvalue: r == nil ? .nan : 1, adjusted: .nan, effect: r == nil ? .nan : 0, flagged: false, n: (x.count, y.count)))
-                }
-            }
-        }
-        // Correct the p-values of the tests that have them.
-        let tested = rows.indices.filter { rows[$0].pvalue.isFinite }
-        let p = tested.map { rows[$0].pvalue }
-        if !p.isEmpty {
-            if correction == "fdr" {
-                let adjusted = MultipleTesting.benjaminiHochberg(p)
-                for (k, i) in tested.enumerated() { rows[i].adjusted = adjusted[k]; rows[i].flagged = adjusted[k] <= alpha }
-            } else {
-                let adjusted = MultipleTesting.bonferroniAdjusted(p), rejected = MultipleTesting.bonferroni(p, alpha: alpha)
-                for (k, i) in tested.enumerated() { rows[i].adjusted = adjusted[k]; rows[i].flagged = rejected[k] }
-            }
-        }
-        // By effect, largest first; untested columns last; ties in column order.
-        rows = rows.enumerated().sorted { a, b in
-            if a.element.effect.isNaN != b.element.effect.isNaN { return !a.element.effect.isNaN }
-            if a.element.effect != b.element.effect, !a.element.effect.isNaN { return a.element.effect > b.element.effect }
-            return a.offset < b.offset
-        }.map(\.element)
-        let flagged = rows.filter(\.flagged).map(\.column)
-        let how = test == "psi" ? "PSI above 0.25" : correction == "fdr" ? "Benjamini–Hochberg at α = \(NumberFormat.short(alpha))" : "Bonferroni at α = \(NumberFormat.short(alpha))"
+    /// Runs the column tests (in the core) and words the report.
+    static func report(title: String, columns: [(String, DriftReport.Column)], test: DriftReport.Test, correction: DriftReport.Correction, alpha: Double, subject: String) throws -> DriftValue {
+        let report = try DriftReport(columns: columns, test: test, correction: correction, alpha: alpha)
+        let rows = report.rows, flagged = report.flagged
+        let how = test == .psi ? "PSI above 0.25" : correction == .fdr ? "Benjamini–Hochberg at α = \(NumberFormat.short(alpha))" : "Bonferroni at α = \(NumberFormat.short(alpha))"
         let names = flagged.prefix(6).joined(separator: ", ") + (flagged.count > 6 ? ", …" : "")
         var meaning = flagged.isEmpty
             ? "No \(subject) drifted (\(how), \(rows.count) tested); the largest effect is \(rows.first.map { "\($0.column), \(NumberFormat.short($0.effect, digits: 3))" } ?? "none")."
             : "\(flagged.count) of \(rows.count) \(subject)s drifted (\(how)): \(names)."
-        let skipped = rows.filter { $0.effect.isNaN }.map(\.column)
+        let skipped = report.untested
         if !skipped.isEmpty { meaning += " Not tested (no values in one sample): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? ", …" : "")." }
         let tests = Set(rows.map(\.test))
         let effectName = tests == ["psi"] ? "PSI" : tests == ["chisq"] ? "Cramér's V" : tests.contains("chisq") ? "effect (KS D; Cramér's V for categories)" : "KS D"
-        return DriftValue(title: title, rows: rows, alpha: alpha, correction: test == "psi" ? "none" : correction, effectName: effectName, meaning: meaning)
+        return DriftValue(title: title, rows: rows, alpha: alpha, correction: report.correction?.rawValue ?? "none", effectName: effectName, meaning: meaning)
     }
 
     static let reference: ParameterKey<Value> = .value("A", type: "table or matrix", doc: "the reference data (source, training)")
     static let compared: ParameterKey<Value> = .value("B", type: "table or matrix", doc: "the data to compare, with the same columns")
-    static let test: ParameterKey<String> = .choice("test", ["ks", "cvm", "psi"], default: "ks", doc: "for numeric columns: \"ks\", \"cvm\" or \"psi\" (text columns always get chisq)")
-    static let correction: ParameterKey<String> = .choice("correction", ["bonferroni", "fdr"], default: "bonferroni", doc: "\"bonferroni\" (family-wise) or \"fdr\" (Benjamini–Hochberg)")
+    static let test: ParameterKey<DriftReport.Test> = .choice("test", DriftReport.Test.allCases, default: .ks, doc: "for numeric columns: \"ks\", \"cvm\" or \"psi\" (text columns always get chisq)")
+    static let correction: ParameterKey<DriftReport.Correction> = .choice("correction", DriftReport.Correction.allCases, default: .bonferroni, doc: "\"bonferroni\" (family-wise) or \"fdr\" (Benjamini–Hochberg)")
     static let alpha = ShiftBuiltins.alpha
     static let outputsSource: ParameterKey<Matrix> = .multivariateSample("p_source", minimum: 1, doc: "the model's softmax outputs on source (held-out) data")
     static let outputsTarget: ParameterKey<Matrix> = .multivariateSample("p_target", minimum: 1, doc: "its softmax outputs on the target data")
@@ -130,7 +76,7 @@ enum DriftBuiltins {
         let correction = try args[correction]
         let alpha = try args[alpha]
         guard !cols.isEmpty else { throw args.invalid(reference, "drift(): A has no columns") }
-        return .object(try report(title: "drift report (\(test), \(cols.count) columns)", columns: cols, test: test, correction: correction, alpha: alpha, subject: "column"))
+        return .object(try report(title: "drift report (\(test.rawValue), \(cols.count) columns)", columns: cols, test: test, correction: correction, alpha: alpha, subject: "column"))
     }
 
     static let bbsd = Builtin(
@@ -148,7 +94,7 @@ enum DriftBuiltins {
             throw args.invalid(outputsTarget, "bbsd(): p_source has \(source.cols) classes but p_target has \(target.cols); both must come from the same model")
         }
         let alpha = try args[alpha]
-        let cols = (0..<source.cols).map { ("class \($0)", ColumnData.numbers(source.column($0), target.column($0))) }
-        return .object(try report(title: "black-box shift detection (KS on \(source.cols) softmax outputs)", columns: cols, test: "ks", correction: "bonferroni", alpha: alpha, subject: "output dimension"))
+        let cols = (0..<source.cols).map { ("class \($0)", DriftReport.Column.numbers(source.column($0), target.column($0))) }
+        return .object(try report(title: "black-box shift detection (KS on \(source.cols) softmax outputs)", columns: cols, test: .ks, correction: .bonferroni, alpha: alpha, subject: "output dimension"))
     }
 }

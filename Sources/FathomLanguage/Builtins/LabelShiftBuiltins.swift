@@ -92,12 +92,8 @@ enum LabelShiftBuiltins {
         let statistic: @Sendable ([[Int]]) -> [Double]? = { idx in
             estimate(pv.selectingRows(idx[0]), idx[0].map { y[$0] }, pt.selectingRows(idx[1]))
         }
-        let reps: [[Double]?]
-        if let seed = try args[seed] {
-            var g = Xoshiro256(seed: seed)
-            reps = try Bootstrap.replicates(groups: [pv.rows, pt.rows], count: replicates, random: &g, progress: context.progress, statistic: statistic)
-        } else {
-            reps = try Bootstrap.replicates(groups: [pv.rows, pt.rows], count: replicates, random: &context.random, progress: context.progress, statistic: statistic)
+        let reps = try context.withGenerator(seed: try args[seed]) { random in
+            try Bootstrap.replicates(groups: [pv.rows, pt.rows], count: replicates, random: &random, progress: context.progress, statistic: statistic)
         }
         let (lower, upper, used) = Bootstrap.componentIntervals(reps, confidence: level)
         return (lower, upper, level, used)
@@ -255,17 +251,13 @@ enum LabelShiftBuiltins {
         }
         if let d = deltas["accuracy"], !(d >= 0 && d < 1) { throw args.invalid(tolerance, "harm(): the tolerated accuracy drop must be in [0, 1), got \(NumberFormat.short(d))") }
         let alpha = 0.05
-        let columns = (0..<ps.cols).map { ("class \($0)", DriftBuiltins.ColumnData.numbers(ps.column($0), pt.column($0))) }
-        let shift = try DriftBuiltins.report(title: "black-box shift detection (KS on \(ps.cols) softmax outputs)", columns: columns, test: "ks",
-                                             correction: "bonferroni", alpha: alpha, subject: "output dimension")
+        let columns = (0..<ps.cols).map { ("class \($0)", DriftReport.Column.numbers(ps.column($0), pt.column($0))) }
+        let shift = try DriftBuiltins.report(title: "black-box shift detection (KS on \(ps.cols) softmax outputs)", columns: columns, test: .ks,
+                                             correction: .bonferroni, alpha: alpha, subject: "output dimension")
         let seed = try args[seed]
         /// Runs `body` with the seeded generator, or the session's.
         func withRandom<T>(_ body: (inout Xoshiro256) throws -> T) throws -> T {
-            if let seed {
-                var g = Xoshiro256(seed: seed)
-                return try body(&g)
-            }
-            return try body(&context.random)
+            try context.withGenerator(seed: seed, body)
         }
         let flagged = shift.rows.filter(\.flagged).count
         let moved = flagged > 0

@@ -43,12 +43,8 @@ enum ReliabilityBuiltins {
         guard let level = try args.intervalLevel(ci, bootstrap: [boot, seed]) else { return .number(value) }
         let replicates = try args[boot]
         try context.checkSize(Double(replicates) * Double(rows), at: try args.range(boot), what: "resampled values", allowance: 100)
-        var interval: Bootstrap.Interval
-        if let seed = try args[seed] {
-            var g = Xoshiro256(seed: seed)
-            interval = try Bootstrap.interval(n: rows, replicates: replicates, confidence: level, random: &g, progress: context.progress) { compute($0) }
-        } else {
-            interval = try Bootstrap.interval(n: rows, replicates: replicates, confidence: level, random: &context.random, progress: context.progress) { compute($0) }
+        let interval = try context.withGenerator(seed: try args[seed]) { random in
+            try Bootstrap.interval(n: rows, replicates: replicates, confidence: level, random: &random, progress: context.progress) { compute($0) }
         }
         return .record(Record([
             ("estimate", .number(value)), ("lower", .number(interval.lower)), ("upper", .number(interval.upper)),

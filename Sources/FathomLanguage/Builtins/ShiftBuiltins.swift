@@ -213,11 +213,9 @@ enum ShiftBuiltins {
 
     static func permutationResult(_ args: Arguments, _ context: EvaluationContext, _ x: Matrix, _ y: Matrix, kind: KernelTwoSample.Kind) throws -> KernelTwoSample.Result {
         let perms = try args[perms]
-        if let seed = try args[seed] {
-            var g = Xoshiro256(seed: seed)
-            return try KernelTwoSample.test(x, y, kind: kind, permutations: perms, random: &g, progress: context.progress)
+        return try context.withGenerator(seed: try args[seed]) { random in
+            try KernelTwoSample.test(x, y, kind: kind, permutations: perms, random: &random, progress: context.progress)
         }
-        return try KernelTwoSample.test(x, y, kind: kind, permutations: perms, random: &context.random, progress: context.progress)
     }
 
     static func permutationMeaning(_ r: KernelTwoSample.Result, alpha: Double, perms: Int, what: String) -> String {
@@ -298,12 +296,8 @@ enum ShiftBuiltins {
         guard min(x.rows, y.rows) >= folds else {
             throw Diagnostic("argument.value", "c2st(): each sample needs at least \(folds) rows for \(folds) folds; the smaller has \(min(x.rows, y.rows))", at: args.callRange)
         }
-        let r: ClassifierTwoSample.Result
-        if let seed = try args[seed] {
-            var g = Xoshiro256(seed: seed)
-            r = try ClassifierTwoSample.test(x, y, folds: folds, l2: l2, random: &g)
-        } else {
-            r = try ClassifierTwoSample.test(x, y, folds: folds, l2: l2, random: &context.random)
+        let r = try context.withGenerator(seed: try args[seed]) { random in
+            try ClassifierTwoSample.test(x, y, folds: folds, l2: l2, random: &random)
         }
         let reject = r.pvalue < alpha
         let meaning = reject

@@ -37,6 +37,16 @@ public final class EvaluationContext {
         progress = SilentProgress()
     }
 
+    /// Runs `body` with a fresh generator started from `seed`, or with the session generator
+    /// (which advances) when there is no seed: how every seeded builtin draws.
+    public func withGenerator<T>(seed: UInt64?, _ body: (inout Xoshiro256) throws -> T) rethrows -> T {
+        if let seed {
+            var g = Xoshiro256(seed: seed)
+            return try body(&g)
+        }
+        return try body(&random)
+    }
+
     /// Restart the session generator from `seed`.
     public func reseed(_ seed: UInt64) {
         self.seed = seed

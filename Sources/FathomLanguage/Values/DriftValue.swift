@@ -2,16 +2,7 @@ import FathomCore
 
 /// A drift report: one test per column, corrected for testing many, sorted by effect size.
 public struct DriftValue: DeclaredResult, Plottable {
-    struct Row: Sendable {
-        var column: String
-        var test: String
-        var statistic: Double
-        var pvalue: Double
-        var adjusted: Double
-        var effect: Double
-        var flagged: Bool
-        var n: (Int, Int)
-    }
+    typealias Row = DriftReport.Row
 
     let title: String
     let rows: [Row]
