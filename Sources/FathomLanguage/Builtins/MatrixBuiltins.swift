@@ -9,89 +9,87 @@ enum MatrixBuiltins {
         [softmax, logSoftmax, sigmoid, argmax, onehot, rowsums, colsums, rowmeans, colmeans, transpose, matmul]
     }
 
-    /// A matrix, or a vector taken as one row.
-    static func rowsOf(_ args: Arguments, _ name: String) throws -> (Matrix, wasVector: Bool) {
-        switch try args.required(name) {
-        case .matrix(let m): return (m, false)
-        case .vector(.numbers(let v)): return (Matrix(rows: 1, cols: v.count, storage: v), true)
-        default: throw args.mismatch(name, expected: "a matrix (one row per example) or a vector")
-        }
-    }
+    static let logits: ParameterKey<RowsInput> = .rows("z", doc: "logits, one row per example")
+    static let scoreRows: ParameterKey<RowsInput> = .rows("x", doc: "scores")
+    static let scores: ParameterKey<Value> = .value("x", type: "number, vector or matrix", doc: "scores")
+    static let labels: ParameterKey<[Double]> = .vector("y", type: "vector of labels", doc: "whole numbers 0…K−1")
+    static let classes: ParameterKey<Int?> = .optionalWholeNumber("k", absent: "one more than the largest label", atLeast: 1, doc: "the number of classes K")
+    static let matrix: ParameterKey<Matrix> = .matrix("m", doc: "the matrix")
+    static let matrixOrVector: ParameterKey<Value> = .value("m", type: "matrix or vector", doc: "the matrix")
+    static let leftFactor: ParameterKey<Value> = .value("a", type: "matrix or vector", doc: "left factor (a vector is a row)")
+    static let rightFactor: ParameterKey<Value> = .value("b", type: "matrix or vector", doc: "right factor (a vector is a column)")
 
     static let softmax = Builtin(
         "softmax", area: .matrices,
-        parameters: [Parameter("z", "matrix or vector", doc: "logits, one row per example")],
+        parameters: declare(logits),
         returns: "probabilities of the same shape; each row sums to 1",
         summary: "probabilities from logits, row by row",
         doc: "softmax(z)ₖ = exp(zₖ − max z) / Σⱼ exp(zⱼ − max z) along each row (subtracting the row maximum keeps it finite). A vector is one row.",
         examples: ["softmax([1, 2, 3])", "p = softmax(select(load(\"digits/mlp-test\"), \"logit_*\"))"]
     ) { args, _ in
-        let (m, vector) = try rowsOf(args, "z")
+        let (m, vector) = try args[logits]
         let p = RowOperations.softmax(m)
         return vector ? .numbers(p.storage) : .matrix(p.named(m.columnNames))
     }
 
     static let logSoftmax = Builtin(
         "log_softmax", area: .matrices,
-        parameters: [Parameter("z", "matrix or vector", doc: "logits, one row per example")],
+        parameters: declare(logits),
         returns: "log probabilities of the same shape",
         summary: "log probabilities from logits",
         doc: "log_softmax(z)ₖ = zₖ − max z − log Σⱼ exp(zⱼ − max z): the logarithm of softmax, computed without underflow.",
         examples: ["log_softmax([1, 2, 3])"]
     ) { args, _ in
-        let (m, vector) = try rowsOf(args, "z")
+        let (m, vector) = try args[logits]
         let p = RowOperations.logSoftmax(m)
         return vector ? .numbers(p.storage) : .matrix(p.named(m.columnNames))
     }
 
     static let sigmoid = Builtin(
         "sigmoid", area: .matrices,
-        parameters: [Parameter("x", "number, vector or matrix", doc: "scores")],
+        parameters: declare(scores),
         returns: "the same shape, values in (0, 1)",
         summary: "the logistic function 1 / (1 + e^−x)",
         doc: "sigmoid(x) = 1 / (1 + exp(−x)) elementwise: the probability of class 1 from a binary logit.",
         examples: ["sigmoid(0)", "sigmoid([-2, 0, 2])"]
     ) { args, _ in
-        try MathBuiltins.mapNumbers(try args.required("x"), args, "x", SpecialFunctions.sigmoid)
+        try MathBuiltins.mapNumbers(try args[scores], args, scores, SpecialFunctions.sigmoid)
     }
 
     static let argmax = Builtin(
         "argmax", area: .matrices,
-        parameters: [Parameter("x", "matrix or vector", doc: "scores")],
+        parameters: declare(scoreRows),
         returns: "a vector of positions (one per row), or a position",
         summary: "position of the largest value in each row",
         doc: "argmax(p) is, for each row, the position (0-based) of its largest entry: the predicted class. Ties go to the lowest position; a NaN counts as the largest (the first NaN's position, as numpy, and as max() gives NaN). For a vector, the position of its largest element.",
         examples: ["argmax([0.1, 0.7, 0.2])", "argmax([[1, 3], [5, 2]])"]
     ) { args, _ in
-        let (m, vector) = try rowsOf(args, "x")
-        guard m.cols > 0 else { throw args.invalid("x", "argmax() of an empty row is undefined") }
+        let (m, vector) = try args[scoreRows]
+        guard m.cols > 0 else { throw args.invalid(scoreRows, "argmax() of an empty row is undefined") }
         let a = RowOperations.argmax(m).map(Double.init)
         return vector ? .number(a[0]) : .numbers(a)
     }
 
     static let onehot = Builtin(
         "onehot", area: .matrices,
-        parameters: [
-            Parameter("y", "vector of labels", doc: "whole numbers 0…K−1"),
-            Parameter("k", "whole number", .absent("one more than the largest label"), doc: "the number of classes K"),
-        ],
+        parameters: declare(labels, classes),
         returns: "an N×K matrix of 0s and 1s",
         summary: "labels as indicator rows",
         doc: "onehot(y) has a row per label with a 1 in the label's column and 0 elsewhere.",
         examples: ["onehot([0, 2, 1])", "onehot([1, 0], k=3)"]
     ) { args, context in
-        let y = try args.vector("y")
+        let y = try args[labels]
         if let i = y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || !$0.isFinite }) {
-            throw args.invalid("y", "onehot(): labels must be whole numbers 0…K−1; label \(i) is \(NumberFormat.short(y[i]))")
+            throw args.invalid(labels, "onehot(): labels must be whole numbers 0…K−1; label \(i) is \(NumberFormat.short(y[i]))")
         }
         let largest = y.max() ?? -1
         let k: Int
-        if let given = try args.optionalWholeNumber("k", atLeast: 1) {
-            if largest >= Double(given) { throw args.invalid("k", "onehot(): label \(NumberFormat.short(largest)) needs k > \(NumberFormat.short(largest)), got k=\(given)") }
+        if let given = try args[classes] {
+            if largest >= Double(given) { throw args.invalid(classes, "onehot(): label \(NumberFormat.short(largest)) needs k > \(NumberFormat.short(largest)), got k=\(given)") }
             k = given
         } else {
             // Checked as a double first: a label of 1e19 is no Int.
-            try context.checkSize(Double(y.count) * (largest + 1), at: args.range("y"), what: "matrix elements")
+            try context.checkSize(Double(y.count) * (largest + 1), at: try args.range(labels), what: "matrix elements")
             k = Int(largest) + 1
         }
         try context.checkSize(Double(y.count) * Double(k), at: args.callRange, what: "matrix elements")
@@ -101,9 +99,9 @@ enum MatrixBuiltins {
     }
 
     static func reduce(_ name: String, _ summary: String, _ doc: String, rows: Bool, mean: Bool) -> Builtin {
-        Builtin(name, area: .matrices, parameters: [Parameter("m", "matrix", doc: "the matrix")], returns: "a vector",
+        Builtin(name, area: .matrices, parameters: declare(matrix), returns: "a vector",
                 summary: summary, doc: doc, examples: ["\(name)([[1, 2], [3, 4]])"]) { args, _ in
-            let m = try args.matrix("m")
+            let m = try args[matrix]
             var v = rows ? RowOperations.rowSums(m) : RowOperations.columnSums(m)
             if mean {
                 let n = Double(rows ? m.cols : m.rows)
@@ -119,36 +117,36 @@ enum MatrixBuiltins {
     static let colmeans = reduce("colmeans", "mean of each column", "colmeans(m) is each column's mean: one number per column; on probabilities, the predicted class shares.", rows: false, mean: true)
 
     static let transpose = Builtin(
-        "transpose", area: .matrices, parameters: [Parameter("m", "matrix or vector", doc: "the matrix")], returns: "a matrix",
+        "transpose", area: .matrices, parameters: declare(matrixOrVector), returns: "a matrix",
         summary: "rows become columns",
         doc: "transpose(m) swaps rows and columns; a vector becomes a one-column matrix.",
         examples: ["transpose([[1, 2, 3], [4, 5, 6]])"]
     ) { args, _ in
-        switch try args.required("m") {
+        switch try args[matrixOrVector] {
         case .matrix(let m): return .matrix(m.transposed())
         case .vector(.numbers(let v)): return .matrix(Matrix(rows: v.count, cols: 1, storage: v))
-        default: throw args.mismatch("m", expected: "a matrix or a vector")
+        default: throw args.mismatch(matrixOrVector, expected: "a matrix or a vector")
         }
     }
 
     static let matmul = Builtin(
         "matmul", area: .matrices,
-        parameters: [Parameter("a", "matrix or vector", doc: "left factor (a vector is a row)"), Parameter("b", "matrix or vector", doc: "right factor (a vector is a column)")],
+        parameters: declare(leftFactor, rightFactor),
         returns: "a matrix (a vector when either factor is one)",
         summary: "matrix product",
         doc: "matmul(a, b) is the matrix product a·b; the columns of a must match the rows of b. A vector on the left is a row, on the right a column, and the result is then a vector.",
         examples: ["matmul([[1, 2], [3, 4]], [[0, 1], [1, 0]])", "matmul([[1, 2], [3, 4]], [1, 1])"]
     ) { args, context in
         let left: (Matrix, Bool), right: (Matrix, Bool)
-        switch try args.required("a") {
+        switch try args[leftFactor] {
         case .matrix(let m): left = (m, false)
         case .vector(.numbers(let v)): left = (Matrix(rows: 1, cols: v.count, storage: v), true)
-        default: throw args.mismatch("a", expected: "a matrix or a vector")
+        default: throw args.mismatch(leftFactor, expected: "a matrix or a vector")
         }
-        switch try args.required("b") {
+        switch try args[rightFactor] {
         case .matrix(let m): right = (m, false)
         case .vector(.numbers(let v)): right = (Matrix(rows: v.count, cols: 1, storage: v), true)
-        default: throw args.mismatch("b", expected: "a matrix or a vector")
+        default: throw args.mismatch(rightFactor, expected: "a matrix or a vector")
         }
         guard left.0.cols == right.0.rows else {
             throw Diagnostic("operator.shape", "matmul(): a has \(left.0.cols) columns but b has \(right.0.rows) rows (\(left.0.rows)×\(left.0.cols) · \(right.0.rows)×\(right.0.cols))", at: args.callRange)

@@ -5,42 +5,56 @@ import FathomCore
 enum PlotBuiltins {
     static var all: [Builtin] { [plot, line, scatter, hist, ecdf] }
 
+    static let title: ParameterKey<String?> = .optionalString("title", absent: "none", doc: "the title")
+    static let xlabel: ParameterKey<String?> = .optionalString("xlabel", absent: "none", doc: "the x-axis label")
+    static let ylabel: ParameterKey<String?> = .optionalString("ylabel", absent: "none", doc: "the y-axis label")
+    static let logx: ParameterKey<Bool> = .bool("logx", default: false, doc: "a logarithmic x axis")
+    static let logy: ParameterKey<Bool> = .bool("logy", default: false, doc: "a logarithmic y axis")
+
     /// Titles and axes every plot builtin takes.
-    static let labelling = [
-        Parameter("title", "string", .absent("none"), doc: "the title"),
-        Parameter("xlabel", "string", .absent("none"), doc: "the x-axis label"),
-        Parameter("ylabel", "string", .absent("none"), doc: "the y-axis label"),
-        Parameter("logx", "bool", .value(.bool(false)), doc: "a logarithmic x axis"),
-        Parameter("logy", "bool", .value(.bool(false)), doc: "a logarithmic y axis"),
-    ]
+    static let labelling = declare(title, xlabel, ylabel, logx, logy)
 
-    static let labelsParameter = Parameter("labels", "vector of strings", .absent("series 1, 2, …"), doc: "legend text, one per series")
-
-    /// Applies title=, xlabel=, ylabel=, logx=, logy= and size= when given.
-    static func applyLabels(_ args: Arguments, to figure: inout Figure) throws {
-        if let t = args.value("title"), !t.isNull { figure.title = try args.string("title") }
-        if let x = args.value("xlabel"), !x.isNull { figure.panels[figure.panels.count - 1].xlabel = try args.string("xlabel") }
-        if let y = args.value("ylabel"), !y.isNull { figure.panels[0].ylabel = try args.string("ylabel") }
-        if case .bool(true)? = args.value("logx") { for i in figure.panels.indices { figure.panels[i].logx = true } }
-        if case .bool(true)? = args.value("logy") { figure.panels[0].logy = true }
-        if args.builtin.parameters.contains(where: { $0.name == "size" }), let s = args.value("size"), !s.isNull {
-            let v = try args.vector("size")
-            guard v.count == 2, v.allSatisfy({ $0 >= 100 && $0 <= 10_000 && $0 == $0.rounded() }) else {
-                throw args.invalid("size", "plot(): size is [width, height] in pixels, each from 100 to 10000")
-            }
-            figure.width = Int(v[0])
-            figure.height = Int(v[1])
+    static let seriesLabels: ParameterKey<Value?> = .optionalValue("labels", .absent("series 1, 2, …"), type: "vector of strings", doc: "legend text, one per series")
+    static let plottable: ParameterKey<Value> = .value("value", type: "plot or plottable value", doc: "a plot from line, scatter, hist or ecdf, an analysis result, a vector, a matrix or a table")
+    static let file: ParameterKey<String?> = .optionalString("to", absent: "show it", doc: "a file: .png, .svg, .pdf or .txt (text)")
+    /// The size in pixels, nil when not given.
+    static let size = ParameterKey(Parameter("size", "vector", .absent("[800, 500]"), doc: "[width, height] in pixels")) { args, name -> (width: Int, height: Int)? in
+        guard let s = args.value(name), !s.isNull else { return nil }
+        let v = try args.vector(name)
+        guard v.count == 2, v.allSatisfy({ $0 >= 100 && $0 <= 10_000 && $0 == $0.rounded() }) else {
+            throw args.invalid(name, "plot(): size is [width, height] in pixels, each from 100 to 10000")
         }
+        return (Int(v[0]), Int(v[1]))
+    }
+    static let resultLabels: ParameterKey<Value?> = .optionalValue("labels", .absent("their own labels, or model 1, 2, …"), type: "vector of strings", doc: "legend names when drawing a list of results together")
+    static let lineX = positions(doc: "positions on the x axis (alone: the values, against their positions)")
+    static let scatterX = positions(doc: "x coordinates")
+    static let samples = Parameter("samples", "vectors", doc: "one or more samples, overlaid", variadic: true)
+    static let bins: ParameterKey<Int> = .wholeNumber("bins", default: 30, atLeast: 1, atMost: 10_000, doc: "equal-width bins across all samples")
+    static let density: ParameterKey<Bool> = .bool("density", default: false, doc: "heights as densities (area 1) instead of counts")
+
+    /// x of a line or scatter plot: numbers, refused with the argument's place.
+    static func positions(doc: String) -> ParameterKey<[Double]> {
+        ParameterKey(Parameter("x", "vector", doc: doc)) { args, name in try numbers(try args.required(name), args.range(name), args.builtin.name) }
+    }
+
+    /// Applies title=, xlabel=, ylabel=, logx= and logy= when given.
+    static func applyLabels(_ args: Arguments, to figure: inout Figure) throws {
+        if let t = try args[title] { figure.title = t }
+        if let x = try args[xlabel] { figure.panels[figure.panels.count - 1].xlabel = x }
+        if let y = try args[ylabel] { figure.panels[0].ylabel = y }
+        if case .bool(true)? = try args.value(logx) { for i in figure.panels.indices { figure.panels[i].logx = true } }
+        if case .bool(true)? = try args.value(logy) { figure.panels[0].logy = true }
     }
 
     static func labels(_ args: Arguments, count: Int) throws -> [String] {
-        guard let l = args.value("labels"), !l.isNull else {
+        guard let l = try args[seriesLabels], !l.isNull else {
             return count == 1 ? [""] : (1...count).map { "series \($0)" }
         }
         switch l {
         case .string(let s) where count == 1: return [s]
         case .vector(.strings(let s)) where s.count == count: return s
-        default: throw args.invalid("labels", "\(args.builtin.name)(): labels needs \(count) string\(count == 1 ? "" : "s"), one per series")
+        default: throw args.invalid(seriesLabels, "\(args.builtin.name)(): labels needs \(count) string\(count == 1 ? "" : "s"), one per series")
         }
     }
 
@@ -56,23 +70,20 @@ enum PlotBuiltins {
 
     static let plot = Builtin(
         "plot", area: .plots,
-        parameters: [
-            Parameter("value", "plot or plottable value", doc: "a plot from line, scatter, hist or ecdf, an analysis result, a vector, a matrix or a table"),
-            Parameter("to", "string", .absent("show it"), doc: "a file: .png, .svg, .pdf or .txt (text)"),
-        ] + labelling + [
-            Parameter("size", "vector", .absent("[800, 500]"), doc: "[width, height] in pixels"),
-            Parameter("labels", "vector of strings", .absent("their own labels, or model 1, 2, …"), doc: "legend names when drawing a list of results together"),
-        ],
+        parameters: declare(plottable, file) + labelling + declare(size, resultLabels),
         returns: "the plot; with to=, null (the file is the result)",
         summary: "draw a plot to a file or the terminal",
         doc: "plot(x) draws any plottable value: a plot made by line, scatter, hist or ecdf; an analysis result that knows its picture (a list of results of one kind, such as reliability results of several models, is drawn together, named by labels=); a vector (against its positions), a matrix (a line per column) or a table (a line per numeric column, keyed by column name). With to=, the file's extension picks the format — PNG, SVG, PDF, or text as a terminal would show it — and the file is written whole or not at all. Without to=, an interactive shell shows the plot in the terminal (as sixel graphics where the terminal supports them, otherwise as text; :set plots off turns this off) and a script prints a line describing it. Every title, label and name reaches gnuplot quoted, so none can run a command.",
         examples: ["plot(hist(randn(1000, seed=1), randn(1000, seed=2) + 1, labels=[\"a\", \"b\"]), to=\"/tmp/hist.png\", title=\"two samples\")", "plot(seq(10) ^ 2)"]
     ) { args, context in
-        var figure = try figureOf(try args.required("value"), args)
+        var figure = try figureOf(try args[plottable], args)
         try applyLabels(args, to: &figure)
-        if let to = args.value("to"), !to.isNull {
-            let path = try args.string("to")
-            try draw(figure, to: path, context: context, at: args.range("to"))
+        if let (width, height) = try args[size] {
+            figure.width = width
+            figure.height = height
+        }
+        if let path = try args[file] {
+            try draw(figure, to: path, context: context, at: try args.range(file))
             return .null
         }
         return .object(FigureValue(figure))
@@ -82,20 +93,20 @@ enum PlotBuiltins {
     static func figureOf(_ v: Value, _ args: Arguments) throws -> Figure {
         switch v {
         case .object(let o):
-            guard let p = o as? Plottable else { throw args.mismatch("value", expected: "something plottable") }
+            guard let p = o as? Plottable else { throw args.mismatch(plottable, expected: "something plottable") }
             return try p.figure()
         case .list(let items):
             // Several results of one kind drawn together.
             guard case .object(let first)? = items.first, let overlay = first as? OverlayPlottable else {
-                throw args.mismatch("value", expected: "a plot, or a list of results that can be drawn together (such as reliability results)")
+                throw args.mismatch(plottable, expected: "a plot, or a list of results that can be drawn together (such as reliability results)")
             }
             var labels = items.enumerated().map { k, v -> String in
                 if case .object(let o) = v, let named = o.field("label"), case .string(let s) = named { return s }
                 return "model \(k + 1)"
             }
-            if let given = args.value("labels"), !given.isNull {
+            if let given = try args[resultLabels], !given.isNull {
                 guard case .vector(.strings(let names)) = given, names.count == items.count else {
-                    throw args.invalid("labels", "plot(): labels needs \(items.count) strings, one per result")
+                    throw args.invalid(resultLabels, "plot(): labels needs \(items.count) strings, one per result")
                 }
                 labels = names
             }
@@ -111,10 +122,10 @@ enum PlotBuiltins {
                 guard case .numbers(let y) = c else { return nil }
                 return Series(.lines, x: x, y: y, label: name)
             }
-            guard !series.isEmpty else { throw args.invalid("value", "plot(): the table has no numeric columns") }
+            guard !series.isEmpty else { throw args.invalid(plottable, "plot(): the table has no numeric columns") }
             return Figure(kind: "line", panels: [Panel(xlabel: "row", series: series)])
         default:
-            throw args.mismatch("value", expected: "a plot (from line, scatter, hist or ecdf), an analysis result, a vector, a matrix or a table")
+            throw args.mismatch(plottable, expected: "a plot (from line, scatter, hist or ecdf), an analysis result, a vector, a matrix or a table")
         }
     }
 
@@ -133,17 +144,13 @@ enum PlotBuiltins {
 
     static let line = Builtin(
         "line", area: .plots,
-        parameters: [
-            Parameter("x", "vector", doc: "positions on the x axis (alone: the values, against their positions)"),
-            Parameter("y", "vectors or a matrix", doc: "one or more series, each as long as x (matrix columns are series)", variadic: true),
-            labelsParameter,
-        ] + labelling,
+        parameters: declare(lineX, Parameter("y", "vectors or a matrix", doc: "one or more series, each as long as x (matrix columns are series)", variadic: true), seriesLabels) + labelling,
         returns: "a plot",
         summary: "lines through points",
         doc: "line(x, y) joins the points (x, y) in order; line(x, y1, y2, …) draws several series with a legend (labels=). line(v) alone draws v against its positions.",
         examples: ["x = seq(0, 6.3, by=0.1); p = line(x, sqrt(x), x / 3, labels=[\"sqrt\", \"x/3\"])"]
     ) { args, _ in
-        var x = try numbers(try args.required("x"), args.range("x"), "line")
+        var x = try args[lineX]
         var ys: [[Double]] = []
         for (v, r) in args.rest {
             if case .matrix(let m) = v { ys += (0..<m.cols).map { m.column($0) } } else { ys.append(try numbers(v, r, "line")) }
@@ -153,7 +160,7 @@ enum PlotBuiltins {
             x = (0..<x.count).map(Double.init)
         }
         for (k, y) in ys.enumerated() where y.count != x.count {
-            throw args.invalid("x", "line(): series \(k + 1) has \(y.count) values but x has \(x.count)")
+            throw args.invalid(lineX, "line(): series \(k + 1) has \(y.count) values but x has \(x.count)")
         }
         let names = try labels(args, count: ys.count)
         var figure = Figure(kind: "line", panels: [Panel(series: zip(ys, names).map { Series(.lines, x: x, y: $0, label: $1.isEmpty ? nil : $1) })])
@@ -163,20 +170,16 @@ enum PlotBuiltins {
 
     static let scatter = Builtin(
         "scatter", area: .plots,
-        parameters: [
-            Parameter("x", "vector", doc: "x coordinates"),
-            Parameter("y", "vectors", doc: "y coordinates: one series or more, each as long as x", variadic: true),
-            labelsParameter,
-        ] + labelling,
+        parameters: declare(scatterX, Parameter("y", "vectors", doc: "y coordinates: one series or more, each as long as x", variadic: true), seriesLabels) + labelling,
         returns: "a plot",
         summary: "points",
         doc: "scatter(x, y) marks each point (x, y); several y vectors make several series with a legend.",
         examples: ["x = randn(300, seed=1); p = scatter(x, 2 * x + randn(300, seed=2))"]
     ) { args, _ in
-        let x = try numbers(try args.required("x"), args.range("x"), "scatter")
+        let x = try args[scatterX]
         let ys = try args.rest.map { try numbers($0.0, $0.1, "scatter") }
         for (k, y) in ys.enumerated() where y.count != x.count {
-            throw args.invalid("x", "scatter(): series \(k + 1) has \(y.count) values but x has \(x.count)")
+            throw args.invalid(scatterX, "scatter(): series \(k + 1) has \(y.count) values but x has \(x.count)")
         }
         let names = try labels(args, count: ys.count)
         var figure = Figure(kind: "scatter", panels: [Panel(series: zip(ys, names).map { Series(.points, x: x, y: $0, label: $1.isEmpty ? nil : $1) })])
@@ -186,12 +189,7 @@ enum PlotBuiltins {
 
     static let hist = Builtin(
         "hist", area: .plots,
-        parameters: [
-            Parameter("samples", "vectors", doc: "one or more samples, overlaid", variadic: true),
-            Parameter("bins", "whole number", .value(.number(30)), doc: "equal-width bins across all samples"),
-            Parameter("density", "bool", .value(.bool(false)), doc: "heights as densities (area 1) instead of counts"),
-            labelsParameter,
-        ] + labelling,
+        parameters: declare(samples, bins, density, seriesLabels) + labelling,
         returns: "a plot",
         summary: "histograms, overlaid",
         doc: "hist(a, b, …) counts each sample in the same equal-width bins (spanning all the samples' finite values) and overlays them with a legend; density=true scales each to unit area so samples of different sizes compare. NaN and infinite values are left out.",
@@ -199,8 +197,8 @@ enum PlotBuiltins {
     ) { args, _ in
         let samples = try args.rest.map { try numbers($0.0, $0.1, "hist").filter(\.isFinite) }
         guard !samples.isEmpty else { throw Diagnostic("call.missing-argument", "hist() needs at least one sample", at: args.callRange) }
-        let bins = try args.wholeNumber("bins", atLeast: 1, atMost: 10_000)
-        let density = try args.bool("density")
+        let bins = try args[bins]
+        let density = try args[density]
         guard samples.contains(where: { !$0.isEmpty }) else { throw Diagnostic("argument.value", "hist(): the samples hold no finite values", at: args.callRange) }
         let names = try labels(args, count: samples.count)
         let panel = StandardFigures.histogramPanel(samples, labels: names, bins: bins, density: density)
@@ -211,7 +209,7 @@ enum PlotBuiltins {
 
     static let ecdf = Builtin(
         "ecdf", area: .plots,
-        parameters: [Parameter("samples", "vectors", doc: "one or more samples, overlaid", variadic: true), labelsParameter] + labelling,
+        parameters: declare(samples, seriesLabels) + labelling,
         returns: "a plot",
         summary: "empirical distribution functions, overlaid",
         doc: "ecdf(a, b, …) draws each sample's empirical cumulative distribution function, the share of values ≤ x, as a step curve; the largest vertical gap between two curves is the two-sample Kolmogorov–Smirnov statistic. Samples over 4000 values are drawn through 2000 evenly spaced order statistics (indistinguishable at screen resolution).",

@@ -6,19 +6,22 @@ import FathomCore
 enum RandomBuiltins {
     static var all: [Builtin] { [randn, runif, sample] }
 
-    static let shape = [
-        Parameter("n", "whole number", doc: "how many draws (rows)"),
-        Parameter("d", "whole number", .value(.number(1)), doc: "columns: d > 1 gives an n×d matrix"),
-        Parameter("seed", "whole number", .absent("the session generator"), doc: "a seed for a fresh generator"),
-    ]
+    static let draws: ParameterKey<Int> = .wholeNumber("n", atLeast: 0, doc: "how many draws (rows)")
+    static let columns: ParameterKey<Int> = .wholeNumber("d", default: 1, atLeast: 1, doc: "columns: d > 1 gives an n×d matrix")
+    static let seed = CommonParameters.bootstrapSeed.documented("a seed for a fresh generator")
+    static let population: ParameterKey<Value> = .value("v", type: "vector, list, matrix or table", doc: "what to draw from (rows of a matrix or table)")
+    static let size: ParameterKey<Int?> = .optionalWholeNumber("k", absent: "len(v): a shuffle", atLeast: 0, doc: "how many to draw")
+    static let replace: ParameterKey<Bool> = .bool("replace", default: false, doc: "draw with replacement")
+
+    static let shape = declare(draws, columns, seed)
 
     /// Draws n×d values with `fill` from the right generator.
     static func draw(_ args: Arguments, _ context: EvaluationContext, _ fill: (inout Xoshiro256, UnsafeMutableBufferPointer<Double>) throws -> Void) throws -> Value {
-        let n = try args.wholeNumber("n", atLeast: 0)
-        let d = try args.wholeNumber("d", atLeast: 1)
+        let n = try args[draws]
+        let d = try args[columns]
         try context.checkSize(Double(n) * Double(d), at: args.callRange)
         var out = [Double](repeating: 0, count: n * d)
-        if let seed = try args.optionalSeed() {
+        if let seed = try args[seed] {
             var g = Xoshiro256(seed: seed)
             try out.withUnsafeMutableBufferPointer { try fill(&g, $0) }
         } else {
@@ -47,34 +50,29 @@ enum RandomBuiltins {
 
     static let sample = Builtin(
         "sample", area: .random,
-        parameters: [
-            Parameter("v", "vector, list, matrix or table", doc: "what to draw from (rows of a matrix or table)"),
-            Parameter("k", "whole number", .absent("len(v): a shuffle"), doc: "how many to draw"),
-            Parameter("seed", "whole number", .absent("the session generator"), doc: "a seed for a fresh generator"),
-            Parameter("replace", "bool", .value(.bool(false)), doc: "draw with replacement"),
-        ],
+        parameters: declare(population, size, seed, replace),
         returns: "the same kind as v",
         summary: "random sample or shuffle",
         doc: "sample(v, k) draws k elements of v (rows of a matrix or table) uniformly at random, without replacement unless replace=true; sample(v) shuffles. A partial Fisher–Yates shuffle on the seeded generator.",
         examples: ["sample(seq(10), 3, seed=1)", "sample([\"a\", \"b\", \"c\"], seed=2)"]
     ) { args, context in
-        let v = try args.required("v")
+        let v = try args[population]
         let n: Int
         switch v {
         case .vector(let c): n = c.count
         case .list(let l): n = l.count
         case .matrix(let m): n = m.rows
         case .table(let t): n = t.rowCount
-        default: throw args.mismatch("v", expected: "a vector, list, matrix or table")
+        default: throw args.mismatch(population, expected: "a vector, list, matrix or table")
         }
-        let replace = try args.bool("replace")
-        let k = try args.optionalWholeNumber("k", atLeast: 0) ?? n
-        try context.checkSize(Double(k), at: args.range("k"))
+        let replace = try args[replace]
+        let k = try args[size] ?? n
+        try context.checkSize(Double(k), at: try args.range(size))
         if !replace, k > n {
-            throw args.invalid("k", "sample() cannot draw \(k) without replacement from \(n); pass replace=true or a smaller k")
+            throw args.invalid(size, "sample() cannot draw \(k) without replacement from \(n); pass replace=true or a smaller k")
         }
-        if replace, n == 0, k > 0 { throw args.invalid("v", "sample() cannot draw from an empty collection") }
-        var fresh = try args.optionalSeed().map { Xoshiro256(seed: $0) }
+        if replace, n == 0, k > 0 { throw args.invalid(population, "sample() cannot draw from an empty collection") }
+        var fresh = try args[seed].map { Xoshiro256(seed: $0) }
         func pick(_ g: inout Xoshiro256) throws -> [Int] {
             replace ? try g.sampleIndicesWithReplacement(n, k) : try g.sampleIndices(n, k)
         }
