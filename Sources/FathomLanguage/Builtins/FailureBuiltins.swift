@@ -7,14 +7,12 @@ enum FailureBuiltins {
     static var all: [Builtin] { [failures, failureRate, check, by] }
 
     /// A loss per example: not empty, none missing.
-    static func losses(_ args: Arguments, _ name: String) throws -> [Double] {
+    static let loss = ParameterKey(Parameter("loss", "vector", doc: "a loss per example (for instance −log of the probability of the true class)")) { args, name -> [Double] in
         let loss = try args.vector(name)
         guard !loss.isEmpty else { throw args.invalid(name, "\(args.builtin.name)(): \(name) is empty") }
         if let i = loss.firstIndex(where: { $0.isNaN }) { throw args.invalid(name, "\(args.builtin.name)(): the loss at position \(i) is missing (NaN); a missing loss is neither a failure nor a success", notes: ["count it as you mean to: drop the example, or set its loss above δ to count it as a failure"]) }
         return loss
     }
-
-    static let loss = ParameterKey(Parameter("loss", "vector", doc: "a loss per example (for instance −log of the probability of the true class)"), read: losses)
     static let delta: ParameterKey<Double> = .number("delta", doc: "the failure threshold δ: a loss above it is a failure")
     static let level: ParameterKey<Double?> = .confidenceLevel("ci", .value(.number(0.95)), doc: "confidence level of the exact interval")
     static let checkName: ParameterKey<String> = .string("name", doc: "what is being tested")
@@ -27,6 +25,17 @@ enum FailureBuiltins {
     }
 
     static let lossParameters = declare(loss, delta)
+
+    static let slices = ParameterKey(Parameter("key", "vector", doc: "the slice of each example: weather, island, class, …")) { args, name -> Column in
+        guard case .vector(let key) = try args.required(name) else { throw args.mismatch(name, expected: "a vector of slice names or numbers") }
+        return key
+    }
+    static let metric = ParameterKey(Parameter("metric", "builtin", doc: "what to compute per slice: accuracy, ece, failure_rate, mean, …")) { args, name -> Builtin in
+        guard case .builtin(let metric) = try args.required(name) else { throw args.mismatch(name, expected: "a builtin such as accuracy, ece or failure_rate") }
+        return metric
+    }
+    /// by()'s arguments for the metric, collected in `rest` and `forwarded`.
+    static let metricArguments = Parameter("args", "values", doc: "the metric's arguments, positional and named (bins=10, seed=1, ci=0.9, …); vectors and matrices with one entry (or row) per example are split by slice", variadic: true)
 
     static let failures = Builtin(
         "failures", area: .failures, parameters: lossParameters, returns: "a vector of bools",
@@ -80,25 +89,21 @@ enum FailureBuiltins {
 
     static let by = Builtin(
         "by", area: .failures,
-        parameters: [
-            Parameter("key", "vector", doc: "the slice of each example: weather, island, class, …"),
-            Parameter("metric", "builtin", doc: "what to compute per slice: accuracy, ece, failure_rate, mean, …"),
-            Parameter("args", "values", doc: "the metric's arguments, positional and named (bins=10, seed=1, ci=0.9, …); vectors and matrices with one entry (or row) per example are split by slice", variadic: true),
-        ],
+        parameters: declare(slices, metric, metricArguments),
         returns: "a table: slice, n, estimate, lower, upper",
         summary: "a metric on every slice",
         doc: "by(key, metric, p, y) splits the examples by the values of key and computes metric on each slice, passing on the other arguments (vectors and matrices with one entry per example are cut to the slice; everything else, and named arguments, unchanged). The table has each slice's size, the estimate and, when the metric gives one, an interval: failure_rate's exact interval, or a seeded bootstrap (ci=0.95) for metrics that take ci=. A model can pass on average and fail on a slice; by shows it.",
         examples: ["d = load(\"av-perception/detections\"); by(d.weather, failure_rate, d.loss, 2.3)", "t = load(\"digits/mlp-test\"); by(t.label, ece, softmax(select(t, \"logit_*\")), t.label, bins=10, seed=1)"],
         forwardsNamedArguments: true
     ) { args, context in
-        guard case .vector(let key) = try args.required("key") else { throw args.mismatch("key", expected: "a vector of slice names or numbers") }
-        guard case .builtin(let metric) = try args.required("metric") else { throw args.mismatch("metric", expected: "a builtin such as accuracy, ece or failure_rate") }
+        let key = try args[slices]
+        let metric = try args[metric]
         if let (_, range) = (args.rest + args.forwarded.map { ($0.2, $0.3) }).first(where: { if case .object(let o) = $0.0 { return o is SQLColumnsValue } else { return false } }) {
             throw Diagnostic("argument.value", "by(): slices values in memory, and a column of a SQL source stays in SQL, so it cannot be cut by key", at: range,
                              notes: ["compute one slice per source instead: sql_source(\"select … where weather = 'rain'\")"])
         }
         let n = key.count
-        if n == 0 { throw args.invalid("key", "by(): key is empty, so there are no slices to compute \(metric.name)() on") }
+        if n == 0 { throw args.invalid(slices, "by(): key is empty, so there are no slices to compute \(metric.name)() on") }
         let groups = TableOperations.groups(key)
         var estimates: [Double] = [], lowers: [Double] = [], uppers: [Double] = [], sizes: [Double] = []
         let wantsInterval = metric.parameters.contains { $0.name == "ci" }
@@ -129,7 +134,7 @@ enum FailureBuiltins {
                 if case .number(let l)? = r["lower"] { lowers.append(l) } else { lowers.append(.nan) }
                 if case .number(let u)? = r["upper"] { uppers.append(u) } else { uppers.append(.nan) }
             default:
-                throw args.invalid("metric", "by(): \(metric.name)() returned \(result.described), not a number or an {estimate, lower, upper} record")
+                throw args.invalid(Self.metric, "by(): \(metric.name)() returned \(result.described), not a number or an {estimate, lower, upper} record")
             }
         }
         var keyColumn = groups.first.map { $0.key } ?? key.slice(0..<0)
