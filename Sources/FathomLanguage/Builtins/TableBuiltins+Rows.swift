@@ -4,6 +4,12 @@ import FathomCore
 /// parts, and those without missing values.
 extension TableBuiltins {
     static let rowsSource: ParameterKey<Value> = .value("x", type: "table, matrix, vector or list", doc: "the data")
+    /// x read with its number of rows (elements of a vector or list).
+    static let sizedRows = rowsSource.reading { args, name -> (Value, Int) in
+        let x = try args.required(name)
+        guard let total = count(x) else { throw args.mismatch(name, expected: "a table, matrix, vector or list") }
+        return (x, total)
+    }
     static let rowCount: ParameterKey<Int> = .wholeNumber("n", default: 6, atLeast: 0, doc: "how many rows")
     static let mask = ParameterKey(Parameter("mask", "vector of bools", doc: "one per row: keep the true ones")) { args, name -> [Bool] in
         guard case .vector(.bools(let mask)) = try args.required(name) else { throw args.mismatch(name, expected: "a vector of bools, such as d.label == 3") }
@@ -18,20 +24,13 @@ extension TableBuiltins {
 
     static let rowsParameters = declare(rowsSource, rowCount)
 
-    /// x and its number of rows (elements of a vector or list).
-    static func sized(_ args: Arguments) throws -> (Value, Int) {
-        let x = try args[rowsSource]
-        guard let total = count(x) else { throw args.mismatch(rowsSource, expected: "a table, matrix, vector or list") }
-        return (x, total)
-    }
-
     static let head = Builtin(
         "head", area: .data, parameters: rowsParameters, returns: "the same kind as x",
         summary: "the first rows",
         doc: "head(x, n=6) is the first n rows of a table or matrix, or the first n elements of a vector or list.",
         examples: ["head(seq(100))", "head(randn(50, 3, seed=1), 3)"]
     ) { args, _ in
-        let (x, total) = try sized(args)
+        let (x, total) = try args[sizedRows]
         let n = try args[rowCount]
         return rows(x, 0..<min(n, total))
     }
@@ -42,7 +41,7 @@ extension TableBuiltins {
         doc: "tail(x, n=6) is the last n rows of a table or matrix, or the last n elements of a vector or list.",
         examples: ["tail(seq(100), 3)"]
     ) { args, _ in
-        let (x, total) = try sized(args)
+        let (x, total) = try args[sizedRows]
         let n = try args[rowCount]
         return rows(x, max(0, total - n)..<total)
     }
@@ -95,8 +94,7 @@ extension TableBuiltins {
         doc: "split(t, 0.8) shuffles the rows and cuts them into a part of 80% and the rest; split(t, [0.6, 0.2, 0.2]) into three. Part sizes are rounded down except the last, which takes the remainder. Seeded like every random builtin.",
         examples: ["parts = split(seq(10), [0.5, 0.3], seed=1); parts[0]"]
     ) { args, context in
-        let x = try args[data]
-        guard let n = count(x) else { throw args.mismatch(data, expected: "a table, matrix or vector") }
+        let (x, n) = try args[sizedData]
         var fractions = try args[fractions]
         if let bad = fractions.first(where: { !($0 > 0 && $0 <= 1) }) { throw args.invalid(TableBuiltins.fractions, "split(): each fraction must be in (0, 1], got \(NumberFormat.short(bad))") }
         let total = fractions.reduce(0, +)

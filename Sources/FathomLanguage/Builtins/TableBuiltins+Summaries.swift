@@ -32,8 +32,7 @@ extension TableBuiltins {
         doc: "nrow(x) is the number of rows of a table or matrix (the length of a vector).",
         examples: ["nrow(randn(5, 2, seed=1))"]
     ) { args, _ in
-        guard let n = count(try args[data]) else { throw args.mismatch(data, expected: "a table, matrix or vector") }
-        return .number(Double(n))
+        .number(Double(try args[sizedData].1))
     }
 
     static let ncol = Builtin(

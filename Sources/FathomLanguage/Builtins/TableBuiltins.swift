@@ -12,6 +12,12 @@ enum TableBuiltins {
     static let tableArgument: ParameterKey<Table> = .table("t", doc: "the table")
     /// x, rows of data: describe, nrow, ncol, filter and split take it.
     static let data: ParameterKey<Value> = .value("x", type: "table, matrix or vector", doc: "the data")
+    /// x read with its number of rows (the length of a vector).
+    static let sizedData = data.reading { args, name -> (Value, Int) in
+        let x = try args.required(name)
+        guard let n = count(x) else { throw args.mismatch(name, expected: "a table, matrix or vector") }
+        return (x, n)
+    }
 
     static func rows(_ v: Value, _ range: Range<Int>) -> Value {
         switch v {
