@@ -4,14 +4,32 @@ import FathomCore
 enum DataBuiltins {
     static var all: [Builtin] { [load, save, datasets] }
 
+    static let loadPath: ParameterKey<String> = .string("path", doc: "a file, or a bundled dataset's name such as \"digits/test\"")
+    static let loadSeparator = separator(absent: "guessed", doc: "CSV field separator (one character)")
+    static let header: ParameterKey<Bool> = .bool("header", default: true, doc: "whether a CSV file's first row names the columns")
+    static let types: ParameterKey<Value?> = .optionalValue("types", .absent("inferred"), type: "record", doc: "column kinds for CSV, e.g. {id: \"string\", score: \"float\"}")
+    static let saved: ParameterKey<Value> = .value("value", type: "any value", doc: "what to write")
+    static let savePath: ParameterKey<String> = .string("path", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, .parquet (tables), or for plots .png, .svg, .pdf, .txt")
+    static let saveSeparator = separator(absent: "comma, or tab for .tsv", doc: "CSV field separator")
+
+    /// The `sep=` argument: one ASCII character that can separate fields (not a line break, the
+    /// quote character or NUL), or nil when absent.
+    static func separator(absent: String, doc: String) -> ParameterKey<UInt8?> {
+        ParameterKey(Parameter("sep", "string", .absent(absent), doc: doc)) { args, name in
+            guard let sep = args.value(name), !sep.isNull else { return nil }
+            guard case .string(let s) = sep, s.utf8.count == 1, let byte = s.utf8.first else {
+                throw args.mismatch(name, expected: "a single character such as \",\" or \"\\t\"")
+            }
+            if let problem = CSVOptions.separatorProblem(byte) {
+                throw args.invalid(name, "\(args.builtin.name)(): sep=\(s.debugDescription) cannot separate fields: \(problem)", notes: ["common separators are \",\", \";\", \"\\t\" and \"|\""])
+            }
+            return byte
+        }
+    }
+
     static let load = Builtin(
         "load", area: .data,
-        parameters: [
-            Parameter("path", "string", doc: "a file, or a bundled dataset's name such as \"digits/test\""),
-            Parameter("sep", "string", .absent("guessed"), doc: "CSV field separator (one character)"),
-            Parameter("header", "bool", .value(.bool(true)), doc: "whether a CSV file's first row names the columns"),
-            Parameter("types", "record", .absent("inferred"), doc: "column kinds for CSV, e.g. {id: \"string\", score: \"float\"}"),
-        ],
+        parameters: declare(loadPath, loadSeparator, header, types),
         returns: "a table (CSV, TSV, JSON records, Parquet), a vector or matrix (.npy), a record of arrays (.npz), a model (Fathom model JSON)",
         summary: "read a data or model file",
         doc: """
@@ -19,63 +37,48 @@ enum DataBuiltins {
         """,
         examples: ["d = load(\"digits/test\")", "z = load(\"digits/mlp-test\")", "m = load(\"digits/softmax.json\")"]
     ) { args, context in
-        let name = try args.string("path")
-        if SQLFiles.isParquet(name) { return try SQLBuiltins.loadParquet(name, args: args, context: context) }
+        let name = try args[loadPath]
+        let at = try args.range(loadPath)
+        if SQLFiles.isParquet(name) { return try SQLBuiltins.loadParquet(name, at: at, context: context) }
         if SQLFiles.isArrow(name) {
-            throw args.invalid("path", "load(): Arrow IPC and Feather files are not supported (DuckDB reads them only through an extension it would have to download); write them as Parquet")
+            throw args.invalid(loadPath, "load(): Arrow IPC and Feather files are not supported (DuckDB reads them only through an extension it would have to download); write them as Parquet")
         }
         var options = CSVOptions()
-        options.separator = try separator(args)
+        options.separator = try args[loadSeparator]
         options.limit = context.maxElements
-        options.header = try args.bool("header")
-        if let types = args.value("types"), !types.isNull {
-            guard case .record(let r) = types else { throw args.mismatch("types", expected: "a record such as {id: \"string\", score: \"float\"}") }
+        options.header = try args[header]
+        if let types = try args[types], !types.isNull {
+            guard case .record(let r) = types else { throw args.mismatch(DataBuiltins.types, expected: "a record such as {id: \"string\", score: \"float\"}") }
             for (column, kind) in r.pairs {
                 guard case .string(let k) = kind, let parsed = Table.ColumnKind(rawValue: k == "number" ? "float" : k) else {
-                    throw args.invalid("types", "load(): types.\(column) must be \"integer\", \"float\", \"bool\" or \"string\", got \(kind.described)")
+                    throw args.invalid(DataBuiltins.types, "load(): types.\(column) must be \"integer\", \"float\", \"bool\" or \"string\", got \(kind.described)")
                 }
                 options.types[column] = parsed
             }
         }
-        let path = try DataFiles.resolve(name, context: context, at: args.range("path"))
-        return try DataFiles.load(path, options: options, at: args.range("path"))
+        let path = try DataFiles.resolve(name, context: context, at: at)
+        return try DataFiles.load(path, options: options, at: at)
     }
 
     static let save = Builtin(
         "save", area: .data,
-        parameters: [
-            Parameter("value", "any value", doc: "what to write"),
-            Parameter("path", "string", doc: "the file; its extension chooses the format: .csv, .tsv, .npy, .json, .parquet (tables), or for plots .png, .svg, .pdf, .txt"),
-            Parameter("sep", "string", .absent("comma, or tab for .tsv"), doc: "CSV field separator"),
-        ],
+        parameters: declare(saved, savePath, saveSeparator),
         returns: "null (prints what it wrote)",
         summary: "write a value to a file",
         doc: "save(value, path) writes CSV or TSV (tables, vectors, matrices, records of equal-length vectors), Parquet (the same, through DuckDB: integer columns as BIGINT, other numbers as DOUBLE, booleans, text, missing values as NULL), NumPy .npy (vectors and matrices, float64 or bool), or JSON (any value; a model in Fathom's model format, which load() reads back); a plot is drawn to PNG, SVG, PDF or text. The file is written whole or not at all: to a temporary file in the same folder, then renamed over the target.",
         examples: ["save(seq(5), \"/tmp/five.csv\")", "save(randn(4, 3, seed=1), \"/tmp/x.npy\")"]
     ) { args, context in
-        let value = try args.required("value")
-        let path = try args.string("path")
+        let value = try args[saved]
+        let path = try args[savePath]
+        let at = try args.range(savePath), valueRange = try args.range(saved)
         if SQLFiles.isParquet(path) {
-            context.emit(try SQLFiles.saveParquet(value, to: path, context: context, at: args.range("path"), valueRange: args.range("value")) + "\n")
+            context.emit(try SQLFiles.saveParquet(value, to: path, context: context, at: at, valueRange: valueRange) + "\n")
             return .null
         }
-        let separator = try separator(args)
-        let report = try DataFiles.save(value, to: path, separator: separator, at: args.range("path"), valueRange: args.range("value"), context: context)
+        let separator = try args[saveSeparator]
+        let report = try DataFiles.save(value, to: path, separator: separator, at: at, valueRange: valueRange, context: context)
         context.emit(report + "\n")
         return .null
-    }
-
-    /// The `sep=` argument: one ASCII character that can separate fields (not a line break, the
-    /// quote character or NUL), or nil when absent.
-    static func separator(_ args: Arguments) throws -> UInt8? {
-        guard let sep = args.value("sep"), !sep.isNull else { return nil }
-        guard case .string(let s) = sep, s.utf8.count == 1, let byte = s.utf8.first else {
-            throw args.mismatch("sep", expected: "a single character such as \",\" or \"\\t\"")
-        }
-        if let problem = CSVOptions.separatorProblem(byte) {
-            throw args.invalid("sep", "\(args.builtin.name)(): sep=\(s.debugDescription) cannot separate fields: \(problem)", notes: ["common separators are \",\", \";\", \"\\t\" and \"|\""])
-        }
-        return byte
     }
 
     static let datasets = Builtin(

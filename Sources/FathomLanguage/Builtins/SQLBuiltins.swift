@@ -4,11 +4,11 @@ import FathomCore
 enum SQLBuiltins {
     static var all: [Builtin] { [sql] }
 
+    static let query: ParameterKey<String> = .string("query", doc: "one SELECT statement; files are named in quotes, e.g. from 'preds/*.parquet'")
+
     static let sql = Builtin(
         "sql", area: .data,
-        parameters: [
-            Parameter("query", "string", doc: "one SELECT statement; files are named in quotes, e.g. from 'preds/*.parquet'"),
-        ],
+        parameters: declare(query),
         returns: "a table",
         summary: "run a SQL query over Parquet and CSV files (DuckDB)",
         doc: """
@@ -16,13 +16,12 @@ enum SQLBuiltins {
         """,
         examples: ["sql(\"select 42 as answer, 'hi' as greeting, 0.5 as p\")"]
     ) { args, context in
-        let query = try args.string("query")
-        return try SQLFiles.table(query, context: context, at: args.range("query"))
+        try SQLFiles.table(try args[query], context: context, at: try args.range(query))
     }
 
     /// `load("x.parquet")` and `load("logs/*.parquet")`.
-    static func loadParquet(_ path: String, args: Arguments, context: EvaluationContext) throws -> Value {
+    static func loadParquet(_ path: String, at range: SourceRange, context: EvaluationContext) throws -> Value {
         let absolute = FileSystem.absolute(path)
-        return try SQLFiles.table("select * from read_parquet(\(SQLFiles.literal(absolute)))", context: context, at: args.range("path"))
+        return try SQLFiles.table("select * from read_parquet(\(SQLFiles.literal(absolute)))", context: context, at: range)
     }
 }
