@@ -16,7 +16,7 @@ public enum Spread {
 }
 
 enum WalkthroughBuiltins {
-    static let values = ParameterKey<[Double]>(Parameter("x", "vector", doc: "the values")) { args, name in try args.vector(name) }
+    static let values: ParameterKey<[Double]> = .vector("x", doc: "the values")
 
     static let meanAbsDev = Builtin(
         "mean_abs_dev", area: .statistics,
@@ -27,7 +27,7 @@ enum WalkthroughBuiltins {
         examples: ["mean_abs_dev([1, 2, 3, 6])"]
     ) { args, _ in
         let x = try args[values]
-        guard !x.isEmpty else { throw args.invalid(values.name, "mean_abs_dev() of an empty vector is undefined") }
+        guard !x.isEmpty else { throw args.invalid(values, "mean_abs_dev() of an empty vector is undefined") }
         return .number(Spread.meanAbsoluteDeviation(x))
     }
 }

@@ -9,7 +9,7 @@ enum RecalibrationBuiltins {
 
     /// A logit matrix: logits as given, or probabilities (rows summing to 1) as
     /// log-probabilities, which are logits up to a per-row constant.
-    static func readLogits(_ args: Arguments, _ name: String) throws -> Matrix {
+    static func readLogits(_ args: Arguments, _ name: ParameterName) throws -> Matrix {
         guard case .matrix(let z) = try args.required(name) else {
             throw args.mismatch(name, expected: "an N×K matrix of logits (or probabilities)")
         }
@@ -24,7 +24,7 @@ enum RecalibrationBuiltins {
     }
 
     /// Labels of fitting data, 0…K−1, one per row, with at least two classes present.
-    static func fitLabels(_ args: Arguments, rows: Int, classes: Int, rowsName: String, columns: [String]? = nil, of data: String = "p") throws -> [Int] {
+    static func fitLabels(_ args: Arguments, rows: Int, classes: Int, rowsName: String, columns: [String]? = nil, of data: ParameterName? = nil) throws -> [Int] {
         let y = try args.classLabels(Self.y, rows: rows, classes: classes, counted: rowsName, columns: columns, of: data)
         guard let first = y.first, y.contains(where: { $0 != first }) else {
             throw args.invalid(Self.y, "\(args.builtin.name)(): every label is \(y.first ?? 0); fitting a calibrator needs examples of at least two classes")
@@ -33,7 +33,7 @@ enum RecalibrationBuiltins {
     }
 
     /// Labels for a binary problem, 0 or 1, one per score.
-    static func binaryLabels(_ args: Arguments, count: Int, scores: String) throws -> [Int] {
+    static func binaryLabels(_ args: Arguments, count: Int, scores: ParameterName) throws -> [Int] {
         try fitLabels(args, rows: count, classes: 2, rowsName: "\(scores) has \(count) values", of: scores)
     }
 
@@ -85,7 +85,7 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/mlp-validation\"); cal = temperature(select(v, \"logit_*\"), v.label); cal.temperature"]
     ) { args, _ in
         let z = try args[logits]
-        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: "logits")
+        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: logits.name)
         let fit: TemperatureScaling.Fit
         do {
             fit = try TemperatureScaling.fit(logits: z, labels: y)
@@ -111,7 +111,7 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/softmax-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w", "m = load(\"digits/mlp-validation\"); vector_scaling(select(m, \"logit_*\"), m.label, l2=0.01)"]
     ) { args, _ in
         let z = try args[logits]
-        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: "logits")
+        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: logits.name)
         let l2 = try args[l2]
         if l2 == 0, let s = VectorScaling.separatedClasses(logits: z, labels: y).first {
             let what: String
@@ -131,7 +131,7 @@ enum RecalibrationBuiltins {
         return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(before, y), fit.nll), examples: z.rows))
     }
 
-    static func readScores(_ args: Arguments, _ name: String, unit: Bool) throws -> [Double] {
+    static func readScores(_ args: Arguments, _ name: ParameterName, unit: Bool) throws -> [Double] {
         guard case .vector(.numbers(let s)) = try args.required(name) else {
             throw args.mismatch(name, expected: unit ? "a vector of P(y = 1)" : "a vector of binary scores")
         }
@@ -163,7 +163,7 @@ enum RecalibrationBuiltins {
         examples: ["b = load(\"breast-cancer/test-predictions\"); cal = platt(b.p_naive_bayes, b.label); [cal.A, cal.B]"]
     ) { args, _ in
         let s = try args[binaryScores]
-        let y = try binaryLabels(args, count: s.count, scores: "s")
+        let y = try binaryLabels(args, count: s.count, scores: binaryScores.name)
         let (a, b) = try PlattScaling.fit(scores: s, labels: y)
         return binaryFit(Calibrator(method: .platt(a: a, b: b), classes: 2, input: .scores), s, y, unit: s.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
@@ -178,7 +178,7 @@ enum RecalibrationBuiltins {
     ) { args, _ in
         if case .matrix = try args[scoresOrProbabilities] {
             let (p, _) = try args[probabilities(scoresOrProbabilities)]
-            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "s has \(p.rows) rows", columns: p.columnNames, of: "s")
+            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "s has \(p.rows) rows", columns: p.columnNames, of: scoresOrProbabilities.name)
             let fits = (0..<p.cols).map { k in IsotonicFit.fit(scores: p.column(k), targets: y.map { $0 == k ? 1 : 0 }) }
             let cal = Calibrator(method: .isotonic(fits), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -186,7 +186,7 @@ enum RecalibrationBuiltins {
             return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(p, y), meanNLL(after, y)), examples: p.rows))
         }
         let s = try args[scores(scoresOrProbabilities, unit: false)]
-        let y = try binaryLabels(args, count: s.count, scores: "s")
+        let y = try binaryLabels(args, count: s.count, scores: scoresOrProbabilities.name)
         let fit = IsotonicFit.fit(scores: s, targets: y.map(Double.init))
         return binaryFit(Calibrator(method: .isotonic([fit]), classes: 2, input: .scores), s, y, unit: s.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
@@ -202,7 +202,7 @@ enum RecalibrationBuiltins {
         let bins = try args[bins]
         if case .matrix = try args[binnedProbabilities] {
             let (p, _) = try args[probabilities(binnedProbabilities)]
-            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "p has \(p.rows) rows", columns: p.columnNames, of: "p")
+            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "p has \(p.rows) rows", columns: p.columnNames, of: binnedProbabilities.name)
             let values = (0..<p.cols).map { k in HistogramBinning.fit(scores: p.column(k), positive: y.map { $0 == k }, bins: bins) }
             let cal = Calibrator(method: .histogram(bins: bins, values: values), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -210,7 +210,7 @@ enum RecalibrationBuiltins {
             return .object(CalibratorValue(cal, before: b, after: a, nll: (meanNLL(p, y), meanNLL(after, y)), examples: p.rows))
         }
         let q = try args[scores(binnedProbabilities, unit: true)]
-        let y = try binaryLabels(args, count: q.count, scores: "p")
+        let y = try binaryLabels(args, count: q.count, scores: binnedProbabilities.name)
         let values = HistogramBinning.fit(scores: q, positive: y.map { $0 == 1 }, bins: bins)
         return binaryFit(Calibrator(method: .histogram(bins: bins, values: [values]), classes: 2, input: .probabilities), q, y, unit: true)
     }
@@ -224,7 +224,7 @@ enum RecalibrationBuiltins {
         examples: ["b = load(\"breast-cancer/test-predictions\"); cal = beta_calibration(b.p_naive_bayes, b.label); [cal.a, cal.b, cal.c]"]
     ) { args, _ in
         let q = try args[binaryProbabilities]
-        let y = try binaryLabels(args, count: q.count, scores: "p")
+        let y = try binaryLabels(args, count: q.count, scores: binaryProbabilities.name)
         let (a, b, c) = try BetaCalibration.fit(scores: q, labels: y)
         return binaryFit(Calibrator(method: .beta(a: a, b: b, c: c), classes: 2, input: .probabilities), q, y, unit: true)
     }

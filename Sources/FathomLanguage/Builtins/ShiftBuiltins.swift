@@ -142,7 +142,7 @@ enum ShiftBuiltins {
 
     /// A sample of categories as text: numbers by their shortest exact digits, booleans as
     /// true and false; NaN refused.
-    static func categories(_ args: Arguments, _ name: String) throws -> [String] {
+    static func categories(_ args: Arguments, _ name: ParameterName) throws -> [String] {
         switch try args.required(name) {
         case .vector(.strings(let s)): return s
         case .vector(.bools(let b)): return b.map { $0 ? "true" : "false" }

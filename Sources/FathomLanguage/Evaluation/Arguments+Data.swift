@@ -1,14 +1,14 @@
 import FathomCore
 
 extension Arguments {
-    public func table(_ name: String) throws -> Table {
+    public func table(_ name: ParameterName) throws -> Table {
         guard case .table(let t) = try required(name) else { throw mismatch(name, expected: "a table") }
         return t
     }
 
     /// A numeric matrix: a matrix as it is, a vector as one column, or a table's numeric and
     /// boolean columns (with their names).
-    public func features(_ name: String) throws -> (matrix: Matrix, names: [String]?) {
+    public func features(_ name: ParameterName) throws -> (matrix: Matrix, names: [String]?) {
         switch try required(name) {
         case .matrix(let m): return (m, nil)
         case .vector(.numbers(let v)): return (Matrix(rows: v.count, cols: 1, storage: v), nil)
@@ -25,14 +25,14 @@ extension Arguments {
     }
 
     /// A numeric matrix (vectors are not accepted).
-    public func matrix(_ name: String) throws -> Matrix {
+    public func matrix(_ name: ParameterName) throws -> Matrix {
         guard case .matrix(let m) = try required(name) else { throw mismatch(name, expected: "a matrix") }
         return m
     }
 
     /// Class labels for `count` examples: whole numbers 0, 1, …, K−1 (K is one more than the
     /// largest), text (classes in sorted order) or booleans (false 0, true 1).
-    public func labels(_ name: String, count: Int) throws -> (labels: [Int], classes: [JSONValue]) {
+    public func labels(_ name: ParameterName, count: Int) throws -> (labels: [Int], classes: [JSONValue]) {
         let v = try required(name)
         let labels: [Int]
         let classes: [JSONValue]

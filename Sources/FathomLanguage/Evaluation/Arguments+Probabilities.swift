@@ -4,7 +4,7 @@ extension Arguments {
     /// Class probabilities: an N×K matrix whose rows sum to 1, or a vector of P(y = 1) for two
     /// classes (taken as the matrix [1 − q, q]). Returns the matrix and whether it came as a
     /// vector.
-    public func probabilities(_ name: String) throws -> (matrix: Matrix, binary: Bool) {
+    public func probabilities(_ name: ParameterName) throws -> (matrix: Matrix, binary: Bool) {
         let (matrix, binary) = try probabilityMatrix(name)
         try checkProbabilities(name, matrix, binary: binary)
         return (matrix, binary)
@@ -12,7 +12,7 @@ extension Arguments {
 
     /// Probabilities and labels with their top-label view, checked: the check of the
     /// probabilities and the top-label pass share one read of the matrix.
-    public func topLabel(_ name: String, labels labelName: String) throws -> (matrix: Matrix, binary: Bool, labels: [Int], top: TopLabel) {
+    public func topLabel(_ name: ParameterName, labels labelName: ParameterName) throws -> (matrix: Matrix, binary: Bool, labels: [Int], top: TopLabel) {
         let (matrix, binary) = try probabilityMatrix(name)
         if matrix.rows > 0, let raw = try? rawLabels(labelName), raw.count == matrix.rows, let top = TopLabel(ifValid: matrix, labels: raw) {
             let y = try classLabels(labelName, rows: matrix.rows, classes: matrix.cols, columns: binary ? nil : matrix.columnNames, of: name)
@@ -24,7 +24,7 @@ extension Arguments {
     }
 
     /// The matrix of a probability argument, unchecked.
-    func probabilityMatrix(_ name: String) throws -> (matrix: Matrix, binary: Bool) {
+    func probabilityMatrix(_ name: ParameterName) throws -> (matrix: Matrix, binary: Bool) {
         let v = try required(name)
         let matrix: Matrix, binary: Bool
         switch v {
@@ -43,7 +43,7 @@ extension Arguments {
     }
 
     /// Throws the precise error for a matrix that does not hold probabilities.
-    func checkProbabilities(_ name: String, _ matrix: Matrix, binary: Bool) throws {
+    func checkProbabilities(_ name: ParameterName, _ matrix: Matrix, binary: Bool) throws {
         do {
             try ProbabilityCheck.check(matrix)
         } catch let problem as ProbabilityProblem {
@@ -75,14 +75,14 @@ extension Arguments {
     /// up in `classes=` (when the builtin takes it and it is given), else among the class
     /// names of the columns (`p_cat`, `logit_cat` and `cat` all name the class `cat`); with
     /// neither, or a label that is not among them, the call is refused.
-    public func classLabels(_ name: String, rows: Int, classes: Int, counted: String? = nil, columns: [String]? = nil, of probabilities: String = "p") throws -> [Int] {
+    public func classLabels(_ name: ParameterName, rows: Int, classes: Int, counted: String? = nil, columns: [String]? = nil, of probabilities: ParameterName? = nil) throws -> [Int] {
         let y: [Double]
         if case .vector(.strings(let text)) = try required(name) {
             y = try textLabelPositions(name, text, classes: classes, columns: columns, of: probabilities)
         } else {
             y = try rawLabels(name)
             if let columns, let named = ClassNames.numbered(columns), named != Array(0..<columns.count) {
-                throw invalid(name, "\(builtin.name)(): the columns of \(probabilities) are named for classes \(named.map(String.init).joined(separator: ", ")) (\(ClassNames.listed(columns))), so the numeric labels of \(name), which are column positions, are ambiguous",
+                throw invalid(name, "\(builtin.name)(): the columns of \(probabilities?.text ?? "p") are named for classes \(named.map(String.init).joined(separator: ", ")) (\(ClassNames.listed(columns))), so the numeric labels of \(name), which are column positions, are ambiguous",
                               notes: ["put the columns in class order, e.g. select(t, [\(ClassNames.ordered(columns).map { "\"\($0)\"" }.joined(separator: ", "))])"])
             }
         }
@@ -105,23 +105,24 @@ extension Arguments {
 
     /// The class names given with `classes=`, when the builtin takes it and the caller gave it.
     func declaredClassNames(classes: Int) throws -> [String]? {
-        guard builtin.parameters.contains(where: { $0.name == "classes" }), let v = value("classes"), !v.isNull else { return nil }
+        guard builtin.parameters.contains(where: { $0.name == ClassNames.classes.parameter.name }), let v = value(ClassNames.classes.name), !v.isNull else { return nil }
         let names: [String]
         switch v {
         case .vector(.strings(let s)): names = s
         case .vector(.numbers(let x)): names = x.map { NumberFormat.short($0) }
-        default: throw mismatch("classes", expected: "the class names in column order, such as [\"cat\", \"dog\"]")
+        default: throw mismatch(ClassNames.classes, expected: "the class names in column order, such as [\"cat\", \"dog\"]")
         }
         guard names.count == classes else {
-            throw invalid("classes", "\(builtin.name)(): classes= names \(names.count) class\(names.count == 1 ? "" : "es") but the probabilities have \(classes) columns")
+            throw invalid(ClassNames.classes, "\(builtin.name)(): classes= names \(names.count) class\(names.count == 1 ? "" : "es") but the probabilities have \(classes) columns")
         }
-        if let d = ClassNames.firstDuplicate(names) { throw invalid("classes", "\(builtin.name)(): classes= names '\(d)' twice") }
+        if let d = ClassNames.firstDuplicate(names) { throw invalid(ClassNames.classes, "\(builtin.name)(): classes= names '\(d)' twice") }
         return names
     }
 
     /// Positions of text labels among the classes' names.
-    private func textLabelPositions(_ name: String, _ text: [String], classes: Int, columns: [String]?, of probabilities: String) throws -> [Double] {
+    private func textLabelPositions(_ name: ParameterName, _ text: [String], classes: Int, columns: [String]?, of probabilitiesArgument: ParameterName?) throws -> [Double] {
         let f = builtin.name
+        let probabilities = probabilitiesArgument?.text ?? "p"
         let present = Array(Set(text)).sorted()
         let shown = present.prefix(4).map { "'\(Printable.text($0))'" }.joined(separator: ", ") + (present.count > 4 ? ", …" : "")
         let names: [String]
@@ -136,12 +137,12 @@ extension Arguments {
             let candidates = ClassNames.stripped(columns)
             let missing = present.first { !candidates.contains($0) && !columns.contains($0) } ?? present[0]
             var notes = ["the columns of \(probabilities) name the classes \(ClassNames.listed(candidates)); text labels must be among them"]
-            if builtin.parameters.contains(where: { $0.name == "classes" }) { notes.append("classes=[...] gives the class of each column in order") }
+            if builtin.parameters.contains(where: { $0.name == ClassNames.classes.parameter.name }) { notes.append("classes=[...] gives the class of each column in order") }
             throw invalid(name, "\(f)(): the label '\(Printable.text(missing))' in \(name) is not the name of any column of \(probabilities)", notes: notes)
         } else {
             let isVector: Bool
-            if case .vector = value(probabilities) { isVector = true } else { isVector = false }
-            let takesClasses = builtin.parameters.contains { $0.name == "classes" }
+            if let probabilitiesArgument, case .vector = value(probabilitiesArgument) { isVector = true } else { isVector = false }
+            let takesClasses = builtin.parameters.contains { $0.name == ClassNames.classes.parameter.name }
             var notes: [String] = []
             if isVector {
                 if takesClasses { notes.append("\(probabilities) is one score per row (for class 1): give classes=[negative, positive] to say which label that is") }
@@ -165,7 +166,7 @@ extension Arguments {
 
     /// Numeric or boolean labels as numbers, unchecked; text labels throw (they need class
     /// names: ``classLabels(_:rows:classes:counted:columns:of:)`` resolves them).
-    func rawLabels(_ name: String) throws -> [Double] {
+    func rawLabels(_ name: ParameterName) throws -> [Double] {
         switch try required(name) {
         case .vector(.numbers(let v)): return v
         case .vector(.bools(let b)): return b.map { $0 ? 1 : 0 }
@@ -176,7 +177,7 @@ extension Arguments {
     }
 
     /// Optional per-example weights: finite, non-negative, not all zero, one per row.
-    public func weights(_ name: String, rows: Int) throws -> [Double]? {
+    public func weights(_ name: ParameterName, rows: Int) throws -> [Double]? {
         guard let v = value(name), !v.isNull else { return nil }
         let w = try vector(name)
         guard w.count == rows else { throw invalid(name, "\(builtin.name)(): \(w.count) weight\(w.count == 1 ? "" : "s") for \(rows) row\(rows == 1 ? "" : "s"); give one weight per example") }
@@ -187,18 +188,8 @@ extension Arguments {
         return w
     }
 
-    /// The confidence level of a bootstrap interval asked for with ci=, or nil; settings only
-    /// the bootstrap reads (boot=, seed=) are refused without ci=, where they would be ignored.
-    public func intervalLevel(bootstrap dependents: [String] = ["boot", "seed"]) throws -> Double? {
-        let level = try confidenceLevel()
-        if level == nil, let unused = dependents.first(where: given) {
-            throw invalid(unused, "\(builtin.name)(): \(unused)= sets the bootstrap of an interval, but no interval was asked for", notes: ["add ci=0.95 for a 95% interval, or leave \(unused)= out"])
-        }
-        return level
-    }
-
     /// The confidence level asked for with ci= (true means 0.95), or nil.
-    public func confidenceLevel(_ name: String = "ci") throws -> Double? {
+    public func confidenceLevel(_ name: ParameterName) throws -> Double? {
         guard let v = value(name), !v.isNull else { return nil }
         switch v {
         case .bool(let b): return b ? 0.95 : nil

@@ -3,7 +3,7 @@ import FathomCore
 extension Arguments {
     /// A sample of numbers for a two-sample test: a non-empty vector (booleans count as 0/1)
     /// without missing or infinite values.
-    public func sample(_ name: String) throws -> [Double] {
+    public func sample(_ name: ParameterName) throws -> [Double] {
         let values: [Double]
         switch try required(name) {
         case .vector(.numbers(let v)): values = v
@@ -22,7 +22,7 @@ extension Arguments {
 
     /// A multivariate sample: a matrix, a vector (one column) or a table of numbers, with at
     /// least `minimum` rows and no missing values.
-    public func multivariateSample(_ name: String, minimum: Int = 2) throws -> Matrix {
+    public func multivariateSample(_ name: ParameterName, minimum: Int = 2) throws -> Matrix {
         let (m, _) = try features(name)
         guard m.rows >= minimum else {
             throw invalid(name, "\(builtin.name)(): \(name) has \(m.rows) row\(m.rows == 1 ? "" : "s"); this test needs at least \(minimum)")
@@ -35,14 +35,14 @@ extension Arguments {
     }
 
     /// α in (0, 1).
-    public func significance(_ name: String = "alpha") throws -> Double {
+    public func significance(_ name: ParameterName) throws -> Double {
         let a = try number(name)
         guard a > 0, a < 1 else { throw invalid(name, "\(builtin.name)(): \(name) is a significance level between 0 and 1, such as 0.05; got \(NumberFormat.short(a))") }
         return a
     }
 
     /// Two names for the samples in plots and tables.
-    public func sampleLabels(_ name: String = "labels") throws -> [String] {
+    public func sampleLabels(_ name: ParameterName) throws -> [String] {
         guard let v = value(name), !v.isNull else { return ["a", "b"] }
         guard case .vector(.strings(let s)) = v, s.count == 2 else { throw mismatch(name, expected: "two names, such as [\"source\", \"target\"]") }
         return s

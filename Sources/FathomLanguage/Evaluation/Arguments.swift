@@ -64,41 +64,41 @@ public struct Arguments {
         return args
     }
 
-    // The accessors by name are for builtins not yet declared with typed keys
-    // (``ParameterKey``), where a misspelled name does not compile. A name the builtin does
-    // not declare reads as absent, placed at the whole call, and ``required(_:)`` refuses it
-    // with an internal diagnostic: a mistake in a builtin never stops the shell.
+    // The accessors take a ``ParameterName``, which only a ``ParameterKey`` makes: builtins
+    // read `args[key]`, and a key's reader passes its name on to these. A name the builtin
+    // does not declare reads as absent, placed at the whole call, and ``required(_:)``
+    // refuses it with an internal diagnostic: a mistake in a builtin never stops the shell.
 
     private func slot(_ name: String) -> Int? {
         builtin.parameters.firstIndex { $0.name == name }
     }
 
     /// Whether the caller gave `name` (or it has a default).
-    public func has(_ name: String) -> Bool { value(name) != nil }
+    public func has(_ name: ParameterName) -> Bool { value(name) != nil }
 
     /// The raw value of `name`, nil when absent.
-    public func value(_ name: String) -> Value? { slot(name).flatMap { values[$0] } }
+    public func value(_ name: ParameterName) -> Value? { slot(name.text).flatMap { values[$0] } }
 
     /// Where `name` was written, or the whole call when it was not.
-    public func range(_ name: String) -> SourceRange { slot(name).flatMap { ranges[$0] } ?? callRange }
+    public func range(_ name: ParameterName) -> SourceRange { slot(name.text).flatMap { ranges[$0] } ?? callRange }
 
     /// Whether the caller wrote `name` (a default does not count).
-    public func given(_ name: String) -> Bool { slot(name).flatMap { ranges[$0] } != nil }
+    public func given(_ name: ParameterName) -> Bool { slot(name.text).flatMap { ranges[$0] } != nil }
 
     /// The error for a wrong argument: "randn() expects n: a whole number ≥ 0, got -3".
-    public func mismatch(_ name: String, expected: String, got value: Value? = nil) -> Diagnostic {
+    public func mismatch(_ name: ParameterName, expected: String, got value: Value? = nil) -> Diagnostic {
         let v = value ?? self.value(name) ?? .null
         return Diagnostic("argument.type", "\(builtin.name)() expects \(name): \(expected), got \(v.described)", at: range(name))
     }
 
     /// A problem with an argument's content rather than its type; `message` is a whole
     /// sentence that names the builtin where that helps.
-    public func invalid(_ name: String, _ message: String, notes: [String] = []) -> Diagnostic {
+    public func invalid(_ name: ParameterName, _ message: String, notes: [String] = []) -> Diagnostic {
         Diagnostic("argument.value", message, at: range(name), notes: notes)
     }
 
-    public func required(_ name: String) throws -> Value {
-        guard slot(name) != nil else {
+    public func required(_ name: ParameterName) throws -> Value {
+        guard slot(name.text) != nil else {
             throw Diagnostic("internal.undeclared-parameter", "internal: \(builtin.name)() reads a parameter it does not declare: '\(name)'", at: callRange)
         }
         guard let v = value(name) else {
@@ -109,7 +109,7 @@ public struct Arguments {
 
     // MARK: - Typed accessors
 
-    public func number(_ name: String) throws -> Double {
+    public func number(_ name: ParameterName) throws -> Double {
         switch try required(name) {
         case .number(let x): return x
         case .vector(.numbers(let v)) where v.count == 1: return v[0]
@@ -117,13 +117,13 @@ public struct Arguments {
         }
     }
 
-    public func optionalNumber(_ name: String) throws -> Double? {
+    public func optionalNumber(_ name: ParameterName) throws -> Double? {
         guard let v = value(name), !v.isNull else { return nil }
         return try number(name)
     }
 
     /// A whole number in `range` (given as a double in the language: `1e6` is fine).
-    public func wholeNumber(_ name: String, atLeast lower: Int = Int.min, atMost upper: Int = Int.max) throws -> Int {
+    public func wholeNumber(_ name: ParameterName, atLeast lower: Int = Int.min, atMost upper: Int = Int.max) throws -> Int {
         let x = try number(name)
         var expected = "a whole number"
         if lower != Int.min && upper != Int.max { expected += " from \(lower) to \(upper)" }
@@ -134,29 +134,29 @@ public struct Arguments {
         return Int(x)
     }
 
-    public func optionalWholeNumber(_ name: String, atLeast lower: Int = Int.min, atMost upper: Int = Int.max) throws -> Int? {
+    public func optionalWholeNumber(_ name: ParameterName, atLeast lower: Int = Int.min, atMost upper: Int = Int.max) throws -> Int? {
         guard let v = value(name), !v.isNull else { return nil }
         return try wholeNumber(name, atLeast: lower, atMost: upper)
     }
 
     /// A seed: any whole number ≥ 0 below 2⁶³.
-    public func optionalSeed(_ name: String = "seed") throws -> UInt64? {
+    public func optionalSeed(_ name: ParameterName) throws -> UInt64? {
         guard let s = try optionalWholeNumber(name, atLeast: 0) else { return nil }
         return UInt64(s)
     }
 
-    public func bool(_ name: String) throws -> Bool {
+    public func bool(_ name: ParameterName) throws -> Bool {
         guard case .bool(let b) = try required(name) else { throw mismatch(name, expected: "true or false") }
         return b
     }
 
-    public func string(_ name: String) throws -> String {
+    public func string(_ name: ParameterName) throws -> String {
         guard case .string(let s) = try required(name) else { throw mismatch(name, expected: "a string") }
         return s
     }
 
     /// One of a fixed set of strings.
-    public func choice(_ name: String, _ options: [String]) throws -> String {
+    public func choice(_ name: ParameterName, _ options: [String]) throws -> String {
         let list = options.map { "\"\($0)\"" }.joined(separator: ", ")
         guard case .string(let s) = try required(name) else { throw mismatch(name, expected: "one of \(list)") }
         guard options.contains(s) else {
@@ -169,14 +169,14 @@ public struct Arguments {
 
     /// Numbers from a number, a numeric or boolean vector (true is 1), or a matrix (all its
     /// elements, row by row).
-    public func numbers(_ name: String, expected: String = "numbers (a vector or a number)") throws -> [Double] {
+    public func numbers(_ name: ParameterName, expected: String = "numbers (a vector or a number)") throws -> [Double] {
         let v = try required(name)
         guard let xs = v.numericElements else { throw mismatch(name, expected: expected) }
         return xs
     }
 
     /// A numeric vector (a number counts as a vector of one; booleans count as 0 and 1).
-    public func vector(_ name: String) throws -> [Double] {
+    public func vector(_ name: ParameterName) throws -> [Double] {
         switch try required(name) {
         case .number(let x): return [x]
         case .vector(.numbers(let v)): return v

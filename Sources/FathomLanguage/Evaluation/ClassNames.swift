@@ -57,6 +57,7 @@ enum ClassNames {
 
 extension ClassNames {
     /// `classes=`, for builtins that take labels with probabilities or logits.
-    static let parameter = Parameter("classes", "vector of strings", .absent("the columns' names"),
+    static let classes: ParameterKey<Value?> = .optionalValue("classes", .absent("the columns' names"), type: "vector of strings",
                                      doc: "the class of each column of the probabilities, in order, for text labels (needed when the columns carry no names, e.g. a vector of P(y = 1): classes=[negative, positive])")
+    static let parameter = classes.parameter
 }

@@ -10,18 +10,19 @@ import FathomCore
 /// catch such a read.
 public struct ParameterKey<T>: Sendable {
     public let parameter: Parameter
-    let read: @Sendable (Arguments, String) throws -> T
+    let read: @Sendable (Arguments, ParameterName) throws -> T
 
-    public init(_ parameter: Parameter, read: @escaping @Sendable (Arguments, String) throws -> T) {
+    public init(_ parameter: Parameter, read: @escaping @Sendable (Arguments, ParameterName) throws -> T) {
         self.parameter = parameter
         self.read = read
     }
 
-    public var name: String { parameter.name }
+    /// The declared name, as the accessors of ``Arguments`` take it.
+    public var name: ParameterName { ParameterName(parameter.name) }
 
     /// Another reading of the same declared parameter: `calibrate(cal, x)` reads x as logits,
     /// probabilities or scores by the calibrator.
-    public func reading<U>(_ read: @escaping @Sendable (Arguments, String) throws -> U) -> ParameterKey<U> {
+    public func reading<U>(_ read: @escaping @Sendable (Arguments, ParameterName) throws -> U) -> ParameterKey<U> {
         ParameterKey<U>(parameter, read: read)
     }
 
@@ -30,6 +31,16 @@ public struct ParameterKey<T>: Sendable {
     public func documented(_ doc: String) -> ParameterKey<T> {
         ParameterKey(Parameter(parameter.name, parameter.type, parameter.defaultValue, doc: doc, variadic: parameter.variadic), read: read)
     }
+}
+
+/// The name of a declared parameter, as the accessors of ``Arguments`` take it. Only a
+/// ``ParameterKey`` makes one (the initialiser is private to this file), so a builtin cannot
+/// read an argument by a name written by hand: it reads `args[key]`, and a misspelled key does
+/// not compile. A key's own reader receives its name to pass on to those accessors.
+public struct ParameterName: Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+    fileprivate init(_ text: String) { self.text = text }
+    public var description: String { text }
 }
 
 /// What every key is, whatever it reads: a declaration for the builtin's parameter list.
@@ -107,7 +118,7 @@ extension Arguments {
     }
 
     /// Class labels of `key`, one per row (see the string-named form for the rules).
-    public func classLabels(_ key: ParameterKey<ClassLabels>, rows: Int, classes: Int, counted: String? = nil, columns: [String]? = nil, of probabilities: String = "p") throws -> [Int] {
+    public func classLabels(_ key: ParameterKey<ClassLabels>, rows: Int, classes: Int, counted: String? = nil, columns: [String]? = nil, of probabilities: ParameterName? = nil) throws -> [Int] {
         try checkDeclared(key.parameter)
         return try classLabels(key.name, rows: rows, classes: classes, counted: counted, columns: columns, of: probabilities)
     }
@@ -131,7 +142,7 @@ extension Arguments {
         try checkDeclared(ci.parameter)
         for d in dependents { try checkDeclared(d.parameter) }
         let level = try self[ci]
-        if level == nil, let unused = dependents.map(\.parameter.name).first(where: given) {
+        if level == nil, let unused = dependents.map({ ParameterName($0.parameter.name) }).first(where: given) {
             throw invalid(unused, "\(builtin.name)(): \(unused)= sets the bootstrap of an interval, but no interval was asked for", notes: ["add ci=0.95 for a 95% interval, or leave \(unused)= out"])
         }
         return level
