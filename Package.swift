@@ -52,11 +52,13 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
-        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage"], exclude: ["Golden"]),
+        // What the test targets share: fixture loading and the tolerance comparison.
+        .target(name: "FathomTestSupport", dependencies: ["FathomCore"], path: "Tests/Support"),
+        .testTarget(name: "FathomCoreTests", dependencies: ["FathomCore", "FathomTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "FathomLanguageTests", dependencies: ["FathomLanguage", "FathomTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "FathomShellTests",
-            dependencies: ["FathomShell", "FathomLanguage", "FathomCore"],
+            dependencies: ["FathomShell", "FathomLanguage", "FathomCore", "FathomTestSupport"],
             exclude: ["Transcripts", "Golden"]
         ),
     ]

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import FathomCore
+import FathomTestSupport
 
 /// The bundled digits models reproduce scikit-learn's probabilities on the bundled test set.
 @Suite("Bundled models against scikit-learn")

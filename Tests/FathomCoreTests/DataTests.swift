@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import FathomCore
+import FathomTestSupport
 
 @Suite("Matrix, table and JSON basics")
 struct DataTests {

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import FathomCore
+import FathomTestSupport
 
 /// Integers beyond 2⁵³ (IDs, hashes, nanosecond timestamps) that a double cannot hold are
 /// never rounded silently: an inferred CSV column keeps them as text, a column given as

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import FathomCore
+import FathomTestSupport
 
 /// Files whose sizes lie, overflow or exceed the element limit: each is refused with a reason
 /// (never a trap, never an attempt to allocate what the header claims), and wide or long CSV

@@ -1,11 +1,12 @@
 import Testing
 import FathomCore
+import FathomTestSupport
 
 @Suite("Logistic regression against scikit-learn")
 struct LogisticRegressionTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let json: JSONValue
-        var testDescription: String { json["name"]!.string }
+        var testDescription: String { json["name"]!.text }
     }
 
     static let cases = try! Fixture.json("logistic/cases.json")["cases"]!.array.map(Case.init)

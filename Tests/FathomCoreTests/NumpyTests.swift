@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import FathomCore
+import FathomTestSupport
 
 @Suite("NumPy .npy and .npz")
 struct NumpyTests {
@@ -11,8 +12,8 @@ struct NumpyTests {
     }
 
     static let expected = try! Fixture.json("io/expected.json")
-    static let readableFiles: [File] = expected["files"]!.array.filter { $0["refuse"] == nil }.map { File(name: $0["file"]!.string, json: $0) }
-    static let refusedFiles: [File] = expected["files"]!.array.filter { $0["refuse"] != nil }.map { File(name: $0["file"]!.string, json: $0) }
+    static let readableFiles: [File] = expected["files"]!.array.filter { $0["refuse"] == nil }.map { File(name: $0["file"]!.text, json: $0) }
+    static let refusedFiles: [File] = expected["files"]!.array.filter { $0["refuse"] != nil }.map { File(name: $0["file"]!.text, json: $0) }
 
     static func path(_ name: String) -> String { Fixture.folder.appendingPathComponent("io/\(name)").path }
 
@@ -23,7 +24,7 @@ struct NumpyTests {
         let want = f.json["values"]!.doubles
         #expect(a.values.count == want.count)
         for (x, y) in zip(a.values, want) { #expect(x.bitPattern == y.bitPattern || (x == 0 && y == 0 && x.sign == y.sign), "\(f.name): \(x) vs \(y)") }
-        #expect(a.isBool == (f.json["dtype"]!.string == "|b1"))
+        #expect(a.isBool == (f.json["dtype"]!.text == "|b1"))
     }
 
     @Test("unreadable files are refused with a reason", arguments: refusedFiles)
@@ -47,7 +48,7 @@ struct NumpyTests {
     @Test("npz archives, stored and deflated", arguments: ["arrays.npz", "arrays-compressed.npz"])
     func npz(_ name: String) throws {
         let members = try NPZFormat.read(path: NumpyTests.path(name))
-        let spec = NumpyTests.expected["npz"]!.array.first { $0["file"]!.string == name }!["members"]!
+        let spec = NumpyTests.expected["npz"]!.array.first { $0["file"]!.text == name }!["members"]!
         #expect(Set(members.map(\.0)) == ["logits", "labels", "weights"])
         for (member, array) in members {
             let want = spec[member]!

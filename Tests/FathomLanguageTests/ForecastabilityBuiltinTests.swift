@@ -1,4 +1,5 @@
 import Testing
+import FathomTestSupport
 import FathomCore
 @testable import FathomLanguage
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FathomTestSupport
 import FathomCore
 @testable import FathomLanguage
 
@@ -37,16 +38,6 @@ enum ReliabilityFixture {
     }
 }
 
-extension JSONValue {
-    var double: Double { if case .number(let x) = self { return x }; fatalError("not a number: \(self)") }
-    var doubles: [Double] { if case .array(let a) = self { return a.map(\.double) }; fatalError("not an array") }
-    var array: [JSONValue] { if case .array(let a) = self { return a }; fatalError("not an array") }
-    var bool: Bool { if case .bool(let b) = self { return b }; fatalError("not a bool") }
-    var text: String { if case .string(let s) = self { return s }; fatalError("not a string") }
-    var keys: [String] { if case .object(let o) = self { return o.map(\.0) }; fatalError("not an object") }
-    /// The `value` of a reference object.
-    var reference: JSONValue { self["value"]! }
-}
 
 /// Runs `source` with `variables` bound and returns its value.
 func run(_ source: String, _ variables: [String: Value]) throws -> Value {
@@ -78,16 +69,6 @@ func field(_ value: Value, _ name: String) -> Value {
     case .object(let o): return o.field(name) ?? .null
     default: return .null
     }
-}
-
-/// max |a − b| over two equal-length arrays (∞ when the lengths differ).
-func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
-    guard a.count == b.count else { return .infinity }
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
-}
-
-func agrees(_ a: Double, _ b: Double, rel: Double = 0, abs tolerance: Double = 0) -> Bool {
-    abs(a - b) <= tolerance + rel * abs(b)
 }
 
 @Suite("Calibration metrics against netcal, Kumar et al. and relplot")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FathomTestSupport
 import FathomCore
 @testable import FathomLanguage
 
@@ -19,22 +20,6 @@ enum StatsFixture {
 }
 
 extension JSONValue {
-    /// A fixture number: null is NaN, "inf" is +∞.
-    var fixtureNumber: Double {
-        switch self {
-        case .null: return .nan
-        case .string("inf"): return .infinity
-        case .string("-inf"): return -.infinity
-        default: return double
-        }
-    }
-
-    /// Numbers, flattened row by row when nested.
-    var fixtureNumbers: [Double] {
-        guard case .array(let a) = self else { return [fixtureNumber] }
-        return a.flatMap(\.fixtureNumbers)
-    }
-
     /// A fixture column: text (null as Fathom's empty text) or numbers (null as NaN).
     var fixtureColumn: Column {
         let a = array

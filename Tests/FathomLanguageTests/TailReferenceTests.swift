@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FathomTestSupport
 import FathomCore
 @testable import FathomLanguage
 
