@@ -37,7 +37,7 @@ struct ReportTests {
     func markdown() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let script = try write(dir, "audit.fathom", ReportTests.script)
+        _ = try write(dir, "audit.fathom", ReportTests.script)
         // A stale plot of an earlier report goes; other files stay.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("out_files"), withIntermediateDirectories: true)
         _ = try write(dir, "out_files/cell-99.png", "old")
@@ -78,7 +78,7 @@ struct ReportTests {
     func html() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let script = try write(dir, "audit.fathom", ReportTests.script + "plot(hist(y))\n")
+        _ = try write(dir, "audit.fathom", ReportTests.script + "plot(hist(y))\n")
         let r = try Child(["run", "audit.fathom", "--keep-going", "--report", "out.html"], directory: dir.path).communicate("")
         #expect(r.status == 1)
         #expect(r.stderr.contains("wrote out.html: 8 cells, 2 plots, 1 of 2 checks failed"), "\(r.stderr)")

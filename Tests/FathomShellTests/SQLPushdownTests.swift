@@ -213,7 +213,7 @@ struct SQLPushdownTests {
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = [dir.appendingPathComponent("spark.py").path, dir.appendingPathComponent("queries.json").path, dir.appendingPathComponent("answers.json").path]
         let log = dir.appendingPathComponent("spark.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil), "the Spark log file can be made")
         p.standardOutput = try FileHandle(forWritingTo: log)
         p.standardError = p.standardOutput
         try p.run()

@@ -21,11 +21,8 @@ enum RandomBuiltins {
         let d = try args[columns]
         try context.checkSize(Double(n) * Double(d), at: args.callRange)
         var out = [Double](repeating: 0, count: n * d)
-        if let seed = try args[seed] {
-            var g = Xoshiro256(seed: seed)
-            try out.withUnsafeMutableBufferPointer { try fill(&g, $0) }
-        } else {
-            try out.withUnsafeMutableBufferPointer { try fill(&context.random, $0) }
+        try context.withGenerator(seed: try args[seed]) { random in
+            try out.withUnsafeMutableBufferPointer { try fill(&random, $0) }
         }
         return d == 1 ? .numbers(out) : .matrix(Matrix(rows: n, cols: d, storage: out))
     }
@@ -72,11 +69,9 @@ enum RandomBuiltins {
             throw args.invalid(size, "sample() cannot draw \(k) without replacement from \(n); pass replace=true or a smaller k")
         }
         if replace, n == 0, k > 0 { throw args.invalid(population, "sample() cannot draw from an empty collection") }
-        var fresh = try args[seed].map { Xoshiro256(seed: $0) }
-        func pick(_ g: inout Xoshiro256) throws -> [Int] {
+        let idx = try context.withGenerator(seed: try args[seed]) { g in
             replace ? try g.sampleIndicesWithReplacement(n, k) : try g.sampleIndices(n, k)
         }
-        let idx = fresh != nil ? try pick(&fresh!) : try pick(&context.random)
         switch v {
         case .vector(let c): return .vector(c.gather(idx))
         case .list(let l): return .list(idx.map { l[$0] })

@@ -100,8 +100,7 @@ extension TableBuiltins {
         let total = fractions.reduce(0, +)
         if total > 1 + 1e-12 { throw args.invalid(TableBuiltins.fractions, "split(): the fractions add up to \(NumberFormat.short(total)), more than 1") }
         if total < 1 - 1e-12 { fractions.append(1 - total) }
-        var g = try args[shuffleSeed].map { Xoshiro256(seed: $0) }
-        let order = g != nil ? try g!.sampleIndices(n, n) : try context.random.sampleIndices(n, n)
+        let order = try context.withGenerator(seed: try args[shuffleSeed]) { try $0.sampleIndices(n, n) }
         var parts: [Value] = []
         var start = 0
         for (k, f) in fractions.enumerated() {

@@ -148,9 +148,9 @@ enum TailBuiltins {
                                   scoreQuantile: f.scoreQuantile, scores: GumbelTail.largest(s, min(m, 2000)), truth: nil)
         if let level {
             try context.checkSize(Double(boot) * Double(m), at: try args.range(Self.boot), what: "resampled scores")
-            var fresh = Xoshiro256(seed: seed ?? 0)
-            let b = try seed != nil ? GumbelTail.bootstrap(scores: s, n: n, k: k, method: method, level: level, replicates: boot, random: &fresh, progress: context.progress)
-                                    : GumbelTail.bootstrap(scores: s, n: n, k: k, method: method, level: level, replicates: boot, random: &context.random, progress: context.progress)
+            let b = try context.withGenerator(seed: seed) { random in
+                try GumbelTail.bootstrap(scores: s, n: n, k: k, method: method, level: level, replicates: boot, random: &random, progress: context.progress)
+            }
             // Percentiles of the few resamples that could be fitted would describe only those.
             guard let b, 2 * b.failed <= boot else {
                 throw args.invalid(ci, "forecast(): only \(boot - (b?.failed ?? boot)) of the \(boot) bootstrap resamples had a falling tail to forecast from (the others tied or rose at the top \(k)); an interval from so few would describe only them",
@@ -251,12 +251,8 @@ enum TailBuiltins {
         guard k < m else { throw args.invalid(Self.k, "\(args.builtin.name)(): k = \(k) must be smaller than m = \(m)") }
         let reps = try args[reps]
         try context.checkSize(Double(reps) * Double(methods.count), at: try args.range(Self.reps), what: "forecasts")
-        var results: [Backtest.Repetition]
-        if let seed = try args[partitionSeed] {
-            var g = Xoshiro256(seed: seed)
-            results = try Backtest.run(pool: pool, m: m, n: n, k: k, repetitions: reps, methods: methods, random: &g, progress: context.progress)
-        } else {
-            results = try Backtest.run(pool: pool, m: m, n: n, k: k, repetitions: reps, methods: methods, random: &context.random, progress: context.progress)
+        let results = try context.withGenerator(seed: try args[partitionSeed]) { random in
+            try Backtest.run(pool: pool, m: m, n: n, k: k, repetitions: reps, methods: methods, random: &random, progress: context.progress)
         }
         return BacktestValue(methods: methods, repetitions: results, m: m, n: n, k: k, pool: pool.count)
     }
