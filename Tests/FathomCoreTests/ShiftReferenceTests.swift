@@ -4,8 +4,8 @@ import Testing
 import FathomTestSupport
 
 /// The shift tests of the core against reference values from scipy and numpy
-/// (Tests/FathomCoreTests/Fixtures/shift; see the README there, and Scripts/ for the scripts that
-/// wrote them). The builtins (ks, cvm, ad, chisq, psi, mmd, energy, bbse, mlls, reweight, harm)
+/// (Tests/FathomCoreTests/Fixtures/shift, written by Scripts/make-fixtures-shift.py; see the
+/// README there). The builtins (ks, cvm, ad, chisq, psi, mmd, energy, bbse, mlls, reweight, harm)
 /// call these functions; FathomLanguageTests/ShiftBindingTests checks that they do.
 enum ShiftCases {
     static let ks = try! Fixture.json("shift/ks.json")

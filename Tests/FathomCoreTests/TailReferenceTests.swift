@@ -4,8 +4,8 @@ import Testing
 import FathomTestSupport
 
 /// Tail forecasts and extreme-value fits of the core against numpy/scipy references
-/// (Tests/FathomCoreTests/Fixtures/tails; see the README there, and Scripts/ for the scripts
-/// that wrote them, pyextremes/scipy refined to convergence and Coles 2001 for the fits). The
+/// (Tests/FathomCoreTests/Fixtures/tails, written by Scripts/make-fixtures-tails.py; see the
+/// README there): scipy fits refined to convergence and Coles (2001) for the extreme values. The
 /// builtins (scores, gumbel_tail, forecast, forecast_frequency, forecast_aggregate, decompose,
 /// gev_fit, gumbel_fit, gpd_fit, return_level, block_maxima, mean_excess) call these functions;
 /// FathomLanguageTests/TailBindingTests checks that they do.
