@@ -1,4 +1,6 @@
 import FathomLanguage
+import FathomTestSupport
+import Testing
 import FathomCore
 
 import Foundation
@@ -82,3 +84,47 @@ extension Statement {
         }
     }
 }
+
+/// The tails fixtures (Tests/FathomCoreTests/Fixtures/tails).
+enum TailFixture {
+    static func load(_ name: String) -> JSONValue { try! Fixture.json("tails/" + name) }
+}
+
+/// The value `source` ends with, run in a fresh interpreter with `variables` set.
+func valueOf(_ source: String, _ variables: [String: Value] = [:]) throws -> Value {
+    let interpreter = makeInterpreter()
+    interpreter.variables = variables
+    var last = Value.null
+    for parsed in Parser.parse(SourceFile(name: "<test>", text: source)) {
+        if case .value(let v) = try interpreter.run(try parsed.get()) { last = v }
+    }
+    return last
+}
+
+/// The field `name` of a record or result (null when there is none).
+func member(_ value: Value, _ name: String) -> Value {
+    switch value {
+    case .record(let r): return r[name] ?? .null
+    case .object(let o): return o.field(name) ?? .null
+    default: return .null
+    }
+}
+
+/// The number a value holds (NaN, recorded as an issue, when it holds none).
+func numberIn(_ value: Value) -> Double {
+    guard case .number(let x) = value else { Issue.record("not a number: \(value.typeName)"); return .nan }
+    return x
+}
+
+/// The numbers of a vector or matrix (row by row).
+func numbersIn(_ value: Value) -> [Double] {
+    switch value {
+    case .vector(.numbers(let v)): return v
+    case .matrix(let m): return m.storage
+    default: Issue.record("not numbers: \(value.typeName)"); return []
+    }
+}
+
+/// Whether a builtin's number is the core's: the same to 1e-15 relative (NaN matches NaN).
+func matchesCore(_ a: Double, _ b: Double) -> Bool { agrees(a, b, rel: 1e-15) }
+func matchesCore(_ a: [Double], _ b: [Double]) -> Bool { agrees(a, b, rel: 1e-15) }
