@@ -249,6 +249,25 @@ struct DiagnosticGoldenTests {
     ]
 
     /// Hostile values (issue 18): numbers no Int holds, empty keys, requests beyond memory.
+    /// slices(): every way its arguments can be wrong, one error each.
+    static let sliceInputs = [
+        "slices(as_table({w: [\"a\", \"b\", \"a\"]}), [true, false])",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, nan])",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, -2])",
+        "slices(as_table({w: [\"a\", \"b\"]}), [\"x\", \"y\"])",
+        "slices(as_table({w: [\"a\", \"b\"]})[[]], [])",
+        "as_table({})",
+        "as_table({a: [1, 2], b: [1]})",
+        "as_table({a: [1, 2], b: {c: 1}})",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, 0], weight=0)",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, 0], bins=1)",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, 0], k=0)",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, 0], max_level=9)",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, 0], min_support=0)",
+        "slices(as_table({w: [\"a\", \"b\"]}), [1, 0], correction=\"holm\")",
+        "slices([1, 2], [1, 0])",
+    ]
+
     static let hostileInputs = [
         "onehot([1e19])",
         "onehot(1e300)",
@@ -335,7 +354,7 @@ struct DiagnosticGoldenTests {
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
                      ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs),
-                     ("hostile-diagnostics.txt", hostileInputs)])
+                     ("hostile-diagnostics.txt", hostileInputs), ("slice-diagnostics.txt", sliceInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

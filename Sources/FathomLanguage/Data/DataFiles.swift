@@ -168,6 +168,24 @@ enum DataFiles {
     }
 
     /// A value as a table when it has that shape; a result as its table form (ResultTables).
+    /// Why a record cannot be a table, or nil when it can: no fields, a field that is not a
+    /// vector or a single value, or fields of different lengths.
+    static func recordProblem(_ r: Record) -> String? {
+        guard !r.pairs.isEmpty else { return "the record has no fields; a table needs at least one column" }
+        var lengths: [(String, Int)] = []
+        for (k, v) in r.pairs {
+            switch v {
+            case .vector(let c): lengths.append((k, c.count))
+            case .number, .string, .bool: lengths.append((k, 1))
+            default: return "field '\(Printable.text(k))' holds \(v.described); each field must be a vector (or a single number, string or bool)"
+            }
+        }
+        if let other = lengths.first(where: { $0.1 != lengths[0].1 }) {
+            return "the fields have different lengths: '\(Printable.text(lengths[0].0))' has \(lengths[0].1), '\(Printable.text(other.0))' has \(other.1)"
+        }
+        return nil
+    }
+
     static func asTable(_ value: Value, names: [String]? = nil) -> Table? {
         switch value {
         case .table(let t): return t
