@@ -110,3 +110,24 @@ struct RecordRenderingTests {
         #expect(text.hasSuffix("… 980 more"))
     }
 }
+
+/// Vectors whose elements are too wide for the line: every length prints, eliding only when
+/// there is something to leave out (4 long strings crashed the shell: the tail range began
+/// past the end).
+@Suite("Vectors wider than the line")
+struct WideVectorTests {
+    @Test("0 to 20 long strings, numbers and bools print at widths 20 and 80", arguments: Array(0...20))
+    func everyLength(_ n: Int) {
+        for width in [20, 80] {
+            var options = RenderOptions()
+            options.width = width
+            let long = (0..<n).map { "slice \($0) and a condition long enough to overflow" }
+            for column in [Column.strings(long), .numbers((0..<n).map { Double($0) + 0.123456 }), .bools((0..<n).map { $0 % 2 == 0 })] {
+                let text = Value.vector(column).renderText(options)
+                #expect(text.hasPrefix("["))
+                if n > 8 && text.contains("…") { #expect(text.hasSuffix("(\(n) \(column.elementName)s)")) }
+                if n <= 8 { #expect(!text.contains("…"), "\(n) elements are all shown: \(text)") }
+            }
+        }
+    }
+}

@@ -14,12 +14,8 @@ public enum Hypergeometric {
         let lo = max(0, n - (N - K)), hi = min(n, K)
         if k <= lo { return 1 }
         if k > hi { return 0 }
-        func logChoose(_ a: Int, _ b: Int) -> Double {
-            SpecialFunctions.logGamma(Double(a) + 1) - SpecialFunctions.logGamma(Double(b) + 1) - SpecialFunctions.logGamma(Double(a - b) + 1)
-        }
-        let total = logChoose(N, n)
         // Terms pmf(x) for x = k…hi by the ratio pmf(x+1)/pmf(x), summed relative to the first.
-        let first = logChoose(K, k) + logChoose(N - K, n - k) - total
+        let first = logProbability(k, population: N, successes: K, draws: n)
         var logTerm = 0.0, largest = 0.0
         var sum = 1.0
         var x = k
@@ -38,6 +34,66 @@ public enum Hypergeometric {
             }
         }
         return min(1, exp(first + largest + log(sum)))
+    }
+
+    /// log P(X = x), by Loader's saddle-point form (as R's dhyper): three binomial densities
+    /// written with Stirling's error and the deviance bd0, which keeps full relative precision
+    /// where differences of log-gammas of populations of millions lose nine digits.
+    public static func logProbability(_ x: Int, population N: Int, successes K: Int, draws n: Int) -> Double {
+        let p = Double(n) / Double(N), q = Double(N - n) / Double(N)
+        return logBinomialRaw(x, K, p, q) + logBinomialRaw(n - x, N - K, p, q) - logBinomialRaw(n, N, p, q)
+    }
+
+    /// log of the binomial density of x in n trials at p (q = 1 − p, given to keep precision).
+    static func logBinomialRaw(_ x: Int, _ n: Int, _ p: Double, _ q: Double) -> Double {
+        if p == 0 { return x == 0 ? 0 : -.infinity }
+        if q == 0 { return x == n ? 0 : -.infinity }
+        let nd = Double(n), xd = Double(x)
+        if x == 0 {
+            if n == 0 { return 0 }
+            return p < 0.1 ? -deviance(nd, nd * q) - nd * p : nd * log(q)
+        }
+        if x == n { return q < 0.1 ? -deviance(nd, nd * p) - nd * q : nd * log(p) }
+        if x < 0 || x > n { return -.infinity }
+        let lc = stirlingError(n) - stirlingError(x) - stirlingError(n - x) - deviance(xd, nd * p) - deviance(nd - xd, nd * q)
+        let lf = log(2 * Double.pi) + log(xd) + log1p(-xd / nd)
+        return lc - 0.5 * lf
+    }
+
+    /// log(n!) − log(√(2πn)·(n/e)ⁿ): exact values to 15, the asymptotic series above.
+    static func stirlingError(_ n: Int) -> Double {
+        let exact: [Double] = [
+            0, 0.0810614667953272582196702, 0.0413406959554092940938221, 0.02767792568499833914878929,
+            0.02079067210376509311152277, 0.01664469118982119216319487, 0.01387612882307074799874573,
+            0.01189670994589177009505572, 0.010411265261972096497478567, 0.009255462182712732917728637,
+            0.008330563433362871256469318, 0.007573675487951840794972024, 0.006942840107209529865664152,
+            0.006408994188004207068439631, 0.005951370112758847735624416, 0.005554733551962801371038690,
+        ]
+        if n <= 15 { return exact[n] }
+        let s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188
+        let nd = Double(n), nn = nd * nd
+        if n > 500 { return (s0 - s1 / nn) / nd }
+        if n > 80 { return (s0 - (s1 - s2 / nn) / nn) / nd }
+        if n > 35 { return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / nd }
+        return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / nd
+    }
+
+    /// x·log(x/m) + m − x, summed as a series when x is near m (Loader's bd0).
+    static func deviance(_ x: Double, _ m: Double) -> Double {
+        if abs(x - m) < 0.1 * (x + m) {
+            var v = (x - m) / (x + m)
+            var s = (x - m) * v
+            var ej = 2 * x * v
+            v *= v
+            for j in 1..<1000 {
+                ej *= v
+                let next = s + ej / Double(2 * j + 1)
+                if next == s { return next }
+                s = next
+            }
+            return s
+        }
+        return x * log(x / m) + m - x
     }
 }
 

@@ -64,7 +64,8 @@ extension Value {
         if n <= head + tail + 4 {
             let items = (0..<n).map { element(c, $0, options) }
             let line = "[" + items.joined(separator: ", ") + "]"
-            if line.count <= options.width || n <= 3 { return line }
+            // Eliding saves nothing when there are no more elements than it would show.
+            if line.count <= options.width || n <= head + tail { return line }
         }
         let shown = (0..<min(head, n)).map { element(c, $0, options) } + ["…"] + (max(head, n - tail)..<n).map { element(c, $0, options) }
         return "[" + shown.joined(separator: ", ") + "]  (\(n) \(c.elementName)s)"
