@@ -1,7 +1,7 @@
-import FathomLanguage
+@testable import FathomLanguage
+import FathomCore
 import FathomTestSupport
 import Testing
-import FathomCore
 
 import Foundation
 
@@ -33,6 +33,51 @@ func evaluate(_ source: String, maxElements: Int? = nil) throws -> String {
         if case .value(let v) = try interpreter.run(statement) { last = v.renderText() }
     }
     return last
+}
+
+/// Runs `source` with `variables` bound and returns its value.
+func run(_ source: String, _ variables: [String: Value]) throws -> Value {
+    let interpreter = makeInterpreter()
+    interpreter.variables = variables
+    var last = Value.null
+    for parsed in Parser.parse(SourceFile(name: "<test>", text: source)) {
+        if case .value(let v) = try interpreter.run(try parsed.get()) { last = v }
+    }
+    return last
+}
+
+func number(_ source: String, _ variables: [String: Value]) throws -> Double {
+    guard case .number(let x) = try run(source, variables) else { Issue.record("\(source) is not a number"); return .nan }
+    return x
+}
+
+func numbers(_ value: Value) -> [Double] {
+    switch value {
+    case .vector(.numbers(let v)): return v
+    case .matrix(let m): return m.storage
+    default: Issue.record("not numbers: \(value.typeName)"); return []
+    }
+}
+
+func field(_ value: Value, _ name: String) -> Value {
+    switch value {
+    case .record(let r): return r[name] ?? .null
+    case .object(let o): return o.field(name) ?? .null
+    default: return .null
+    }
+}
+
+/// Expects the builtin call `source` to give `core`, the core function's result, to 1e-15
+/// relative (NaN where the core gives NaN): the builtin is bound to the core.
+func expectBound(_ source: String, _ variables: [String: Value], _ core: Double, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    let got = try number(source, variables)
+    #expect(agrees(got, core, rel: 1e-15), "\(source) = \(got), the core gives \(core)", sourceLocation: sourceLocation)
+}
+
+/// Expects `value` (a vector or matrix) to hold `core` elementwise to 1e-15 relative.
+func expectBound(_ value: Value, _ core: [Double], _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let got = numbers(value)
+    #expect(agrees(got, core, rel: 1e-15), "\(what): max difference \(maxDifference(got, core)) from the core", sourceLocation: sourceLocation)
 }
 
 /// The diagnostic that running `source` produces (nil when it runs cleanly).
