@@ -68,6 +68,26 @@ struct ExamplesJSONTests {
         return blocks
     }
 
+    @Test("every README prompt shows the number of the cell it starts: one more than the statements before it in its block")
+    func readmePromptNumbers() {
+        var inBlock = false
+        var statements = 0
+        var prompts = 0
+        for raw in ReadmeTests.readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if raw.hasPrefix("```") {
+                inBlock.toggle()
+                statements = 0
+                continue
+            }
+            guard inBlock, let r = raw.range(of: #"^\[\d+\]> "#, options: .regularExpression) else { continue }
+            prompts += 1
+            let shown = Int(raw.dropFirst().prefix { $0 != "]" })!
+            #expect(shown == statements + 1, "README: [\(shown)]> should be [\(statements + 1)]> in \(raw)")
+            statements += Parser.parse(SourceFile(name: "readme", text: String(raw[r.upperBound...]))).count
+        }
+        #expect(prompts >= 20)
+    }
+
     @Test("every prompt example in the README runs; its cells and the numbers it shows agree")
     func readme() throws {
         let blocks = ExamplesJSONTests.readmeBlocks()
