@@ -277,6 +277,29 @@ def _lesson_training(scratch):
     return inputs
 
 
+def _slices(scratch):
+    """1M rows, 10 categorical columns (3 to 8 levels), 0/1 failures raised on a two-way slice."""
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(17)
+    n = 1_000_000
+    levels = [3, 4, 5, 6, 7, 8, 3, 4, 5, 6]
+    cols = {f"c{j}": rng.integers(0, l, size=n) for j, l in enumerate(levels)}
+    planted = (cols["c1"] == 2) & (cols["c4"] == 5)
+    err = (rng.random(n) < np.where(planted, 0.3, 0.05)).astype(int)
+    path = scratch / "slices.csv"
+    pd.DataFrame({**cols, "err": err}).to_csv(path, index=False)
+    script = scratch / "slices.py"
+    script.write_text(
+        "import logging\nimport pandas as pd\nfrom sliceline.slicefinder import Slicefinder\n"
+        "logging.disable(logging.CRITICAL)\n"
+        f"d = pd.read_csv({str(path)!r})\n"
+        "X = d[[f'c{j}' for j in range(10)]].to_numpy()\n"
+        "sf = Slicefinder(alpha=0.95, k=10, max_l=2, min_sup=10000, verbose=False).fit(X, d['err'].to_numpy())\n"
+        "print(sf.top_slices_[0])\n")
+    return {"path": path, "script": script}
+
+
 def _parquet(scratch):
     """10M rows x 12 columns (2 integer, 10 float64) in Parquet, written by DuckDB itself."""
     import os
@@ -418,6 +441,13 @@ ALL = [
         target="under 60 s on 2 cores (numpy: 800 fine-tuning steps on 20000 queries, for scale)",
         setup=_lesson_training,
         fathom=lambda b, i: ([b, "run", str(i["lesson"])], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="slices 1M rows x 10 columns, max_level 2",
+        target="at least as fast as sliceline 0.3.0 (numpy/scipy sparse), CSV load included on both sides",
+        setup=_slices,
+        fathom=lambda b, i: ([b, "-e", f"d = load({str(i['path'])!r}); s = slices(d[[\"c0\", \"c1\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", \"c8\", \"c9\"]], d.err, k=10, weight=0.95, min_support=10000, bins=10); s.top"], None),
         python=lambda py, i: ([py, str(i["script"])], None),
     ),
     Workload(

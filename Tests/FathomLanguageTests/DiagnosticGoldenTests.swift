@@ -302,6 +302,7 @@ struct DiagnosticGoldenTests {
         return files
     }
     static let fileInputs = [
+        "load(\"\")",
         "load(\"\(fileFolder)/overflow.npy\")",
         "load(\"\(fileFolder)/product.npy\")",
         "load(\"\(fileFolder)/negative.npy\")",

@@ -39,6 +39,9 @@ enum DataBuiltins {
     ) { args, context in
         let name = try args[loadPath]
         let at = try args.range(loadPath)
+        if name.isEmpty {
+            throw args.invalid(loadPath, "load(): the path is empty; give a file, or a bundled dataset's short name", notes: ["datasets() lists the bundled datasets"])
+        }
         if SQLFiles.isParquet(name) { return try SQLBuiltins.loadParquet(name, at: at, context: context) }
         if SQLFiles.isArrow(name) {
             throw args.invalid(loadPath, "load(): Arrow IPC and Feather files are not supported (DuckDB reads them only through an extension it would have to download); write them as Parquet")
