@@ -268,6 +268,18 @@ struct DiagnosticGoldenTests {
         "slices([1, 2], [1, 0])",
     ]
 
+    /// estimate_performance(): every way its arguments can be wrong, one error each.
+    static let performanceInputs = [
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.5, 0.3]])",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1, 1], [[0.2, 0.8]])",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], chunks=2)",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], chunks=0)",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], y_target=[0, 1])",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[2, 8]])",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 5], [[0.2, 0.8]])",
+        "estimate_performance([0.9, 0.2], [0, 1], [0.3], alert_below=\"high\")",
+    ]
+
     static let hostileInputs = [
         "onehot([1e19])",
         "onehot(1e300)",
@@ -355,7 +367,7 @@ struct DiagnosticGoldenTests {
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
                      ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs),
-                     ("hostile-diagnostics.txt", hostileInputs), ("slice-diagnostics.txt", sliceInputs)])
+                     ("hostile-diagnostics.txt", hostileInputs), ("slice-diagnostics.txt", sliceInputs), ("performance-diagnostics.txt", performanceInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

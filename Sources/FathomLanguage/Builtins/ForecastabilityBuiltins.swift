@@ -54,7 +54,7 @@ enum ForecastabilityBuiltins {
         o.k = try args[tailSize]
         o.m = try args.optionalWholeNumber(evaluationSize, atLeast: o.k + 1, atMost: Int(Int32.max)) ?? min(1000, rows / 10)
         guard o.m > o.k else {
-            throw args.invalid(pool, "\(name)(): the pool has \(rows) rows; a partition needs an evaluation set of more than k = \(o.k) (m defaults to a tenth of the pool)")
+            throw args.invalid(pool, "\(name)(): the pool has \(NumberFormat.count(rows, "row")); a partition needs an evaluation set of more than k = \(o.k) (m defaults to a tenth of the pool)")
         }
         guard o.m < rows else {
             throw args.invalid(evaluationSize, "\(name)(): m = \(o.m) leaves no deployment queries in a pool of \(rows) rows")
@@ -81,14 +81,14 @@ enum ForecastabilityBuiltins {
     static func modelData(_ args: Arguments, _ model: Model, _ features: ParameterKey<FeatureInput>, _ labels: ParameterKey<ClassLabels>) throws -> (Matrix, [Int]) {
         let x = try ModelBuiltins.inputs(args, for: model, features)
         guard case .vector(.strings(let text)) = try args.required(labels) else {
-            return (x, try args.classLabels(labels, rows: x.rows, classes: model.classCount, counted: "X has \(x.rows) rows"))
+            return (x, try args.classLabels(labels, rows: x.rows, classes: model.classCount, counted: "X has \(NumberFormat.count(x.rows, "row"))"))
         }
         let name = args.builtin.name
         var index: [String: Int] = [:]
         for (k, c) in model.classes.enumerated() { if case .string(let n) = c { index[n] = k } }
         let classes = ModelValue.classesValue(model.classes).renderText(RenderOptions())
         guard !index.isEmpty else { throw args.invalid(labels, "\(name)(): y holds text but the model's classes are \(classes)") }
-        guard text.count == x.rows else { throw args.invalid(labels, "\(name)(): y has \(text.count) labels but X has \(x.rows) rows") }
+        guard text.count == x.rows else { throw args.invalid(labels, "\(name)(): y has \(text.count) labels but X has \(NumberFormat.count(x.rows, "row"))") }
         var y: [Int] = []
         y.reserveCapacity(text.count)
         for (i, label) in text.enumerated() {

@@ -51,7 +51,7 @@ enum LabelShiftBuiltins {
 
     static func inputs(_ args: Arguments) throws -> Inputs {
         let (pv, zv) = try args[pVal]
-        let y = try args.classLabels(yVal, rows: pv.rows, classes: pv.cols, counted: "p_val has \(pv.rows) rows", columns: pv.columnNames, of: pVal.name)
+        let y = try args.classLabels(yVal, rows: pv.rows, classes: pv.cols, counted: "p_val has \(NumberFormat.count(pv.rows, "row"))", columns: pv.columnNames, of: pVal.name)
         let (pt, zt) = try args[pTarget]
         guard pt.cols == pv.cols else {
             throw args.invalid(pTarget, "\(args.builtin.name)(): p_val has \(pv.cols) classes but p_target has \(pt.cols); both must come from the same model")
@@ -233,7 +233,7 @@ enum LabelShiftBuiltins {
         examples: ["s = load(\"digits/mlp-test\"); c = load(\"digits/mlp-test-covariate\"); harm(softmax(select(s, \"logit_*\")), s.label, softmax(select(c, \"logit_*\")), c.label, seed=1)"]
     ) { args, context in
         let (ps, _) = try args[harmSource]
-        let ys = try args.classLabels(harmSourceLabels, rows: ps.rows, classes: ps.cols, counted: "p_source has \(ps.rows) rows", columns: ps.columnNames, of: harmSource.name)
+        let ys = try args.classLabels(harmSourceLabels, rows: ps.rows, classes: ps.cols, counted: "p_source has \(NumberFormat.count(ps.rows, "row"))", columns: ps.columnNames, of: harmSource.name)
         let (pt, _) = try args[harmTarget]
         guard pt.cols == ps.cols else { throw args.invalid(harmTarget, "harm(): p_source has \(ps.cols) classes but p_target has \(pt.cols); both must come from the same model") }
         let level = try args[harmLevel] ?? 0.95
@@ -265,7 +265,7 @@ enum LabelShiftBuiltins {
             : "No sign that the data moved (KS on each of the model's \(ps.cols) outputs, Bonferroni at α = \(NumberFormat.short(alpha)))"
 
         if try args.value(harmTargetLabels).map({ !$0.isNull }) == true {
-            let yt = try args.classLabels(harmTargetLabels, rows: pt.rows, classes: pt.cols, counted: "p_target has \(pt.rows) rows", columns: pt.columnNames ?? ps.columnNames, of: harmTarget.name)
+            let yt = try args.classLabels(harmTargetLabels, rows: pt.rows, classes: pt.cols, counted: "p_target has \(NumberFormat.count(pt.rows, "row"))", columns: pt.columnNames ?? ps.columnNames, of: harmTarget.name)
             var tolerances: [HarmAssessment.Metric: Double] = [:]
             for metric in HarmAssessment.Metric.allCases { tolerances[metric] = deltas[metric.rawValue] }
             let rows = try withRandom { random in

@@ -149,7 +149,7 @@ enum MatrixBuiltins {
         default: throw args.mismatch(rightFactor, expected: "a matrix or a vector")
         }
         guard left.0.cols == right.0.rows else {
-            throw Diagnostic("operator.shape", "matmul(): a has \(left.0.cols) columns but b has \(right.0.rows) rows (\(left.0.rows)×\(left.0.cols) · \(right.0.rows)×\(right.0.cols))", at: args.callRange)
+            throw Diagnostic("operator.shape", "matmul(): a has \(left.0.cols) columns but b has \(NumberFormat.count(right.0.rows, "row")) (\(left.0.rows)×\(left.0.cols) · \(right.0.rows)×\(right.0.cols))", at: args.callRange)
         }
         try context.checkSize(Double(left.0.rows) * Double(right.0.cols), at: args.callRange)
         let product = left.0.multiplied(by: right.0)

@@ -85,7 +85,7 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/mlp-validation\"); cal = temperature(select(v, \"logit_*\"), v.label); cal.temperature"]
     ) { args, _ in
         let z = try args[logits]
-        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: logits.name)
+        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(NumberFormat.count(z.rows, "row"))", columns: z.columnNames, of: logits.name)
         let fit: TemperatureScaling.Fit
         do {
             fit = try TemperatureScaling.fit(logits: z, labels: y)
@@ -111,7 +111,7 @@ enum RecalibrationBuiltins {
         examples: ["v = load(\"digits/softmax-validation\"); cal = vector_scaling(select(v, \"logit_*\"), v.label); cal.w", "m = load(\"digits/mlp-validation\"); vector_scaling(select(m, \"logit_*\"), m.label, l2=0.01)"]
     ) { args, _ in
         let z = try args[logits]
-        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(z.rows) rows", columns: z.columnNames, of: logits.name)
+        let y = try fitLabels(args, rows: z.rows, classes: z.cols, rowsName: "logits has \(NumberFormat.count(z.rows, "row"))", columns: z.columnNames, of: logits.name)
         let l2 = try args[l2]
         if l2 == 0, let s = VectorScaling.separatedClasses(logits: z, labels: y).first {
             let what: String
@@ -178,7 +178,7 @@ enum RecalibrationBuiltins {
     ) { args, _ in
         if case .matrix = try args[scoresOrProbabilities] {
             let (p, _) = try args[probabilities(scoresOrProbabilities)]
-            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "s has \(p.rows) rows", columns: p.columnNames, of: scoresOrProbabilities.name)
+            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "s has \(NumberFormat.count(p.rows, "row"))", columns: p.columnNames, of: scoresOrProbabilities.name)
             let fits = (0..<p.cols).map { k in IsotonicFit.fit(scores: p.column(k), targets: y.map { $0 == k ? 1 : 0 }) }
             let cal = Calibrator(method: .isotonic(fits), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)
@@ -202,7 +202,7 @@ enum RecalibrationBuiltins {
         let bins = try args[bins]
         if case .matrix = try args[binnedProbabilities] {
             let (p, _) = try args[probabilities(binnedProbabilities)]
-            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "p has \(p.rows) rows", columns: p.columnNames, of: binnedProbabilities.name)
+            let y = try fitLabels(args, rows: p.rows, classes: p.cols, rowsName: "p has \(NumberFormat.count(p.rows, "row"))", columns: p.columnNames, of: binnedProbabilities.name)
             let values = (0..<p.cols).map { k in HistogramBinning.fit(scores: p.column(k), positive: y.map { $0 == k }, bins: bins) }
             let cal = Calibrator(method: .histogram(bins: bins, values: values), classes: p.cols, input: .probabilities)
             let after = cal.apply(matrix: p)

@@ -57,7 +57,7 @@ extension TableBuiltins {
         let x = try args[data]
         let mask = try args[mask]
         guard let n = count(x) else { throw args.mismatch(data, expected: "a table, matrix or vector") }
-        guard mask.count == n else { throw args.invalid(TableBuiltins.mask, "filter(): the mask has \(mask.count) entries but x has \(n) rows") }
+        guard mask.count == n else { throw args.invalid(TableBuiltins.mask, "filter(): the mask has \(mask.count) entries but x has \(NumberFormat.count(n, "row"))") }
         let keep = mask.indices.filter { mask[$0] }
         switch x {
         case .table(let t): return .table(t.selectingRows(keep))

@@ -92,7 +92,7 @@ extension Arguments {
             let f = builtin.name
             switch problem {
             case .labelCount(let l, let r):
-                throw invalid(name, "\(f)(): \(name) has \(l) labels but \(counted ?? "the probabilities have \(r) rows")")
+                throw invalid(name, "\(f)(): \(name) has \(NumberFormat.count(l, "label")) but \(counted ?? "the probabilities have \(NumberFormat.count(r, "row"))")")
             case .labelNotWhole(let i, let v):
                 throw invalid(name, "\(f)(): the label at position \(i) is \(NumberFormat.short(v)); labels are whole numbers 0…\(classes - 1)")
             case .labelOutOfRange(let i, let l, let k):

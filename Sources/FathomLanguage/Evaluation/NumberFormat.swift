@@ -15,6 +15,11 @@ public enum NumberFormat {
         return formatG(x, digits: digits)
     }
 
+    /// A count with its noun, singular for one: "1 row", "3 rows".
+    public static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A share as a percentage to one decimal: 0.7351 → "73.5%".
     public static func percent(_ x: Double) -> String {
         short((x * 1000).rounded() / 10, digits: 4) + "%"
