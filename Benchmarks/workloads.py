@@ -300,6 +300,30 @@ def _slices(scratch):
     return {"path": path, "script": script}
 
 
+def _cbpe(scratch):
+    """An over-confident binary model: 200 000 reference rows with labels, 1 000 000 target rows."""
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(23)
+    def frame(n, a):
+        p = np.round(rng.beta(a, a, size=n), 6)
+        truth = 1 / (1 + np.exp(-np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1)) / 2))
+        y = (rng.random(n) < truth).astype(int)
+        return pd.DataFrame({"p": p, "y_pred": (p >= 0.5).astype(int), "y": y})
+    ref, ana = scratch / "cbpe-ref.csv", scratch / "cbpe-target.csv"
+    frame(200_000, 0.7).to_csv(ref, index=False)
+    frame(1_000_000, 1.5).to_csv(ana, index=False)
+    script = scratch / "cbpe.py"
+    script.write_text(
+        "import logging, warnings\nimport pandas as pd\nimport nannyml as nml\n"
+        "logging.disable(logging.CRITICAL); warnings.filterwarnings('ignore')\n"
+        f"ref = pd.read_csv({str(ref)!r}); ana = pd.read_csv({str(ana)!r})\n"
+        "e = nml.CBPE(problem_type='classification_binary', y_pred_proba='p', y_pred='y_pred', y_true='y', metrics=['accuracy'], chunk_size=100_000)\n"
+        "r = e.fit(ref).estimate(ana.drop(columns=['y'])).to_df()\n"
+        "print(r[('accuracy', 'value')].iloc[-1])\n")
+    return {"ref": ref, "target": ana, "script": script}
+
+
 def _parquet(scratch):
     """10M rows x 12 columns (2 integer, 10 float64) in Parquet, written by DuckDB itself."""
     import os
@@ -448,6 +472,13 @@ ALL = [
         target="at least as fast as sliceline 0.3.0 (numpy/scipy sparse), CSV load included on both sides",
         setup=_slices,
         fathom=lambda b, i: ([b, "-e", f"d = load({str(i['path'])!r}); s = slices(d[[\"c0\", \"c1\", \"c2\", \"c3\", \"c4\", \"c5\", \"c6\", \"c7\", \"c8\", \"c9\"]], d.err, k=10, weight=0.95, min_support=10000, bins=10); s.top"], None),
+        python=lambda py, i: ([py, str(i["script"])], None),
+    ),
+    Workload(
+        name="estimate_performance 200k reference, 1M target rows, 10 chunks",
+        target="at least as fast as NannyML 0.13.1's CBPE, CSV load included on both sides",
+        setup=_cbpe,
+        fathom=lambda b, i: ([b, "-e", f"r = load({str(i['ref'])!r}); t = load({str(i['target'])!r}); e = estimate_performance(r.p, r.y, t.p, chunks=10); e.table.estimate[9]"], None),
         python=lambda py, i: ([py, str(i["script"])], None),
     ),
     Workload(

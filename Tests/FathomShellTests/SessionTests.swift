@@ -221,7 +221,7 @@ struct HelpTopicTests {
         let lines = overview.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("  calibration ") && $0.hasSuffix("ECE and its variants, reliability diagrams, recalibration") })
         #expect(lines.contains { $0.hasPrefix("  rare-failures ") })
-        #expect(lines.contains { $0.hasPrefix("  slice-discovery  slices nobody named") }, "the longest name sets the column")
+        #expect(lines.contains { $0.hasPrefix("  performance-estimation  accuracy before the labels arrive") }, "the longest name sets the column")
         #expect(s.run(":help calibratoin").contains("did you mean 'calibration'"))
     }
 }
