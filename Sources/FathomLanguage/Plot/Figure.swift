@@ -56,6 +56,8 @@ public struct Panel: Sendable {
 public struct Series: Sendable {
     public enum Style: String, Sendable {
         case lines, points, linespoints, steps, impulses
+        /// Large open circles drawn around points that need attention (an alert, say).
+        case rings
         /// Bars centred on x with the given width.
         case bars
         /// The area between y and `y2`.

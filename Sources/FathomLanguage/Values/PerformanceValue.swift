@@ -96,13 +96,14 @@ public struct PerformanceValue: DeclaredResult, Plottable {
         }
         let alerts = chunks.indices.filter { chunks[$0].alert }
         if !alerts.isEmpty {
-            var a = Series(.points, x: alerts.map(Double.init), y: alerts.map { chunks[$0].estimate }, label: "alert")
+            var a = Series(.rings, x: alerts.map(Double.init), y: alerts.map { chunks[$0].estimate }, label: "alert")
             a.color = 1
             series.append(a)
         }
         var panel = Panel(xlabel: "chunk", ylabel: "accuracy", series: series)
         panel.xrange = -0.5...(Double(max(1, chunks.count)) - 0.5)
-        panel.legend = "bottom left"
+        if chunks.count <= 30 { panel.xtics = xs.map { ($0, String(Int($0))) } }
+        panel.legend = "center right"
         return Figure(kind: "performance estimate", title: "estimated accuracy by chunk (CBPE)", panels: [panel])
     }
 }

@@ -188,6 +188,7 @@ enum GnuplotScript {
         case .linespoints: return "using 1:2 with linespoints lw 2 pt 7 ps 0.7 \(lc)"
         case .steps: return "using 1:2 with steps lw 2 \(lc)"
         case .impulses: return "using 1:2 with impulses lw 2 \(lc)"
+        case .rings: return "using 1:2 with points pt 6 ps 2 lw 2 \(lc)"
         case .bars:
             let width = series.barWidth.map { "(\(number($0)))" } ?? "(0.8)"
             let fill = terminal.isText ? "fs empty" : series.faded ? "dt 2 fs transparent solid 0.12 border" : "fs transparent solid 0.45 border"
