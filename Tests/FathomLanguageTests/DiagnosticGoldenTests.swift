@@ -280,6 +280,35 @@ struct DiagnosticGoldenTests {
         "estimate_performance([0.9, 0.2], [0, 1], [0.3], alert_below=\"high\")",
     ]
 
+    static let conformalInputs = [
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.5, 0.3]])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], alpha=0.1)",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], alpha=1.5)",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], score=\"raps\")",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], groups=[0, 1])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], groups_test=[0])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], alpha=0.5, groups=[\"a\", \"b\"], groups_test=[\"c\"])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], alpha=0.5, groups=[0], groups_test=[0])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], alpha=0.5, y_test=[0, 1])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.2, 0.8]], alpha=0.5, by=[1, 2, 3])",
+        "conformal([], [], [[0.2, 0.8]])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[2, 8]])",
+        "conformal([[0.9, 0.1], [0.2, 0.8]], [0, 2], [[0.2, 0.8]])",
+        "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8]], alpha=1)",
+        "risk_control([[0.9, 1.1]], [0], [[0.2, 0.8]])",
+        "risk_control([[0.9, 0.1]], [[1, 0.5]], [[0.2, 0.8]])",
+        "risk_control([[0.9, 0.1]], [[1, 0]], [[0.2, 0.8]], cost=[1, 2])",
+        "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8]], cost=[1])",
+        "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8]], grid=2)",
+        "risk_control([[0.9, 0.1]], [3], [[0.2, 0.8]])",
+        "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8]], cost=[0, 0])",
+        "risk_control([[0.9, 0.1]], [0, 1], [[0.2, 0.8]])",
+        "risk_control(\"x\", [0], [[0.2, 0.8]])",
+        "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8]], y_test=[0, 1])",
+        "risk_control([[0.9, 0.1]], \"a\", [[0.2, 0.8]])",
+        "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8, 0.0]])",
+    ]
+
     static let hostileInputs = [
         "onehot([1e19])",
         "onehot(1e300)",
@@ -367,7 +396,8 @@ struct DiagnosticGoldenTests {
     @Test("language diagnostics match Golden/diagnostics.txt, reliability ones Golden/reliability-diagnostics.txt",
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
                      ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs),
-                     ("hostile-diagnostics.txt", hostileInputs), ("slice-diagnostics.txt", sliceInputs), ("performance-diagnostics.txt", performanceInputs)])
+                     ("hostile-diagnostics.txt", hostileInputs), ("slice-diagnostics.txt", sliceInputs), ("performance-diagnostics.txt", performanceInputs),
+                     ("conformal-diagnostics.txt", conformalInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

@@ -67,7 +67,7 @@ enum ConformalBuiltins {
         let names = pc.columnNames.map(ClassNames.stripped) ?? (0..<pc.cols).map(String.init)
         let slice = try args[by].map(Optional.some) ?? mondrian?.testColumn
         if let slice, slice.count != pt.rows {
-            throw args.invalid(by, "conformal(): by has \(slice.count) values but p_test has \(NumberFormat.count(pt.rows, "row")); give one slice per test row")
+            throw args.invalid(by, "conformal(): by has \(NumberFormat.count(slice.count, "value")) but p_test has \(NumberFormat.count(pt.rows, "row")); give one slice per test row")
         }
         let fit = ConformalValue.Fit(calibration: pc, labels: yc, score: kind, uniforms: uniforms, groups: mondrian?.calibration, groupCount: mondrian?.names.count ?? 1)
         return .object(ConformalValue(fit: fit, alpha: a, test: pt, labels: yt, classNames: names, testGroups: mondrian?.test, groupNames: mondrian?.names,
@@ -97,8 +97,8 @@ enum ConformalBuiltins {
         case (nil, _?): throw args.invalid(testGroups, "conformal(): groups_test= needs groups=, the group of each calibration row")
         case (_?, nil): throw args.invalid(groups, "conformal(): groups= needs groups_test=, the group of each test row, to pick each test row's threshold")
         case let (c?, t?):
-            guard c.count == calibrationRows else { throw args.invalid(groups, "conformal(): groups has \(c.count) values but p_cal has \(NumberFormat.count(calibrationRows, "row")); give one group per calibration row") }
-            guard t.count == testRows else { throw args.invalid(testGroups, "conformal(): groups_test has \(t.count) values but p_test has \(NumberFormat.count(testRows, "row")); give one group per test row") }
+            guard c.count == calibrationRows else { throw args.invalid(groups, "conformal(): groups has \(NumberFormat.count(c.count, "value")) but p_cal has \(NumberFormat.count(calibrationRows, "row")); give one group per calibration row") }
+            guard t.count == testRows else { throw args.invalid(testGroups, "conformal(): groups_test has \(NumberFormat.count(t.count, "value")) but p_test has \(NumberFormat.count(testRows, "row")); give one group per test row") }
             let found = TableOperations.groups(c)
             let keys = found.map { key($0.key, 0) }
             var code: [String: Int] = [:]
@@ -178,26 +178,26 @@ enum ConformalBuiltins {
 
     /// Labels as positives with loss weights: a label vector (miscoverage, or cost-weighted) or
     /// a 0/1 matrix (the false-negative rate).
-    static func positives(_ args: Arguments, _ value: Value, name: String, rows: Int, classes: Int, cost: [Double]?) throws -> ConformalRiskControl.Positives {
+    static func positives<T>(_ args: Arguments, _ value: Value, _ key: ParameterKey<T>, rows: Int, classes: Int, cost: [Double]?) throws -> ConformalRiskControl.Positives {
+        let name = key.name
         switch value {
         case .matrix(let y):
             guard y.rows == rows, y.cols == classes else {
-                throw Diagnostic("argument.value", "risk_control(): \(name) is \(y.rows)×\(y.cols) but the scores are \(rows)×\(classes); a multi-label \(name) has a row per example and a column per class", at: args.callRange)
+                throw args.invalid(key, "risk_control(): \(name) is \(y.rows)×\(y.cols) but the scores are \(rows)×\(classes); a multi-label \(name) has a row per example and a column per class")
             }
             if let i = y.storage.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                throw Diagnostic("argument.value", "risk_control(): \(name) at row \(i / classes), column \(i % classes) is \(NumberFormat.short(y.storage[i])); a multi-label \(name) holds 0 and 1", at: args.callRange)
+                throw args.invalid(key, "risk_control(): \(name) at row \(i / classes), column \(i % classes) is \(NumberFormat.short(y.storage[i])); a multi-label \(name) holds 0 and 1")
             }
-            if cost != nil { throw Diagnostic("argument.value", "risk_control(): cost= weighs single labels; with multi-label \(name) the loss is the false-negative rate", at: args.callRange) }
+            if cost != nil { throw args.invalid(key, "risk_control(): cost= weighs single labels; with multi-label \(name) the loss is the false-negative rate") }
             return ConformalRiskControl.Positives(multiLabel: y)
         case .vector(.numbers(let v)):
-            guard v.count == rows else { throw Diagnostic("argument.value", "risk_control(): \(name) has \(v.count) labels but the scores have \(NumberFormat.count(rows, "row"))", at: args.callRange) }
+            guard v.count == rows else { throw args.invalid(key, "risk_control(): \(name) has \(NumberFormat.count(v.count, "label")) but \(name == "y_cal" ? "p_cal" : "p_test") has \(NumberFormat.count(rows, "row"))") }
             if let i = v.firstIndex(where: { !($0 == $0.rounded() && $0 >= 0 && $0 < Double(classes)) }) {
-                throw Diagnostic("argument.value", "risk_control(): \(name)[\(i)] is \(NumberFormat.short(v[i])); labels are class numbers 0 to \(classes - 1)", at: args.callRange)
+                throw args.invalid(key, "risk_control(): \(name)[\(i)] is \(NumberFormat.short(v[i])); labels are class numbers 0 to \(classes - 1)")
             }
-            if let cost, cost.count != classes { throw Diagnostic("argument.value", "risk_control(): cost has \(cost.count) values for \(classes) classes", at: args.callRange) }
             return ConformalRiskControl.Positives(labels: v.map { Int($0) }, costs: cost)
         default:
-            throw Diagnostic("argument.type", "risk_control(): \(name) should be a vector of class numbers or a 0/1 matrix, got \(value.described)", at: args.callRange)
+            throw args.mismatch(key, expected: "a vector of class numbers or a 0/1 matrix", got: value)
         }
     }
 
@@ -215,8 +215,9 @@ enum ConformalBuiltins {
         guard pc.rows > 0 else { throw args.invalid(scores, "risk_control(): p_cal has no rows; risk control needs labelled calibration rows") }
         guard pt.cols == pc.cols else { throw args.invalid(testScores, "risk_control(): p_cal has \(pc.cols) classes but p_test has \(pt.cols); both must come from the same model") }
         let c = try args[cost]
-        let yc = try positives(args, try args[riskLabels], name: "y_cal", rows: pc.rows, classes: pc.cols, cost: c)
-        let yt = try (try args[riskTestLabels]).flatMap { $0.isNull ? nil : try positives(args, $0, name: "y_test", rows: pt.rows, classes: pt.cols, cost: c) }
+        if let c, c.count != pc.cols { throw args.invalid(cost, "risk_control(): cost has \(NumberFormat.count(c.count, "value")) for \(pc.cols) classes; give one per class") }
+        let yc = try positives(args, try args[riskLabels], riskLabels, rows: pc.rows, classes: pc.cols, cost: c)
+        let yt = try (try args[riskTestLabels]).flatMap { $0.isNull ? nil : try positives(args, $0, riskTestLabels, rows: pt.rows, classes: pt.cols, cost: c) }
         let bound = c?.max() ?? 1
         let a = try args[risk]
         guard bound > 0 else { throw args.invalid(cost, "risk_control(): every cost is 0, so there is no loss to control") }

@@ -22,7 +22,7 @@ enum DriftBuiltins {
                 }
             }
         case (.matrix(let ma), .matrix(let mb)):
-            guard ma.cols == mb.cols else { throw args.invalid(compared, "drift(): A has \(ma.cols) columns but B has \(mb.cols)") }
+            guard ma.cols == mb.cols else { throw args.invalid(compared, "drift(): A has \(NumberFormat.count(ma.cols, "column")) but B has \(mb.cols)") }
             return (0..<ma.cols).map { ("column \($0)", .numbers(ma.column($0), mb.column($0))) }
         default:
             throw args.mismatch(compared.name, expected: "two tables with the same columns, or two matrices with the same number of columns")

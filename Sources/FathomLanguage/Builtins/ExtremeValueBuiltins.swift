@@ -142,7 +142,7 @@ enum ExtremeValueBuiltins {
     ) { args, _ in
         let x = try args[series]
         let size = try args[size]
-        guard size <= x.count else { throw args.invalid(Self.size, "block_maxima(): a block of \(size) values is longer than the \(x.count) values given") }
+        guard size <= x.count else { throw args.invalid(Self.size, "block_maxima(): a block of \(size) values is longer than the \(NumberFormat.count(x.count, "value")) given") }
         return .numbers(ExtremeValue.blockMaxima(x, size: size))
     }
 

@@ -113,7 +113,7 @@ enum FailureBuiltins {
                 case .vector(let c) where c.count == n: return (.vector(c.gather(g.rows)), range)
                 case .matrix(let m) where m.rows == n: return (.matrix(m.selectingRows(g.rows)), range)
                 case .vector(let c):
-                    throw Diagnostic("argument.value", "by(): this vector has \(c.count) values but key has \(n); arguments with one value per example must match key", at: range)
+                    throw Diagnostic("argument.value", "by(): this vector has \(NumberFormat.count(c.count, "value")) but key has \(n); arguments with one value per example must match key", at: range)
                 case .matrix(let m):
                     throw Diagnostic("argument.value", "by(): this matrix has \(NumberFormat.count(m.rows, "row")) but key has \(n); arguments with one row per example must match key", at: range)
                 default: return (value, range)

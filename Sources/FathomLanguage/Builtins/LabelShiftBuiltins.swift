@@ -207,7 +207,7 @@ enum LabelShiftBuiltins {
     ) { args, _ in
         let (p, _) = try args[posteriors]
         let w = try args[classWeights]
-        guard w.count == p.cols else { throw args.invalid(classWeights, "reweight(): \(w.count) weights for \(p.cols) classes") }
+        guard w.count == p.cols else { throw args.invalid(classWeights, "reweight(): \(NumberFormat.count(w.count, "weight")) for \(p.cols) classes") }
         if let i = w.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
             throw args.invalid(classWeights, "reweight(): the weight of class \(i) is \(NumberFormat.short(w[i])); weights must be finite and ≥ 0")
         }

@@ -29,7 +29,7 @@ enum PerformanceBuiltins {
         let yt = try args.has(targetLabels) && !(try args.required(targetLabels)).isNull
             ? try args.classLabels(targetLabels, rows: pt.rows, classes: pt.cols, counted: "p_target has \(NumberFormat.count(pt.rows, "row"))", columns: binary ? nil : pt.columnNames, of: target.name) : nil
         let count = try args[chunks]
-        guard count <= pt.rows else { throw args.invalid(chunks, "estimate_performance(): \(count) chunks of \(pt.rows) target rows; at most one chunk a row") }
+        guard count <= pt.rows else { throw args.invalid(chunks, "estimate_performance(): \(count) chunks of \(NumberFormat.count(pt.rows, "target row")); at most one chunk a row") }
         let calibration = try args[calibrate] ? PerformanceEstimation.Calibration(reference: ps, labels: ys, binary: binary) : nil
         try Interruption.check()
         let source = calibration?.apply(ps) ?? ps, target = calibration?.apply(pt) ?? pt

@@ -160,7 +160,7 @@ enum PlotBuiltins {
             x = (0..<x.count).map(Double.init)
         }
         for (k, y) in ys.enumerated() where y.count != x.count {
-            throw args.invalid(lineX, "line(): series \(k + 1) has \(y.count) values but x has \(x.count)")
+            throw args.invalid(lineX, "line(): series \(k + 1) has \(NumberFormat.count(y.count, "value")) but x has \(x.count)")
         }
         let names = try labels(args, count: ys.count)
         var figure = Figure(kind: "line", panels: [Panel(series: zip(ys, names).map { Series(.lines, x: x, y: $0, label: $1.isEmpty ? nil : $1) })])
@@ -179,7 +179,7 @@ enum PlotBuiltins {
         let x = try args[scatterX]
         let ys = try args.rest.map { try numbers($0.0, $0.1, "scatter") }
         for (k, y) in ys.enumerated() where y.count != x.count {
-            throw args.invalid(scatterX, "scatter(): series \(k + 1) has \(y.count) values but x has \(x.count)")
+            throw args.invalid(scatterX, "scatter(): series \(k + 1) has \(NumberFormat.count(y.count, "value")) but x has \(x.count)")
         }
         let names = try labels(args, count: ys.count)
         var figure = Figure(kind: "scatter", panels: [Panel(series: zip(ys, names).map { Series(.points, x: x, y: $0, label: $1.isEmpty ? nil : $1) })])

@@ -241,13 +241,13 @@ enum RecalibrationBuiltins {
         switch cal.method {
         case .temperature, .vectorScaling:
             let z = try args[input.reading(readLogits)]
-            guard z.cols == cal.classes else { throw args.invalid(input, "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(z.cols) columns") }
+            guard z.cols == cal.classes else { throw args.invalid(input, "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(NumberFormat.count(z.cols, "column"))") }
             return .matrix(cal.apply(matrix: z).named(z.columnNames))
         case .isotonic, .histogram:
             let isMatrix = try args[input].isMatrix
             if cal.classes > 2 || cal.input == .probabilities && isMatrix {
                 let (p, _) = try args[probabilities(input)]
-                guard p.cols == cal.classes else { throw args.invalid(input, "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(p.cols) columns") }
+                guard p.cols == cal.classes else { throw args.invalid(input, "calibrate(): the calibrator was fitted on \(cal.classes) classes, x has \(NumberFormat.count(p.cols, "column"))") }
                 if case .isotonic(let fits) = cal.method, fits.count == 1 { return .numbers(cal.apply(vector: p.column(1))) }
                 if case .histogram(_, let values) = cal.method, values.count == 1 { return .numbers(cal.apply(vector: p.column(1))) }
                 return .matrix(cal.apply(matrix: p).named(p.columnNames))

@@ -44,7 +44,7 @@ enum SliceBuiltins {
         let e = try args[errors]
         guard t.columnCount > 0 else { throw args.invalid(metadata, "slices(): t has no columns to search") }
         guard t.rowCount == e.count else {
-            throw args.invalid(errors, "slices(): \(e.count) errors for \(t.rowCount) rows of t; give one per row")
+            throw args.invalid(errors, "slices(): \(NumberFormat.count(e.count, "error")) for \(NumberFormat.count(t.rowCount, "row")) of t; give one per row")
         }
         guard !e.isEmpty else { throw args.invalid(metadata, "slices(): t has no rows") }
         let support = try args[minSupport] ?? max(10, Int((Double(e.count) / 100).rounded(.up)))

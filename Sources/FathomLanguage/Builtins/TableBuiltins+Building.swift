@@ -82,7 +82,7 @@ extension TableBuiltins {
         if names != nil, case .object = x { throw args.invalid(columnNames, "as_table(): names= names a matrix's columns; a result's table has its own column names") }
         if let (message, note) = ResultTables.noTableReason(x) { throw args.invalid(convertible, "as_table(): \(message)", notes: [note]) }
         guard let t = DataFiles.asTable(x, names: names) else {
-            if case .matrix(let m) = x, let names { throw args.invalid(columnNames, "as_table(): \(names.count) names for \(m.cols) columns") }
+            if case .matrix(let m) = x, let names { throw args.invalid(columnNames, "as_table(): \(NumberFormat.count(names.count, "name")) for \(NumberFormat.count(m.cols, "column"))") }
             if case .record(let r) = x, let problem = DataFiles.recordProblem(r) { throw args.invalid(convertible, "as_table(): \(problem)") }
             throw args.mismatch(convertible, expected: "a record of equal-length vectors, a matrix, a vector or an analysis result")
         }

@@ -58,7 +58,7 @@ extension Arguments {
             throw mismatch(name, expected: "a vector of class labels (whole numbers 0…K−1, or text)")
         }
         guard labels.count == count else {
-            throw invalid(name, "\(builtin.name)() has \(count) examples but \(labels.count) labels")
+            throw invalid(name, "\(builtin.name)() has \(NumberFormat.count(count, "example")) but \(NumberFormat.count(labels.count, "label"))")
         }
         return (labels, classes)
     }

@@ -126,7 +126,7 @@ enum Update {
         case .string(let s): return .strings([String](repeating: s, count: rows))
         case .vector(let c):
             guard tableIsEmpty || c.count == rows else {
-                throw Diagnostic("assign.shape", "a new column needs \(rows) values, one per row; got \(c.count)", at: range)
+                throw Diagnostic("assign.shape", "a new column needs \(NumberFormat.count(rows, "value")), one per row; got \(c.count)", at: range)
             }
             return c
         default:
@@ -141,7 +141,7 @@ enum Update {
             if let one { return [T](repeating: one, count: indices.count) }
             if let many, many.count == indices.count { return many }
             if let many {
-                throw Diagnostic("assign.shape", "cannot put \(many.count) values into \(indices.count) positions", at: range)
+                throw Diagnostic("assign.shape", "cannot put \(NumberFormat.count(many.count, "value")) into \(NumberFormat.count(indices.count, "position"))", at: range)
             }
             throw Diagnostic("assign.type", "cannot put \(new.described) into a vector of \(c.elementName)s", at: range)
         }
