@@ -68,17 +68,18 @@ struct ForecastabilityTests {
         #expect(g[1, 0] == 0 && g[1, 1] == 0)
     }
 
-    @Test("dL/dℓ and dL/dz agree with central differences", arguments: [
-        (GumbelTail.Positions.empirical, Forecastability.Scale.log10), (.unbiased, .log10), (.empirical, .score),
-    ])
-    func gradients(_ positions: GumbelTail.Positions, _ scale: Forecastability.Scale) throws {
+    @Test("dL/dℓ and dL/dz agree with central differences, with the hard and the smooth maximum", arguments: [
+        (GumbelTail.Positions.empirical, Forecastability.Scale.log10, nil), (.unbiased, .log10, nil), (.empirical, .score, nil),
+        (.empirical, .log10, 0.3), (.empirical, .score, 1.0),
+    ] as [(GumbelTail.Positions, Forecastability.Scale, Double?)])
+    func gradients(_ positions: GumbelTail.Positions, _ scale: Forecastability.Scale, _ smoothing: Double?) throws {
         let (z, y) = ForecastabilityTests.pool(600, classes: 4, seed: 11)
         let parts = ForecastabilityTests.parts(600, m: 80, n: 400, count: 6, seed: 5)
         func loss(_ z: Matrix) throws -> Double {
-            try Forecastability.evaluate(logFailure: Forecastability.logFailure(logits: z, labels: y), partitions: parts, k: 10, positions: positions, scale: scale, gradient: false).loss
+            try Forecastability.evaluate(logFailure: Forecastability.logFailure(logits: z, labels: y), partitions: parts, k: 10, positions: positions, scale: scale, smoothing: smoothing, gradient: false).loss
         }
         let l = Forecastability.logFailure(logits: z, labels: y)
-        let e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: 10, positions: positions, scale: scale, gradient: true)
+        let e = try Forecastability.evaluate(logFailure: l, partitions: parts, k: 10, positions: positions, scale: scale, smoothing: smoothing, gradient: true)
         #expect(e.skipped == 0 && e.loss > 0)
         let g = try #require(e.gradient)
         let touched = g.indices.filter { g[$0] != 0 }
@@ -88,8 +89,8 @@ struct ForecastabilityTests {
             let h = 1e-6 * max(1, abs(l[i]))
             var up = l, down = l
             up[i] += h; down[i] -= h
-            let fd = (try Forecastability.evaluate(logFailure: up, partitions: parts, k: 10, positions: positions, scale: scale, gradient: false).loss
-                      - Forecastability.evaluate(logFailure: down, partitions: parts, k: 10, positions: positions, scale: scale, gradient: false).loss) / (2 * h)
+            let fd = (try Forecastability.evaluate(logFailure: up, partitions: parts, k: 10, positions: positions, scale: scale, smoothing: smoothing, gradient: false).loss
+                      - Forecastability.evaluate(logFailure: down, partitions: parts, k: 10, positions: positions, scale: scale, smoothing: smoothing, gradient: false).loss) / (2 * h)
             #expect(abs(fd - g[i]) <= 1e-5 * max(1, abs(g[i])), "ℓ[\(i)]: analytic \(g[i]), differences \(fd)")
         }
         let gz = Forecastability.logitGradient(logits: z, labels: y, g)

@@ -182,6 +182,12 @@ struct DiagnosticGoldenTests {
         "X = randn(6, 2, seed=1); t = [\"a\", \"b\", \"a\", \"b\", \"a\", \"b\"]; m = fit_logistic(X, t)\nfailure_probs(m, X, [\"a\", \"b\", \"a\", \"b\", \"a\", \"c\"])",
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfailure_probs(m, X, [\"no\", \"yes\"][y])",
         "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=1e6, lr=1e6, steps=30, m=100, n=150, scale=\"score\")",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, batch=200, m=100, n=150)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, batch=400)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, batch=50)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfinetune(m, X, y, forecastability=0.1, smooth=0)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfit_logistic(X, y, forecastability=0.1, tune_batch=100, m=60, n=60)",
+        "X = randn(300, 2, seed=1); y = round(runif(300, seed=2)); m = fit_logistic(X, y)\nfit_logistic(X, y, forecastability=0.1, tune_batch=1000)",
     ]
 
     /// Text labels that cannot be matched to probability columns: refused, never guessed.

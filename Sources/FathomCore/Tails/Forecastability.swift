@@ -21,7 +21,12 @@ import Glibc
 ///
 /// The gradient is exact through the scores, the top-k selection (a fixed set almost
 /// everywhere), the least-squares fit and the forecast; the deployment maximum takes its
-/// subgradient (all of it on the arg max). A partition whose fit has no falling tail (a ≥ 0)
+/// subgradient (all of it on the arg max). With `smoothing: τ` the hard maximum is replaced by
+/// the smooth maximum T_r = τ·log Σ_{i∈D} exp(v_i/τ) of the values v_i on the comparison scale
+/// (ℓ_i/ln 10, or ψ_i), computed as max v + τ·log Σ exp((v_i − max v)/τ); it lies in
+/// [max v, max v + τ·log n], and its gradient spreads the weights softmax(v/τ) over D instead
+/// of putting all of it on the arg max (a training objective's choice: the realised worst
+/// query itself is the hard maximum). A partition whose fit has no falling tail (a ≥ 0)
 /// or whose top scores are all equal has no forecast and is left out of the mean.
 public enum Forecastability {
     public struct Partition: Sendable {
@@ -153,19 +158,25 @@ public enum Forecastability {
     }
 
     /// The loss over `partitions` of the pool's ℓ, with dL/dℓ when `gradient`.
-    public static func evaluate(logFailure l: [Double], partitions: [Partition], k: Int, positions: GumbelTail.Positions, scale: Scale = .log10, gradient: Bool) throws -> Evaluation {
+    /// `smoothing`: τ > 0 for the smooth maximum of the deployment set, nil for the hard one.
+    public static func evaluate(logFailure l: [Double], partitions: [Partition], k: Int, positions: GumbelTail.Positions, scale: Scale = .log10,
+                                smoothing: Double? = nil, gradient: Bool) throws -> Evaluation {
+        precondition(smoothing.map { $0 > 0 && $0.isFinite } ?? true, "the smoothing temperature must be a finite number > 0")
         let ln10 = log(10.0)
         var forecasts = [Double](repeating: .nan, count: partitions.count)
         var realised = [Double](repeating: .nan, count: partitions.count)
         // Per partition: the top-k indices and the derivative of F with respect to their ℓ,
-        // and the arg max of the deployment set.
-        var parts: [(top: [Int], dF: [Double], argmax: Int)?] = Array(repeating: nil, count: partitions.count)
+        // and the deployment rows T depends on with dT/dℓ of each (the arg max alone for the
+        // hard maximum).
+        var parts: [(top: [Int], dF: [Double], tail: [Int], dT: [Double])?] = Array(repeating: nil, count: partitions.count)
         var skipped = 0
         for (r, part) in partitions.enumerated() {
             precondition(k >= 2 && k < part.evaluation.count, "k must be at least 2 and below m")
             var best = part.deployment[0]
             for i in part.deployment where l[i] > l[best] { best = i }
-            realised[r] = scale == .log10 ? l[best] / ln10 : -log(-l[best])
+            realised[r] = value(l[best], scale)
+            var smoothWeights: [Double] = []
+            if let tau = smoothing { (realised[r], smoothWeights) = smoothMaximum(part.deployment.map { value(l[$0], scale) }, tau, weights: gradient) }
             // The top k of the evaluation set by ℓ (the same order as by ψ), largest first.
             let top = topIndices(part.evaluation, by: l, k)
             let s = top.map { -log(-l[$0]) }
@@ -193,7 +204,11 @@ public enum Forecastability {
                 // dψ/dℓ = −1/ℓ.
                 dF[j] = dFdQ * dQds * (-1 / l[top[j]])
             }
-            parts[r] = (top, dF, best)
+            if smoothing != nil {
+                parts[r] = (top, dF, part.deployment, zip(part.deployment, smoothWeights).map { $1 * slope(l[$0], scale) })
+            } else {
+                parts[r] = (top, dF, [best], [slope(l[best], scale)])
+            }
         }
         let used = partitions.count - skipped
         guard used > 0 else { throw Problem.noForecast(partitions: partitions.count) }
@@ -210,12 +225,31 @@ public enum Forecastability {
                 guard let p = parts[r] else { continue }
                 let e2 = 2 * (forecasts[r] - realised[r]) / Double(used)
                 for j in 0..<p.top.count { g[p.top[j]] += e2 * p.dF[j] }
-                // dT/dℓ: 1/ln 10 on the log10 scale, dψ/dℓ = −1/ℓ on the score scale.
-                g[p.argmax] -= e2 * (scale == .log10 ? 1 / ln10 : -1 / l[p.argmax])
+                for j in 0..<p.tail.count { g[p.tail[j]] -= e2 * p.dT[j] }
             }
             grad = g
         }
         return Evaluation(loss: loss, forecasts: forecasts, realised: realised, skipped: skipped, gradient: grad)
+    }
+
+    /// A log failure probability on the comparison scale: ℓ/ln 10, or the score ψ = −log(−ℓ).
+    @inline(__always)
+    static func value(_ l: Double, _ scale: Scale) -> Double { scale == .log10 ? l / log(10.0) : -log(-l) }
+
+    /// d value/dℓ: 1/ln 10 on the log10 scale, dψ/dℓ = −1/ℓ on the score scale.
+    @inline(__always)
+    static func slope(_ l: Double, _ scale: Scale) -> Double { scale == .log10 ? 1 / log(10.0) : -1 / l }
+
+    /// The smooth maximum τ·log Σ exp(v_i/τ), as max v + τ·log Σ exp((v_i − max v)/τ), and
+    /// (when `weights`) its gradient softmax(v/τ).
+    public static func smoothMaximum(_ v: [Double], _ tau: Double, weights: Bool = true) -> (value: Double, weights: [Double]) {
+        let top = v.max() ?? -.infinity
+        var w = v.map { exp(($0 - top) / tau) }
+        let sum = w.reduce(0, +)
+        let value = top + tau * log(sum)
+        guard weights else { return (value, []) }
+        for i in w.indices { w[i] /= sum }
+        return (value, w)
     }
 
     /// The `k` indices of `set` with the largest values, largest first (ties by position).

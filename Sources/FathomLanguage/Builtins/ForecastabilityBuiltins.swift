@@ -18,14 +18,32 @@ enum ForecastabilityBuiltins {
     /// The partition settings every forecastability builtin takes.
     static let partitionParameters = declare(evaluationSize, deploymentSize, tailSize, partitions, positions, scale)
 
-    /// The keys of a builtin that fine-tunes: λ, the number of steps and the learning rate
-    /// (finetune's forecastability=, steps=, lr=; the fits' forecastability=, tune_steps=, tune_lr=).
+    /// smooth= of the builtins that fine-tune: τ of the smooth maximum, nil for the hard one.
+    static let smoothing: ParameterKey<Double?> = ParameterKey(Parameter(
+        "smooth", "number", .absent("the hard maximum"),
+        doc: "τ > 0: train against the smooth maximum T = τ·log Σ_{i∈D} exp(v_i/τ) of each deployment set instead of its hard maximum (v = log10 p, or ψ with scale=\"score\"); its gradient spreads softmax(v/τ) over the deployment queries instead of putting all of it on the worst, and max v ≤ T ≤ max v + τ·log n")) { args, name in
+        let tau = try args.optionalNumber(name)
+        if let tau, !(tau > 0 && tau.isFinite) {
+            throw args.invalid(name, "\(args.builtin.name)(): smooth is the temperature τ of the smooth maximum, a finite number > 0; got \(NumberFormat.short(tau))")
+        }
+        return tau
+    }
+
+    /// The keys of a builtin that fine-tunes: λ, the number of steps, the learning rate and the
+    /// batch (finetune's forecastability=, steps=, lr=, batch=; the fits' forecastability=,
+    /// tune_steps=, tune_lr=, tune_batch=, since fit_mlp has a batch= of its own).
     struct Tuning: Sendable {
         let lambda: ParameterKey<Double>
         let steps: ParameterKey<Int>
         let learningRate: ParameterKey<Double>
+        let batch: ParameterKey<Int?>
 
-        init(lambda: String, _ lambdaDefault: Parameter.Default, lambdaDoc: String, steps: String, stepsDoc: String, learningRate: String, learningRateDoc: String) {
+        /// The keys in the order the builtins declare them.
+        var parameters: [Parameter] { declare(lambda, steps, learningRate, batch) }
+
+        init(lambda: String, _ lambdaDefault: Parameter.Default, lambdaDoc: String, steps: String, stepsDoc: String, learningRate: String, learningRateDoc: String, batch: String) {
+            self.batch = .optionalWholeNumber(batch, absent: "the whole pool", atLeast: 1, atMost: Int(Int32.max),
+                                              doc: "rows per Adam step, drawn afresh without replacement at each step; the step's cross-entropy and partitions use only them, so m + n ≤ \(batch) (m and n then default from the batch)")
             self.lambda = .number(lambda, lambdaDefault, doc: lambdaDoc, where: { $0 >= 0 && $0.isFinite }, otherwise: { f, _ in "\(f)(): \(lambda) must be a finite number ≥ 0" })
             self.steps = .wholeNumber(steps, default: 200, atLeast: 1, atMost: 1_000_000, doc: stepsDoc)
             self.learningRate = .number(learningRate, .value(.number(0.002)), doc: learningRateDoc, where: { $0 > 0 && $0.isFinite }, otherwise: { f, _ in "\(f)(): \(learningRate) must be a positive number" })
@@ -34,10 +52,11 @@ enum ForecastabilityBuiltins {
 
     /// finetune(model, X, y, forecastability=λ, steps=, lr=).
     static let finetuneTuning = Tuning(lambda: "forecastability", .required, lambdaDoc: "λ, the weight of the forecastability loss (0: plain fine-tuning)",
-                                       steps: "steps", stepsDoc: "full-batch Adam steps", learningRate: "lr", learningRateDoc: "Adam learning rate")
+                                       steps: "steps", stepsDoc: "Adam steps", learningRate: "lr", learningRateDoc: "Adam learning rate", batch: "batch")
     /// fit_logistic and fit_mlp: forecastability=λ, tune_steps=, tune_lr=.
     static let fitTuning = Tuning(lambda: "forecastability", .value(.number(0)), lambdaDoc: "λ > 0: after the usual fit, fine-tune with λ·forecastability_loss (see finetune)",
-                                  steps: "tune_steps", stepsDoc: "fine-tuning steps when forecastability > 0", learningRate: "tune_lr", learningRateDoc: "fine-tuning learning rate")
+                                  steps: "tune_steps", stepsDoc: "fine-tuning steps when forecastability > 0", learningRate: "tune_lr", learningRateDoc: "fine-tuning learning rate",
+                                  batch: "tune_batch")
 
     /// seed= of forecastability_loss and finetune.
     static let partitionSeed: ParameterKey<UInt64> = .seed(default: 0, doc: "seed of the partitions")
@@ -50,17 +69,34 @@ enum ForecastabilityBuiltins {
     static func options(_ args: Arguments, rows: Int, pool: ParameterKey<FeatureInput>, tuning: Tuning?, seed: UInt64) throws -> Finetuning.Options {
         var o = Finetuning.Options()
         let name = args.builtin.name
-        if let tuning { o.lambda = try args[tuning.lambda] }
+        if let tuning {
+            o.lambda = try args[tuning.lambda]
+            o.batch = try args[tuning.batch]
+            o.smoothing = try args[smoothing]
+        }
+        // The rows each step's partitions are drawn from: the batch, else the pool.
+        var span = rows, unit = "pool"
+        if let tuning, let b = o.batch {
+            guard b <= rows else {
+                throw args.invalid(tuning.batch, "\(name)(): \(tuning.batch.name.text) = \(b) is more than the \(rows) rows of the pool; a batch is drawn without replacement")
+            }
+            (span, unit) = (b, "batch")
+        }
         o.k = try args[tailSize]
-        o.m = try args.optionalWholeNumber(evaluationSize, atLeast: o.k + 1, atMost: Int(Int32.max)) ?? min(1000, rows / 10)
+        o.m = try args.optionalWholeNumber(evaluationSize, atLeast: o.k + 1, atMost: Int(Int32.max)) ?? min(1000, span / 10)
         guard o.m > o.k else {
-            throw args.invalid(pool, "\(name)(): the pool has \(NumberFormat.count(rows, "row")); a partition needs an evaluation set of more than k = \(o.k) (m defaults to a tenth of the pool)")
+            let message = "\(name)(): the \(unit) has \(NumberFormat.count(span, "row")); a partition needs an evaluation set of more than k = \(o.k) (m defaults to a tenth of the \(unit))"
+            if let tuning, o.batch != nil { throw args.invalid(tuning.batch, message) }
+            throw args.invalid(pool, message)
         }
-        guard o.m < rows else {
-            throw args.invalid(evaluationSize, "\(name)(): m = \(o.m) leaves no deployment queries in a pool of \(rows) rows")
+        guard o.m < span else {
+            throw args.invalid(evaluationSize, "\(name)(): m = \(o.m) leaves no deployment queries in a \(unit) of \(span) rows")
         }
-        o.n = try args[deploymentSize] ?? (rows - o.m)
-        guard o.m + o.n <= rows else {
+        o.n = try args[deploymentSize] ?? (span - o.m)
+        guard o.m + o.n <= span else {
+            if let tuning, let b = o.batch {
+                throw args.invalid(tuning.batch, "\(name)(): \(tuning.batch.name.text) = \(b) is less than m + n = \(o.m + o.n); each step draws its partitions from the rows of its batch")
+            }
             let message = "\(name)(): m + n = \(o.m + o.n) is more than the \(rows) rows of the pool; each partition takes disjoint sets"
             throw try args.has(deploymentSize) ? args.invalid(deploymentSize, message) : args.invalid(evaluationSize, message)
         }
@@ -192,10 +228,10 @@ enum ForecastabilityBuiltins {
 
     static let finetune = Builtin(
         "finetune", area: .models,
-        parameters: declare(tunedModel, trainingPool, trainingLabels, finetuneTuning.lambda, finetuneTuning.steps, finetuneTuning.learningRate, finetuneL2) + partitionParameters + declare(partitionSeed),
+        parameters: declare(tunedModel, trainingPool, trainingLabels) + finetuneTuning.parameters + declare(finetuneL2) + partitionParameters + declare(smoothing, partitionSeed),
         returns: "a model; its training field keeps the curves (plot(m) draws them)",
         summary: "fine-tune a model so that its failures are forecastable",
-        doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by full-batch Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step. The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. λ has no default because the two losses live on different scales: on the score axis the forecastability loss is often 100 times the cross-entropy, on the log10 axis it can be 10⁻⁶ of it. Look at both at the start (plot(m) after a few steps), try a few λ, and judge each by a backtest on held-out data that shares nothing with X (the training lesson: on digits-rare λ = 0.03 on the score axis helped, λ = 0.1 overshot). Progress shows on a terminal; Ctrl-C stops it.",
+        doc: "finetune(model, X, y, forecastability=λ) continues training from the model's weights by Adam on the mean cross-entropy + (l2/2)·Σ‖W‖² + λ·forecastability_loss, with fresh seeded partitions at every step: full-batch, or with batch=B on B rows drawn afresh (without replacement) at each step, from which that step's partitions are drawn (so m + n ≤ B). The loss's gradient is exact through the top-k scores, the least-squares tail fit and the forecast; the realised deployment maximum takes a subgradient (all of it on the worst query), or with smooth=τ is replaced by the smooth maximum τ·log Σ exp(v/τ), whose gradient spreads over the deployment queries (forecastability_loss still reports the hard maximum). Records both losses at each step: plot(m) draws the training curves. λ = 0 is plain fine-tuning, the baseline to compare with. λ has no default because the two losses live on different scales: on the score axis the forecastability loss is often 100 times the cross-entropy, on the log10 axis it can be 10⁻⁶ of it. Look at both at the start (plot(m) after a few steps), try a few λ, and judge each by a backtest on held-out data that shares nothing with X (the training lesson: on digits-rare λ = 0.03 on the score axis helped, λ = 0.1 overshot). Progress shows on a terminal; Ctrl-C stops it.",
         examples: ["d = load(\"digits/train\"); X = select(d, \"pixel_*\"); m = fit_logistic(X, d.label, l2=0.01, standardize=true)", "m2 = finetune(m, X, d.label, forecastability=0.1, steps=20, m=100, n=900, seed=1)"]
     ) { args, context in
         let model = try args[tunedModel]
@@ -210,7 +246,7 @@ enum ForecastabilityBuiltins {
 
     /// The parameters fit_logistic and fit_mlp take to fine-tune for forecastability after
     /// their usual fit.
-    static let fitParameters = declare(fitTuning.lambda, fitTuning.steps, fitTuning.learningRate) + partitionParameters
+    static let fitParameters = fitTuning.parameters + partitionParameters + declare(smoothing)
 
     /// Fine-tunes a freshly fitted model when forecastability= asks for it.
     static func afterFit(_ model: Model, _ x: Matrix, _ y: [Int], l2: Double, seed: UInt64, pool: ParameterKey<FeatureInput>, _ args: Arguments, _ context: EvaluationContext) throws -> Model {
