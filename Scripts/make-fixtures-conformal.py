@@ -141,6 +141,7 @@ def run_split(P_cal, y_cal, P_test, score, alpha):
             _, sets = m.predict_set(X_test, conformity_score_params=params)
             q = m._mapie_classifier.quantiles_
             assert q.shape == (1,)
+            assert m._alphas == [alpha], m._alphas  # confidence_level -> alpha via Decimal(str(.)): exact
             return float(q[0]), sets[:, :, 0].astype(int), msgs(caught), None, m
         except Exception as e:  # recorded, not dropped
             return None, None, msgs(caught), f"{type(e).__name__}: {e}", None
@@ -212,6 +213,9 @@ def split_case(name, description, P_cal, y_cal, P_test, y_test, alphas):
                     "coverage": enc(classification_coverage_score(y_test, sets[:, :, None])[0]),
                     "mean_size": enc(classification_mean_width_score(sets)),
                     "empty_sets": int((sets.sum(axis=1) == 0).sum()),
+                    # entries where MAPIE's tolerance EPSILON = 1e-8 decides membership (LAC only)
+                    "lac_entries_decided_by_epsilon": int(np.sum(((1 - P_test) - q <= EPSILON) != ((1 - P_test) - q <= 0)))
+                    if score == "lac" else None,
                 })
             else:
                 r.update({"threshold": None, "sets": None, "coverage": None, "mean_size": None, "error": err})
@@ -270,9 +274,9 @@ split.append(split_case(
     "ties_3class",
     "rows drawn uniformly from 6 fixed vectors (0.5,0.3,0.2), (0.2,0.5,0.3), (0.3,0.2,0.5), (0.6,0.2,0.2), "
     "(0.4,0.4,0.2), (0.7,0.3,0.0) (within-row ties and a zero probability), labels drawn from them; 300 "
-    "calibration rows then 300 test. alpha 0.004 puts the rank at n (level 1); alpha 0.001 would need rank "
+    "calibration rows then 300 test. alphas 0.3 and 0.5 added so that LAC thresholds move between tied values; alpha 0.004 puts the rank at n (level 1); alpha 0.001 would need rank "
     "ceil(301*0.999) = 301 > n",
-    P[:300], y[:300], P[300:], y[300:], ALPHAS + [0.004, 0.001]))
+    P[:300], y[:300], P[300:], y[300:], ALPHAS + [0.3, 0.5, 0.004, 0.001]))
 
 # (e) digits MLP
 def load_digits(path):
