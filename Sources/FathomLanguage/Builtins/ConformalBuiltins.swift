@@ -191,7 +191,7 @@ enum ConformalBuiltins {
             if cost != nil { throw args.invalid(key, "risk_control(): cost= weighs single labels; with multi-label \(name) the loss is the false-negative rate") }
             return ConformalRiskControl.Positives(multiLabel: y)
         case .vector(.numbers(let v)):
-            guard v.count == rows else { throw args.invalid(key, "risk_control(): \(name) has \(NumberFormat.count(v.count, "label")) but \(name == "y_cal" ? "p_cal" : "p_test") has \(NumberFormat.count(rows, "row"))") }
+            guard v.count == rows else { throw args.invalid(key, "risk_control(): \(name) has \(NumberFormat.count(v.count, "label")) but \("\(name)" == "y_cal" ? "p_cal" : "p_test") has \(NumberFormat.count(rows, "row"))") }
             if let i = v.firstIndex(where: { !($0 == $0.rounded() && $0 >= 0 && $0 < Double(classes)) }) {
                 throw args.invalid(key, "risk_control(): \(name)[\(i)] is \(NumberFormat.short(v[i])); labels are class numbers 0 to \(classes - 1)")
             }

@@ -78,7 +78,7 @@ enum ForecastabilityBuiltins {
         var span = rows, unit = "pool"
         if let tuning, let b = o.batch {
             guard b <= rows else {
-                throw args.invalid(tuning.batch, "\(name)(): \(tuning.batch.name.text) = \(b) is more than the \(rows) rows of the pool; a batch is drawn without replacement")
+                throw args.invalid(tuning.batch, "\(name)(): \(tuning.batch.name.text) = \(b) is more than the \(NumberFormat.count(rows, "row")) of the pool; a batch is drawn without replacement")
             }
             (span, unit) = (b, "batch")
         }
@@ -97,7 +97,7 @@ enum ForecastabilityBuiltins {
             if let tuning, let b = o.batch {
                 throw args.invalid(tuning.batch, "\(name)(): \(tuning.batch.name.text) = \(b) is less than m + n = \(o.m + o.n); each step draws its partitions from the rows of its batch")
             }
-            let message = "\(name)(): m + n = \(o.m + o.n) is more than the \(rows) rows of the pool; each partition takes disjoint sets"
+            let message = "\(name)(): m + n = \(o.m + o.n) is more than the \(NumberFormat.count(rows, "row")) of the pool; each partition takes disjoint sets"
             throw try args.has(deploymentSize) ? args.invalid(deploymentSize, message) : args.invalid(evaluationSize, message)
         }
         o.partitions = try args[partitions]
