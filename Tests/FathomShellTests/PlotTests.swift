@@ -135,7 +135,7 @@ struct PlotTests {
         ("plot(hist([1]), to=\"p.gif\")", "a plot is saved as .png, .svg, .pdf or .txt; 'p.gif' is none of these"),
         ("save([1, 2], \"x.png\")", "save() writes plots to .png, .svg, .pdf, .txt, not a vector of 2 numbers"),
         ("plot({a: 1})", "plot() expects value: a plot (from line, scatter, hist or ecdf), an analysis result, a vector, a matrix or a table, got a record"),
-        ("line([1, 2], [1])", "line(): series 1 has 1 values but x has 2"),
+        ("line([1, 2], [1])", "line(): series 1 has 1 value but x has 2"),
         ("hist([nan])", "hist(): the samples hold no finite values"),
         ("plot(hist([1]), size=[10, 10])", "plot(): size is [width, height] in pixels, each from 100 to 10000"),
     ])
