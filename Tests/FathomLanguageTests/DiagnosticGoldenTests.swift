@@ -315,6 +315,16 @@ struct DiagnosticGoldenTests {
         "risk_control([[0.9, 0.1]], [0], [[0.2, 0.8, 0.0]])",
     ]
 
+    static let experimentInputs = [
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1], [false, false, true])",
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 0, 1], [false, false, true])",
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [0, 2, 1])",
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true], lambdas=[0, 0.1])",
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true], seeds=1)",
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true])",
+        "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true], m=5, k=10)",
+    ]
+
     static let hostileInputs = [
         "onehot([1e19])",
         "onehot(1e300)",
@@ -403,7 +413,7 @@ struct DiagnosticGoldenTests {
           arguments: [("diagnostics.txt", inputs), ("reliability-diagnostics.txt", reliabilityInputs), ("shift-diagnostics.txt", shiftInputs), ("tail-diagnostics.txt", tailInputs),
                      ("forecastability-diagnostics.txt", forecastabilityInputs), ("stats-diagnostics.txt", statsInputs), ("label-diagnostics.txt", labelInputs),
                      ("hostile-diagnostics.txt", hostileInputs), ("slice-diagnostics.txt", sliceInputs), ("performance-diagnostics.txt", performanceInputs),
-                     ("conformal-diagnostics.txt", conformalInputs)])
+                     ("conformal-diagnostics.txt", conformalInputs), ("experiment-diagnostics.txt", experimentInputs)])
     func matchesGolden(_ file: String, _ inputs: [String]) throws {
         let rendered = DiagnosticGoldenTests.render(inputs)
         let path = DiagnosticGoldenTests.goldenPath(file)

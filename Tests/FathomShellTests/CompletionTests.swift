@@ -20,7 +20,7 @@ struct CompletionTests {
         #expect(s.completions(for: "mea").insertion == "n")
         #expect(s.completions(for: "s").candidates.contains("sqrt"))
         #expect(s.completions(for: "s").insertion == "")
-        #expect(s.completions(for: "tr").candidates == ["transpose", "true"])
+        #expect(s.completions(for: "tr").candidates == ["training_experiment", "transpose", "true"])
         #expect(s.completions(for: "tru").insertion == "e")
         #expect(s.completions(for: "qua").insertion == "ntile(")
         #expect(s.completions(for: "1").candidates.isEmpty)

@@ -12,7 +12,7 @@ public struct BuiltinRegistry: Sendable {
     public static let standard: BuiltinRegistry = {
         var r = BuiltinRegistry()
         let all = MathBuiltins.all + StatisticsBuiltins.all + VectorBuiltins.all + RandomBuiltins.all
-            + DataBuiltins.all + SQLBuiltins.all + SQLPushdown.all + TableBuiltins.all + MatrixBuiltins.all + ModelBuiltins.all + ReliabilityBuiltins.all + RecalibrationBuiltins.all + MonitorBuiltins.all + PerformanceBuiltins.all + ConformalBuiltins.all + FailureBuiltins.all + SliceBuiltins.all + ShiftBuiltins.all + DriftBuiltins.all + LabelShiftBuiltins.all + TailBuiltins.all + [ForecastabilityBuiltins.failureProbs, ForecastabilityBuiltins.forecastabilityLoss] + ExtremeValueBuiltins.all + PlotBuiltins.all + SessionBuiltins.all
+            + DataBuiltins.all + SQLBuiltins.all + SQLPushdown.all + TableBuiltins.all + MatrixBuiltins.all + ModelBuiltins.all + ReliabilityBuiltins.all + RecalibrationBuiltins.all + MonitorBuiltins.all + PerformanceBuiltins.all + ConformalBuiltins.all + ExperimentBuiltins.all + FailureBuiltins.all + SliceBuiltins.all + ShiftBuiltins.all + DriftBuiltins.all + LabelShiftBuiltins.all + TailBuiltins.all + [ForecastabilityBuiltins.failureProbs, ForecastabilityBuiltins.forecastabilityLoss] + ExtremeValueBuiltins.all + PlotBuiltins.all + SessionBuiltins.all
             + ClassificationBuiltins.all + JoinBuiltins.all
         for b in all {
             r.register(b)

@@ -87,7 +87,7 @@ public enum ResultTypes {
     public static let registered: [any DeclaredResult.Type] = [
         ModelValue.self, CalibratorValue.self, TestResultValue.self, DriftValue.self, PriorShiftValue.self, HarmValue.self,
         RiskCoverageValue.self, FigureValue.self, ForecastValue.self, BacktestValue.self, DecompositionValue.self, ExtremeFitValue.self,
-        MeanExcessValue.self, ForecastabilityValue.self, ReliabilityValue.self, CurveValue.self, ConfusionValue.self, SlicesValue.self, PerformanceValue.self, ConformalValue.self, RiskControlValue.self,
+        MeanExcessValue.self, ForecastabilityValue.self, ReliabilityValue.self, CurveValue.self, ConfusionValue.self, SlicesValue.self, PerformanceValue.self, ConformalValue.self, RiskControlValue.self, ExperimentValue.self,
     ]
 
     public static var documentation: [ResultDocumentation] {
