@@ -270,6 +270,9 @@ public struct RiskControlValue: DeclaredResult {
             if r.lower > alpha { s += ", above α: the test rows are not like the calibration rows" }
         }
         s += ". Mean set size \(f(meanSize)) of \(test.cols)."
+        if let step = gridStep, result.threshold + step >= 1 - 1e-12 {
+            s += " The grid ends at \(f(result.threshold)) with the bound still met: without grid= the exact search may allow a higher threshold."
+        }
         return s
     }
 

@@ -2,7 +2,7 @@ import FathomCore
 
 /// What training_experiment() measured: each method's metrics per seed, and their means over
 /// seeds with 95% t-intervals.
-public struct ExperimentValue: DeclaredResult {
+public struct ExperimentValue: DeclaredResult, Plottable {
     let runs: [TrainingExperiment.Run]
     let setup: TrainingExperiment.Setup
 
@@ -118,6 +118,33 @@ public struct ExperimentValue: DeclaredResult {
 }
 
 extension ExperimentValue {
+    /// Per method: mean under- and over-prediction with their 95% intervals, side by side, and
+    /// each seed's total error as a dot.
+    public func figure() throws -> Figure {
+        let methods = TrainingExperiment.Method.allCases
+        var series: [Series] = []
+        for (offset, name, label, color) in [(-0.15, "under", "under-prediction (mean, 95% interval)", 0), (0.15, "over", "over-prediction (mean, 95% interval)", 1)] {
+            let stats = methods.map { mean($0, name) }
+            var bars = Series(.errorbars, x: methods.indices.map { Double($0) + offset }, y: stats.map(\.mean), label: label)
+            bars.y2 = stats.map { $0.lower.isFinite ? $0.lower : $0.mean }
+            bars.y3 = stats.map { $0.upper.isFinite ? $0.upper : $0.mean }
+            bars.color = color
+            series.append(bars)
+        }
+        var xs: [Double] = [], ys: [Double] = []
+        for (j, m) in methods.enumerated() {
+            for r in runs { if let e = r.metrics[m]?.meanAbsolute, e.isFinite { xs.append(Double(j)); ys.append(e) } }
+        }
+        var dots = Series(.points, x: xs, y: ys, label: "mean |error| of each split")
+        dots.color = 2
+        series.append(dots)
+        var panel = Panel(xlabel: "method", ylabel: "held-out forecast error (\(setup.options.scale == .score ? "score ψ" : "log10 p"))", series: series)
+        panel.xrange = -0.5...(Double(methods.count) - 0.5)
+        panel.xtics = methods.enumerated().map { (Double($0.offset), $0.element.rawValue) }
+        panel.legend = "top right"
+        return Figure(kind: "training experiment", title: "forecast error over \(runs.count) splits: under- and over-prediction", panels: [panel])
+    }
+
     public static var tableDoc: String? { "its table: mean and interval per method and metric" }
     public var resultTable: Table? { table }
 }
