@@ -156,14 +156,13 @@ public struct ConformalValue: DeclaredResult, Plottable {
         s += ", \(NumberFormat.percent(Double(singletons) / Double(max(sizes.count, 1)))) single classes"
         if emptyShare > 0 { s += ", \(NumberFormat.percent(emptyShare)) empty" }
         s += "."
-        if let c = overall, slices != nil {
+        if overall != nil, slices != nil {
             let t = table
             if case .numbers(let upper) = t.columns[4], case .strings(let names) = t.columns[0],
                let worst = upper.indices.filter({ upper[$0] < 1 - alpha }).min(by: { upper[$0] < upper[$1] }) {
                 s += " Slice \(names[worst]) is covered less than \(target) (upper bound \(NumberFormat.percent(upper[worst])))"
                 s += fit.counts.count > 1 ? "." : "; groups= with groups_test= would calibrate each slice apart."
             }
-            _ = c
         }
         return s
     }
