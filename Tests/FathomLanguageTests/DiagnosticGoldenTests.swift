@@ -323,6 +323,9 @@ struct DiagnosticGoldenTests {
         "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true], seeds=1)",
         "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true])",
         "training_experiment(fit_logistic([[0, 1], [1, 0], [1, 1]], [0, 1, 1]), [[0, 1], [1, 0], [1, 1]], [0, 1, 1], [0, 1, 2], [false, false, true], m=5, k=10)",
+        "X = randn(900, 2, seed=1); y = round(sigmoid(rowsums(X))); g = floor(seq(0, 900) / 3); m = fit_logistic(X, y); training_experiment(m, X, y, g, g == 0, m=20, n=100, k=5, batch=50)",
+        "X = randn(900, 2, seed=1); y = round(sigmoid(rowsums(X))); g = floor(seq(0, 900) / 3); m = fit_logistic(X, y); training_experiment(m, X, y, g, g == 0, m=20, n=100, k=5, batch=400)",
+        "X = randn(900, 2, seed=1); y = round(sigmoid(rowsums(X))); g = floor(seq(0, 900) / 3); m = fit_logistic(X, y); training_experiment(m, X, y, g, g == 0, m=20, n=100, k=5, tune_seeds=0)",
     ]
 
     static let hostileInputs = [

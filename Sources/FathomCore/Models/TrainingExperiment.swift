@@ -18,6 +18,12 @@ import Glibc
 /// - forecastability: fine-tuned with the λ of `lambdas` whose forecastability loss on the
 ///   validation third is smallest.
 ///
+/// With `tuneSeeds` > 1 every split is fine-tuned again under further fine-tuning seeds (the
+/// seed of the training partitions and mini-batches; the split and the judging partitions
+/// stay), so that the spread the fine-tuning's own randomness adds can be told from the spread
+/// across splits. Full-batch fine-tuning with λ = 0 draws nothing at random, so plain and
+/// up-weighted are fine-tuned once per split then, and reused.
+///
 /// Each is judged on the held-out third over the same random partitions: the forecast error
 /// F − T split into under-prediction (mean of max(0, T − F)) and over-prediction (mean of
 /// max(0, F − T)), the failure rate on ordinary rows, top-label ECE (15 equal-width bins) and
@@ -35,7 +41,9 @@ public enum TrainingExperiment {
     }
 
     public struct Run: Sendable {
+        /// The split's seed (1…seeds) and the fine-tuning seed's index within it (1…tuneSeeds).
         public var seed: Int
+        public var tuneSeed = 1
         public var lambda: Double
         public var temperature: Double
         /// Rare rows in the tuning, validation and held-out thirds.
@@ -48,6 +56,8 @@ public enum TrainingExperiment {
         public var options = Finetuning.Options()
         public var lambdas: [Double] = [0.01, 0.03, 0.1]
         public var seeds = 5
+        /// Fine-tuning seeds per split.
+        public var tuneSeeds = 1
         public var upweight = 20
         /// Partitions of the validation and held-out thirds the methods are judged on.
         public var judgePartitions = 200
@@ -64,6 +74,13 @@ public enum TrainingExperiment {
         var out: [[Int]] = [[], [], []]
         for (i, g) in groups.enumerated() { out[third[g]].append(i) }
         return out
+    }
+
+    /// The fine-tuning seed of split `split` (1-based) under its `tune`-th fine-tuning seed
+    /// (1-based): the split's own seed first, so that one fine-tuning seed per split is the
+    /// design without them.
+    public static func tuningSeed(split: Int, tune: Int) -> UInt64 {
+        UInt64(split) &+ UInt64(tune - 1) &* 0x9E37_79B9
     }
 
     /// The model with its output logits divided by `t`.
@@ -115,7 +132,11 @@ public enum TrainingExperiment {
                            progress: any ProgressReporter = SilentProgress()) throws -> [Run] {
         var runs: [Run] = []
         let o = setup.options
-        let total = Double(setup.seeds * (setup.lambdas.count + 2))
+        // Fine-tunings: per split, plain and up-weighted (once when they draw nothing at
+        // random), and every λ under every fine-tuning seed.
+        let shared = o.batch == nil
+        let perSplit = (shared ? 2 : 2 * setup.tuneSeeds) + setup.tuneSeeds * setup.lambdas.count
+        let total = Double(setup.seeds * perSplit)
         var done = 0.0
         defer { progress.finish() }
         for s in 0..<setup.seeds {
@@ -128,7 +149,7 @@ public enum TrainingExperiment {
             let validation = try Forecastability.partitions(pool: xv.rows, m: o.m, n: o.n, count: setup.judgePartitions, order: &order, random: &random)
             order = []
             let held = try Forecastability.partitions(pool: xh.rows, m: o.m, n: o.n, count: setup.judgePartitions, order: &order, random: &random)
-            func tune(_ lambda: Double, _ xs: Matrix, _ ys: [Int]) throws -> Model {
+            func tune(_ lambda: Double, _ xs: Matrix, _ ys: [Int], seed: UInt64) throws -> Model {
                 var options = o
                 options.lambda = lambda
                 options.seed = seed
@@ -137,41 +158,49 @@ public enum TrainingExperiment {
                 progress.report("training experiment", fraction: done / total)
                 return model
             }
-            let plain = try tune(0, xt, yt)
-            // The up-weighted baseline: the rare tuning rows repeated.
+            // The up-weighted baseline's pool: the rare tuning rows repeated.
             let rareRows = parts[0].indices.filter { rt[$0] }
             var upRows = Array(0..<xt.rows)
             for _ in 0..<setup.upweight { upRows += rareRows }
-            let upweighted = try tune(0, xt.selectingRows(upRows), upRows.map { yt[$0] })
-            var best: (lambda: Double, model: Model, loss: Double)?
-            for lambda in setup.lambdas {
-                let model = try tune(lambda, xt, yt)
-                let l = Forecastability.logFailure(logits: try model.logits(xv), labels: yv)
-                let loss = (try? Forecastability.evaluate(logFailure: l, partitions: validation, k: o.k, positions: o.positions, scale: o.scale, gradient: false).loss) ?? .infinity
-                if best == nil || loss < best!.loss { best = (lambda, model, loss) }
+            let xu = xt.selectingRows(upRows), yu = upRows.map { yt[$0] }
+            var baselines: (plain: Model, upweighted: Model)?
+            for t in 1...setup.tuneSeeds {
+                let tuneSeed = tuningSeed(split: s + 1, tune: t)
+                let (plain, upweighted): (Model, Model)
+                if shared, let b = baselines { (plain, upweighted) = b } else {
+                    (plain, upweighted) = (try tune(0, xt, yt, seed: tuneSeed), try tune(0, xu, yu, seed: tuneSeed))
+                    baselines = (plain, upweighted)
+                }
+                var best: (lambda: Double, model: Model, loss: Double)?
+                for lambda in setup.lambdas {
+                    let model = try tune(lambda, xt, yt, seed: tuneSeed)
+                    let l = Forecastability.logFailure(logits: try model.logits(xv), labels: yv)
+                    let loss = (try? Forecastability.evaluate(logFailure: l, partitions: validation, k: o.k, positions: o.positions, scale: o.scale, gradient: false).loss) ?? .infinity
+                    if best == nil || loss < best!.loss { best = (lambda, model, loss) }
+                }
+                guard let chosen = best else { continue }
+                // The temperature whose validation ECE matches the chosen model's: of the grid
+                // temperatures within 0.002 of it, the one nearest 1 (the least change to plain);
+                // when none is that close, the nearest in ECE.
+                let plainLogits = try plain.logits(xv)
+                let target = ece(try chosen.model.logits(xv), yv)
+                var bestT = 1.0, bestKey = (Double.infinity, Double.infinity)
+                for j in 0...120 {
+                    let t = exp(-1.5 + 3 * Double(j) / 120)
+                    let gap = abs(ece(Matrix(rows: plainLogits.rows, cols: plainLogits.cols, storage: plainLogits.storage.map { $0 / t }), yv) - target)
+                    let key = gap <= 0.002 ? (0, abs(log(t))) : (gap, abs(log(t)))
+                    if key < bestKey { bestKey = key; bestT = t }
+                }
+                let models: [(Method, Model)] = [(.base, base), (.plain, plain), (.temperature, scaled(plain, temperature: bestT)),
+                                                 (.upweighted, upweighted), (.forecastability, chosen.model)]
+                var metrics: [Method: Metrics] = [:]
+                for (method, model) in models {
+                    try Interruption.check()
+                    metrics[method] = try judge(model, x: xh, y: yh, rare: rh, partitions: held, options: o)
+                }
+                runs.append(Run(seed: Int(seed), tuneSeed: t, lambda: chosen.lambda, temperature: bestT,
+                                rareRows: [rt.filter { $0 }.count, rv.filter { $0 }.count, rh.filter { $0 }.count], metrics: metrics))
             }
-            guard let chosen = best else { continue }
-            // The temperature whose validation ECE matches the chosen model's: of the grid
-            // temperatures within 0.002 of it, the one nearest 1 (the least change to plain);
-            // when none is that close, the nearest in ECE.
-            let plainLogits = try plain.logits(xv)
-            let target = ece(try chosen.model.logits(xv), yv)
-            var bestT = 1.0, bestKey = (Double.infinity, Double.infinity)
-            for j in 0...120 {
-                let t = exp(-1.5 + 3 * Double(j) / 120)
-                let gap = abs(ece(Matrix(rows: plainLogits.rows, cols: plainLogits.cols, storage: plainLogits.storage.map { $0 / t }), yv) - target)
-                let key = gap <= 0.002 ? (0, abs(log(t))) : (gap, abs(log(t)))
-                if key < bestKey { bestKey = key; bestT = t }
-            }
-            let models: [(Method, Model)] = [(.base, base), (.plain, plain), (.temperature, scaled(plain, temperature: bestT)),
-                                             (.upweighted, upweighted), (.forecastability, chosen.model)]
-            var metrics: [Method: Metrics] = [:]
-            for (method, model) in models {
-                try Interruption.check()
-                metrics[method] = try judge(model, x: xh, y: yh, rare: rh, partitions: held, options: o)
-            }
-            runs.append(Run(seed: Int(seed), lambda: chosen.lambda, temperature: bestT,
-                            rareRows: [rt.filter { $0 }.count, rv.filter { $0 }.count, rh.filter { $0 }.count], metrics: metrics))
         }
         return runs
     }

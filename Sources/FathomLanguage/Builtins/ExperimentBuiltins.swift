@@ -18,6 +18,9 @@ enum ExperimentBuiltins {
     }
     static let lambdas: ParameterKey<[Double]> = .numbers("lambdas", .value(.numbers([0.01, 0.03, 0.1])), doc: "the λ values to try; each seed keeps the one with the smallest forecastability loss on the validation third")
     static let seeds: ParameterKey<Int> = .wholeNumber("seeds", default: 5, atLeast: 2, atMost: 100, doc: "random splits of the pool (each also seeds the fine-tuning's partitions)")
+    static let tuneSeeds: ParameterKey<Int> = .wholeNumber("tune_seeds", default: 1, atLeast: 1, atMost: 100, doc: "fine-tuning seeds per split (the seed of the training partitions and batches; the split and the judging partitions stay): tells the fine-tuning's own randomness from the splits'")
+    static let batch: ParameterKey<Int?> = .optionalWholeNumber("batch", absent: "the whole tuning third", atLeast: 1, atMost: Int(Int32.max),
+                                                                doc: "rows per Adam step of every fine-tuning, drawn afresh at each step (finetune's batch=); m + n ≤ batch ≤ the smallest tuning third")
     static let upweight: ParameterKey<Int> = .wholeNumber("upweight", default: 20, atLeast: 1, atMost: 10_000, doc: "extra copies of the tuning third's rare rows for the up-weighted baseline")
     static let evaluation: ParameterKey<Int> = .wholeNumber("m", default: 500, atLeast: 3, atMost: Int(Int32.max), doc: "evaluation queries per partition (training and judging)")
     static let deployment: ParameterKey<Int> = .wholeNumber("n", default: 5000, atLeast: 1, atMost: Int(Int32.max), doc: "deployment queries per partition (training and judging)")
@@ -29,11 +32,11 @@ enum ExperimentBuiltins {
     static let trainingExperiment = Builtin(
         "training_experiment", area: .models,
         parameters: declare(ForecastabilityBuiltins.tunedModel, ForecastabilityBuiltins.trainingPool, ForecastabilityBuiltins.trainingLabels, groups, rare,
-                            lambdas, seeds, upweight, evaluation, deployment, ForecastabilityBuiltins.tailSize, ForecastabilityBuiltins.partitions,
-                            ForecastabilityBuiltins.scale, ForecastabilityBuiltins.smoothing, steps, rate, judge),
-        returns: "an experiment: table (method, metric, mean, lower, upper over seeds), runs (per seed and method), lambdas, temperatures, meaning; plot() draws under- and over-prediction per method",
+                            lambdas, seeds, tuneSeeds, upweight, evaluation, deployment, ForecastabilityBuiltins.tailSize, ForecastabilityBuiltins.partitions,
+                            ForecastabilityBuiltins.scale, ForecastabilityBuiltins.smoothing, batch, steps, rate, judge),
+        returns: "an experiment: table (method, metric, mean, lower, upper over splits; tune_sd with tune_seeds > 1), runs (per split, fine-tuning seed and method), lambdas, temperatures, meaning; plot() draws under- and over-prediction per method",
         summary: "fine-tuning for forecastability against its baselines, over seeds",
-        doc: "training_experiment(model, X, y, groups, rare) asks whether fine-tuning for forecastable failures buys anything its baselines do not. Each seed splits the pool's source groups at random into thirds: it fine-tunes on the first, chooses λ (of lambdas) by the forecastability loss on the second, and judges on the third, over the same held-out partitions for every method: base (the model as given), plain (fine-tuned, λ = 0), temperature (plain with the temperature whose validation ECE matches the chosen λ model's: is the λ model just more or less confident?), upweighted (plain fine-tuning with the rare tuning rows repeated upweight more times: the supervised baseline) and forecastability (the chosen λ). The metrics: the forecast error F − T split into under-prediction (mean of max(0, T − F)) and over-prediction (mean of max(0, F − T)) and their sum, mean |error|; the failure rate on ordinary rows; top-label ECE (15 bins); the rare rows' mean failure probability. table gives each metric's mean over seeds with a 95% t-interval. Progress shows on a terminal; Ctrl-C stops it.",
+        doc: "training_experiment(model, X, y, groups, rare) asks whether fine-tuning for forecastable failures buys anything its baselines do not. Each seed splits the pool's source groups at random into thirds: it fine-tunes on the first, chooses λ (of lambdas) by the forecastability loss on the second, and judges on the third, over the same held-out partitions for every method: base (the model as given), plain (fine-tuned, λ = 0), temperature (plain with the temperature whose validation ECE matches the chosen λ model's: is the λ model just more or less confident?), upweighted (plain fine-tuning with the rare tuning rows repeated upweight more times: the supervised baseline) and forecastability (the chosen λ). The metrics: the forecast error F − T split into under-prediction (mean of max(0, T − F)) and over-prediction (mean of max(0, F − T)) and their sum, mean |error|; the failure rate on ordinary rows; top-label ECE (15 bins); the rare rows' mean failure probability. table gives each metric's mean over splits with a 95% t-interval. tune_seeds=R fine-tunes every split again under R fine-tuning seeds (the random training partitions and batches; the split and the judging partitions stay): each split counts once, averaged over its R runs, and tune_sd says how much the fine-tuning's own randomness moved each metric within a split (full-batch plain and up-weighted fine-tuning draw nothing at random, so they are trained once per split unless batch= is given). smooth=τ trains every λ model against the smooth maximum, batch=B fine-tunes every model on B rows per step. Progress shows on a terminal; Ctrl-C stops it.",
         examples: [
             "d = load(\"digits-rare/train\"); pool = load(\"digits-rare/pool\"); base = fit_logistic(select(d, \"pixel_*\"), d.label, l2=0.01, standardize=true)",
             "e = training_experiment(base, select(pool, \"pixel_*\"), pool.label, pool.image, pool.rare, seeds=2, lambdas=[0.03], steps=20, scale=\"score\"); e.meaning",
@@ -53,6 +56,7 @@ enum ExperimentBuiltins {
         if let bad = setup.lambdas.first(where: { !($0 > 0 && $0.isFinite) }) { throw args.invalid(lambdas, "training_experiment(): every λ must be a finite number > 0 (plain fine-tuning, λ = 0, is always run); got \(NumberFormat.short(bad))") }
         guard !setup.lambdas.isEmpty else { throw args.invalid(lambdas, "training_experiment(): lambdas is empty; give at least one λ > 0") }
         setup.seeds = try args[seeds]
+        setup.tuneSeeds = try args[tuneSeeds]
         setup.upweight = try args[upweight]
         setup.judgePartitions = try args[judge]
         var o = Finetuning.Options()
@@ -63,6 +67,7 @@ enum ExperimentBuiltins {
         o.partitions = try args[ForecastabilityBuiltins.partitions]
         o.scale = try args[ForecastabilityBuiltins.scale]
         o.smoothing = try args[ForecastabilityBuiltins.smoothing]
+        o.batch = try args[batch]
         o.steps = try args[steps]
         o.learningRate = try args[rate]
         if case .object(let info)? = model.training, case .number(let v)? = info.first(where: { $0.0 == "l2" })?.1 { o.l2 = v }
@@ -71,6 +76,14 @@ enum ExperimentBuiltins {
         let smallest = (1...setup.seeds).map { s in TrainingExperiment.thirds(groups: codes, groupCount: found.count, seed: UInt64(s)).map(\.count).min() ?? 0 }.min() ?? 0
         guard o.m + o.n <= smallest else {
             throw args.invalid(deployment, "training_experiment(): m + n = \(o.m + o.n) is more than the smallest third of the pool (\(NumberFormat.count(smallest, "row"))); each third must hold a partition")
+        }
+        if let b = o.batch {
+            guard b >= o.m + o.n else {
+                throw args.invalid(batch, "training_experiment(): batch = \(b) is less than m + n = \(o.m + o.n); each step draws its partitions from the rows of its batch")
+            }
+            guard b <= smallest else {
+                throw args.invalid(batch, "training_experiment(): batch = \(b) is more than the smallest third of the pool (\(NumberFormat.count(smallest, "row"))); a batch is drawn without replacement from the tuning third")
+            }
         }
         let runs: [TrainingExperiment.Run]
         do {
