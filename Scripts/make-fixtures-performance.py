@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reference values for Fathom's label-free performance estimation: NannyML's
-confidence-based performance estimation (CBPE) of accuracy per chunk, for a well-calibrated
+confidence-based performance estimation (CBPE) of accuracy, f1, precision, recall and
+specificity per chunk, for a well-calibrated
 binary model, an over-confident binary model (so NannyML calibrates with isotonic regression)
 and a 3-class model, written as one JSON fixture,
 Tests/FathomCoreTests/Fixtures/performance/cbpe.json, so the Swift tests need no Python.
@@ -31,6 +32,7 @@ import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from sklearn.metrics import f1_score, precision_score, recall_score  # noqa: E402
 import nannyml as nml  # noqa: E402
 from nannyml.calibration import IsotonicCalibrator, NoopCalibrator, needs_calibration  # noqa: E402
 from nannyml.performance_estimation.confidence_based.cbpe import _calibrate_predicted_probabilities  # noqa: E402
@@ -94,12 +96,39 @@ def r6(p):
 
 rng = np.random.default_rng(20261205)
 
+METRICS = ["accuracy", "f1", "precision", "recall", "specificity"]
+EXTRA_METRICS = METRICS[1:]
+
 RESULT_FIELDS = ["value", "sampling_error", "realized", "upper_confidence_boundary",
                  "lower_confidence_boundary", "upper_threshold", "lower_threshold", "alert"]
 
 
-def chunk_rows(res_df, frames, y_true_col, y_pred_col):
-    """Per chunk (reference and analysis) from Result.to_df(), plus numpy's realised accuracy."""
+def specificity_by_hand(yt, yp, classes):
+    """TN/(TN+FP) from the confusion counts of class k against the rest (binary: k = 1, so
+    TN = #(y=0, ŷ=0), FP = #(y=0, ŷ=1)); multiclass: unweighted mean over the classes. NaN if TN+FP = 0."""
+    def one(k):
+        tn = int(np.sum((yt != k) & (yp != k)))
+        fp = int(np.sum((yt != k) & (yp == k)))
+        return tn / (tn + fp) if tn + fp > 0 else float("nan")
+    if classes is None:
+        return one(1)
+    return float(np.mean([one(k) for k in classes]))
+
+
+def realized_sklearn(metric, yt, yp, classes):
+    """Realised metric over a chunk: scikit-learn (binary pos_label=1; multiclass average='macro'),
+    specificity by hand."""
+    if metric == "specificity":
+        return specificity_by_hand(yt, yp, classes)
+    fn = {"f1": f1_score, "precision": precision_score, "recall": recall_score}[metric]
+    if classes is None:
+        return float(fn(yt, yp, pos_label=1))
+    return float(fn(yt, yp, average="macro"))
+
+
+def chunk_rows(res_df, frames, y_true_col, y_pred_col, classes=None):
+    """Per chunk (reference and analysis) from Result.to_df(), plus numpy's realised accuracy and
+    scikit-learn's realised f1/precision/recall (specificity by hand). classes None = binary."""
     rows = []
     for _, r in res_df.iterrows():
         period = r[("chunk", "period")]
@@ -112,6 +141,10 @@ def chunk_rows(res_df, frames, y_true_col, y_pred_col):
         for k in RESULT_FIELDS:
             row[k] = enc(r[("accuracy", k)])
         row["realized_numpy"] = enc(float(np.mean(yt == yp)))
+        for m in EXTRA_METRICS:
+            d = {k: enc(r[(m, k)]) for k in RESULT_FIELDS}
+            d["realized_sklearn"] = enc(realized_sklearn(m, yt, yp, classes))
+            row[m] = d
         rows.append(row)
     return rows
 
@@ -120,7 +153,11 @@ RESULT_SOURCE = ("nannyml.CBPE(...).fit(reference).estimate(analysis).to_df(): c
                  "start_index/end_index/period) and ('accuracy', value/sampling_error/realized/"
                  "upper_confidence_boundary/lower_confidence_boundary/upper_threshold/lower_threshold/alert); "
                  "start_index/end_index are inclusive row positions within that period's frame; "
-                 "realized_numpy = numpy mean(y_true == y_pred) over those rows")
+                 "realized_numpy = numpy mean(y_true == y_pred) over those rows; "
+                 "f1/precision/recall/specificity: the same eight fields from the columns ('<metric>', ...), "
+                 "plus realized_sklearn = sklearn f1_score/precision_score/recall_score over those rows "
+                 "(binary pos_label=1, multiclass average='macro'), specificity TN/(TN+FP) counted by hand "
+                 "(multiclass: unweighted mean over classes, one-vs-rest)")
 
 
 def binary_case(name, description, p_ref, y_ref, p_ana, y_ana, chunk_size):
@@ -129,14 +166,14 @@ def binary_case(name, description, p_ref, y_ref, p_ana, y_ana, chunk_size):
     ref = pd.DataFrame({"y_pred_proba": p_ref, "y_pred": yp_ref, "y_true": y_ref})
     ana = pd.DataFrame({"y_pred_proba": p_ana, "y_pred": yp_ana, "y_true": y_ana})
     est = nml.CBPE(problem_type="classification_binary", y_pred_proba="y_pred_proba", y_pred="y_pred",
-                   y_true="y_true", metrics=["accuracy"], chunk_size=chunk_size)
+                   y_true="y_true", metrics=METRICS, chunk_size=chunk_size)
     est.fit(ref)
     res = est.estimate(ana).to_df()
     calibrated = bool(est.needs_calibration)
     case = {
         "description": description,
         "problem_type": "classification_binary",
-        "metrics": ["accuracy"],
+        "metrics": METRICS,
         "chunk_size": chunk_size,
         "reference": {"y_pred_proba": enc(p_ref), "y_true": enc(y_ref), "y_pred": enc(yp_ref)},
         "analysis": {"y_pred_proba": enc(p_ana), "y_true": enc(y_ana), "y_pred": enc(yp_ana)},
@@ -167,7 +204,7 @@ def multiclass_case(description, P_ref, y_ref, P_ana, y_ana, chunk_size):
     ref = pd.DataFrame({**{cols[k]: P_ref[:, k] for k in range(K)}, "y_pred": yp_ref, "y_true": y_ref})
     ana = pd.DataFrame({**{cols[k]: P_ana[:, k] for k in range(K)}, "y_pred": yp_ana, "y_true": y_ana})
     est = nml.CBPE(problem_type="classification_multiclass", y_pred_proba=cols, y_pred="y_pred",
-                   y_true="y_true", metrics=["accuracy"], chunk_size=chunk_size)
+                   y_true="y_true", metrics=METRICS, chunk_size=chunk_size)
     est.fit(ref)
     res = est.estimate(ana).to_df()
     per_class = {}
@@ -183,7 +220,7 @@ def multiclass_case(description, P_ref, y_ref, P_ana, y_ana, chunk_size):
     return {
         "description": description,
         "problem_type": "classification_multiclass",
-        "metrics": ["accuracy"],
+        "metrics": METRICS,
         "chunk_size": chunk_size,
         "classes": list(range(K)),
         "reference": {"y_pred_proba": enc(P_ref), "y_true": enc(y_ref), "y_pred": enc(yp_ref)},
@@ -197,7 +234,8 @@ def multiclass_case(description, P_ref, y_ref, P_ana, y_ana, chunk_size):
             "source": "nannyml.performance_estimation.confidence_based.cbpe._calibrate_predicted_probabilities"
                       "(analysis, 'y_true', columns, est._calibrators): per-class calibrate, then rows divided "
                       "by their sum (uniform 1/K where the sum is 0)"},
-        "chunks": {"rows": chunk_rows(res, {"reference": ref, "analysis": ana}, "y_true", "y_pred"),
+        "chunks": {"rows": chunk_rows(res, {"reference": ref, "analysis": ana}, "y_true", "y_pred",
+                              classes=list(range(K))),
                    "source": RESULT_SOURCE},
     }
 
@@ -292,3 +330,8 @@ for name, c in out["cases"].items():
         print(f"  {r['period']:9s} {r['chunk_index']} [{r['start_index']},{r['end_index']}] est={r['value']:.4f} "
               f"se={r['sampling_error']:.4f} real={r['realized']:.4f}/{r['realized_numpy']:.4f} "
               f"thr=({r['lower_threshold']}, {r['upper_threshold']}) alert={r['alert']}")
+        for m in EXTRA_METRICS:
+            d = r[m]
+            print(f"      {m:11s} est={d['value']:.4f} se={d['sampling_error']:.4f} "
+                  f"real={d['realized']:.4f}/{d['realized_sklearn']:.4f} "
+                  f"thr=({d['lower_threshold']:.4f}, {d['upper_threshold']:.4f}) alert={d['alert']}")

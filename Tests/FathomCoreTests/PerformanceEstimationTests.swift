@@ -64,4 +64,29 @@ struct PerformanceEstimationTests {
         let weighted = PerformanceEstimation.importanceWeightedAccuracy(predicted: predicted, labels: y, weights: [w0, w1])
         #expect(agrees(weighted, expected, rel: 1e-15))
     }
+
+    @Test("metrics of a confusion matrix by hand; undefined ratios and one-class chunks as NannyML reports them")
+    func metricsByHand() {
+        // Binary: TN 5, FP 1, FN 2, TP 4 (row = true class).
+        let c = Matrix(rowArrays: [[5, 1], [2, 4]])
+        #expect(PerformanceEstimation.metric(.precision, confusion: c, binary: true) == 4.0 / 5)
+        #expect(PerformanceEstimation.metric(.recall, confusion: c, binary: true) == 4.0 / 6)
+        #expect(PerformanceEstimation.metric(.specificity, confusion: c, binary: true) == 5.0 / 6)
+        let f1: Double = 8.0 / 11
+        #expect(agrees(PerformanceEstimation.metric(.f1, confusion: c, binary: true), f1, rel: 1e-15))
+        #expect(PerformanceEstimation.metric(.accuracy, confusion: c, binary: true) == 9.0 / 12)
+        // Macro over three classes: class 2 never predicted, so its precision is 0.
+        let m = Matrix(rowArrays: [[3, 1, 0], [0, 2, 0], [1, 1, 0]])
+        let macro: Double = (0.75 + 0.5 + 0) / 3
+        #expect(agrees(PerformanceEstimation.metric(.precision, confusion: m, binary: false), macro, rel: 1e-15))
+        #expect(PerformanceEstimation.metric(.precision, confusion: Matrix(rowArrays: [[3, 0], [1, 0]]), binary: true, zeroDivision: .nan).isNaN)
+        // Realised: a chunk whose labels are all one class has no F1 (NaN), but binary specificity is defined.
+        let predicted = [0, 1, 1, 0], labels = [0, 0, 0, 0]
+        #expect(PerformanceEstimation.realized(.f1, predicted: predicted, labels: labels, classes: 2, rows: 0..<4, binary: true).isNaN)
+        #expect(PerformanceEstimation.realized(.specificity, predicted: predicted, labels: labels, classes: 2, rows: 0..<4, binary: true) == 0.5)
+        // Sampling error of binary precision: the standard deviation of TP → 1, FP → 0 over √(n · share of predicted positives).
+        let s = PerformanceEstimation.SamplingComponents(.precision, predicted: [1, 1, 1, 0], labels: [1, 1, 0, 0], classes: 2, binary: true)
+        let spread: Double = (2.0 / 9).squareRoot(), scale: Double = (100 * 0.75).squareRoot()
+        #expect(agrees(s.error(rows: 100), spread / scale, rel: 1e-15))
+    }
 }

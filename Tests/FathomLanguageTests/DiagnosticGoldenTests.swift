@@ -284,6 +284,7 @@ struct DiagnosticGoldenTests {
         "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[2, 8]])",
         "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 5], [[0.2, 0.8]])",
         "estimate_performance([0.9, 0.2], [0, 1], [0.3], alert_below=\"high\")",
+        "estimate_performance([[0.9, 0.1], [0.2, 0.8]], [0, 1], [[0.6, 0.4]], metric=\"F1\")",
     ]
 
     static let conformalInputs = [

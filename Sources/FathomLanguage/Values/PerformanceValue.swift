@@ -13,12 +13,24 @@ public struct PerformanceValue: DeclaredResult, Plottable {
         var upper: Double { min(1, estimate + 3 * samplingError) }
     }
 
+    /// One metric on the whole target: estimated, realised on the reference, realised on the
+    /// target (NaN without y_target).
+    struct Summary: Sendable {
+        var metric: PerformanceEstimation.Metric
+        var estimate: Double
+        var reference: Double
+        var realized: Double
+    }
+
+    let metric: PerformanceEstimation.Metric
+    let binary: Bool
     let chunks: [Chunk]
     let estimate: Double
     let samplingError: Double
+    let summaries: [Summary]
     let confusion: Matrix
+    /// The chosen metric realised on the reference.
     let referenceAccuracy: Double
-    let referenceEstimate: Double
     let importanceWeighted: Double
     let thresholds: (lower: Double, upper: Double)?
     let alertBelow: Double?
@@ -29,17 +41,19 @@ public struct PerformanceValue: DeclaredResult, Plottable {
     public var described: String { "a performance estimate (\(chunks.count) chunk\(chunks.count == 1 ? "" : "s"))" }
 
     public static let resultName = "performance"
-    public static let resultDoc = "A performance estimate without labels (estimate_performance, CBPE): the expected accuracy of each chunk of the target from calibrated probabilities, with bands, alerts and the expected confusion matrix."
+    public static let resultDoc = "A performance estimate without labels (estimate_performance, CBPE): the expected accuracy (or F1, precision, recall, specificity) of each chunk of the target from calibrated probabilities, with bands, alerts and the expected confusion matrix."
     public static let fields: [ResultField<PerformanceValue>] = [
-        ResultField("table", "per chunk: chunk, start, end, rows, estimate, lower, upper (± 3 sampling errors), realized (with y_target), alert") { .table($0.table) },
-        ResultField("estimate", "the expected accuracy on the whole target") { .number($0.estimate) },
+        ResultField("table", "per chunk, for the chosen metric: chunk, start, end, rows, estimate, lower, upper (± 3 sampling errors), realized (with y_target), alert") { .table($0.table) },
+        ResultField("metric", "the metric the table, bands and alerts follow") { .string($0.metric.rawValue) },
+        ResultField("estimate", "the chosen metric's expected value on the whole target") { .number($0.estimate) },
         ResultField("lower", "the estimate less 3 sampling errors") { .number(max(0, $0.estimate - 3 * $0.samplingError)) },
         ResultField("upper", "the estimate plus 3 sampling errors") { .number(min(1, $0.estimate + 3 * $0.samplingError)) },
-        ResultField("realized", "the accuracy on the target, when y_target was given") { v in v.realized.map { .number($0) } ?? .null },
+        ResultField("realized", "the chosen metric realised on the target, when y_target was given") { v in v.realized.map { .number($0) } ?? .null },
+        ResultField("metrics", "every metric on the whole target: metric, estimate, reference (realised on the reference), realized (with y_target)") { .table($0.metricsTable) },
         ResultField("confusion", "the expected confusion matrix of the target, in counts: row = true class, column = predicted") { .matrix($0.confusion) },
-        ResultField("reference", "the accuracy realised on the reference") { .number($0.referenceAccuracy) },
+        ResultField("reference", "the chosen metric realised on the reference") { .number($0.referenceAccuracy) },
         ResultField("importance_weighted", "the accuracy estimated for label shift: the reference's correctness weighted by BBSE's class weights") { .number($0.importanceWeighted) },
-        ResultField("thresholds", "the alert band from the reference chunks (mean ± 3 sd of realised accuracy), or null with fewer than two") { v in
+        ResultField("thresholds", "the alert band from the reference chunks (mean ± 3 sd of the realised metric), or null with fewer than two") { v in
             v.thresholds.map { .numbers([$0.lower, $0.upper]) } ?? .null
         },
         ResultField("alerts", "the chunks whose estimate left the band") { v in .numbers(v.chunks.indices.filter { v.chunks[$0].alert }.map(Double.init)) },
@@ -57,9 +71,23 @@ public struct PerformanceValue: DeclaredResult, Plottable {
         ])
     }
 
+    var metricsTable: Table {
+        Table([("metric", .strings(summaries.map(\.metric.rawValue))), ("estimate", .numbers(summaries.map(\.estimate))),
+               ("reference", .numbers(summaries.map(\.reference))), ("realized", .numbers(summaries.map(\.realized)))])
+    }
+
+    /// The metric as prose: "accuracy", "F1 (class 1)", "macro F1".
+    var metricName: String {
+        switch metric {
+        case .accuracy: return "accuracy"
+        case .f1: return binary ? "F1 (class 1)" : "macro F1"
+        default: return binary ? "\(metric.rawValue) (class 1)" : "macro \(metric.rawValue)"
+        }
+    }
+
     var meaning: String {
         let f = { (x: Double) in NumberFormat.short(x, digits: 3) }
-        var s = "Estimated accuracy on the target: \(f(estimate)) (± \(f(3 * samplingError))), against \(f(referenceAccuracy)) realised on the reference"
+        var s = "Estimated \(metricName) on the target: \(f(estimate)) (± \(f(3 * samplingError))), against \(f(referenceAccuracy)) realised on the reference"
         if let realized { s += "; realised \(f(realized))" }
         s += "."
         let alerts = chunks.filter(\.alert).count
@@ -71,7 +99,7 @@ public struct PerformanceValue: DeclaredResult, Plottable {
     }
 
     public func renderText(_ options: RenderOptions) -> String {
-        "performance estimate (CBPE, \(calibrated ? "isotonic calibration" : "uncalibrated"))\n\(meaning)\n" + Value.table(table).renderText(options)
+        "performance estimate (CBPE, \(metricName), \(calibrated ? "isotonic calibration" : "uncalibrated"))\n\(meaning)\n" + Value.table(table).renderText(options)
     }
 
     public func figure() throws -> Figure {
@@ -79,11 +107,11 @@ public struct PerformanceValue: DeclaredResult, Plottable {
         var band = Series(.band, x: xs, y: chunks.map(\.lower), label: "± 3 sampling errors")
         band.y2 = chunks.map(\.upper)
         band.color = 0
-        var est = Series(.linespoints, x: xs, y: chunks.map(\.estimate), label: "estimated accuracy")
+        var est = Series(.linespoints, x: xs, y: chunks.map(\.estimate), label: "estimated \(metricName)")
         est.color = 0
         var series = [band, est]
         if realized != nil {
-            var r = Series(.linespoints, x: xs, y: chunks.map(\.realized), label: "realised accuracy")
+            var r = Series(.linespoints, x: xs, y: chunks.map(\.realized), label: "realised \(metricName)")
             r.color = 2
             series.append(r)
         }
@@ -100,11 +128,11 @@ public struct PerformanceValue: DeclaredResult, Plottable {
             a.color = 1
             series.append(a)
         }
-        var panel = Panel(xlabel: "chunk", ylabel: "accuracy", series: series)
+        var panel = Panel(xlabel: "chunk", ylabel: metricName, series: series)
         panel.xrange = -0.5...(Double(max(1, chunks.count)) - 0.5)
         if chunks.count <= 30 { panel.xtics = xs.map { ($0, String(Int($0))) } }
         panel.legend = "center right"
-        return Figure(kind: "performance estimate", title: "estimated accuracy by chunk (CBPE)", panels: [panel])
+        return Figure(kind: "performance estimate", title: "estimated \(metricName) by chunk (CBPE)", panels: [panel])
     }
 }
 
