@@ -11,7 +11,7 @@ enum PerformanceBuiltins {
     static let chunks: ParameterKey<Int> = .wholeNumber("chunks", default: 1, atLeast: 1, atMost: 100_000, doc: "consecutive chunks of the target to estimate one by one (the reference is cut into chunks of the same size for the alert thresholds)")
     static let calibrate: ParameterKey<Bool> = .bool("calibrate", default: true, doc: "calibrate the probabilities on the reference first (isotonic, one class against the rest); false takes them as calibrated")
     static let metric: ParameterKey<PerformanceEstimation.Metric> = .choice("metric", PerformanceEstimation.Metric.allCases, default: .accuracy, doc: "the metric the chunks, bands and alerts follow: \"accuracy\", \"f1\", \"precision\", \"recall\" or \"specificity\" (binary: class 1 is the positive class; multiclass: the mean over classes, one against the rest)")
-    static let alertBelow: ParameterKey<Double?> = .optionalNumber("alert_below", absent: "the reference thresholds only", doc: "also alert when a chunk's estimated accuracy falls below this")
+    static let alertBelow: ParameterKey<Double?> = .optionalNumber("alert_below", absent: "the reference thresholds only", doc: "also alert when a chunk's estimate of the metric falls below this")
 
     static let estimatePerformance = Builtin(
         "estimate_performance", area: .monitors,

@@ -179,7 +179,7 @@ extension ExperimentValue {
         for (j, m) in methods.enumerated() {
             for e in perSplit(m, { $0.meanAbsolute }) where e.isFinite { xs.append(Double(j)); ys.append(e) }
         }
-        var dots = Series(.points, x: xs, y: ys, label: "mean |error| of each split")
+        var dots = Series(.points, x: xs, y: ys, label: setup.tuneSeeds > 1 ? "mean |error| of each split (over its fine-tuning seeds)" : "mean |error| of each split")
         dots.color = 2
         series.append(dots)
         var panel = Panel(xlabel: "method", ylabel: "held-out forecast error (\(setup.options.scale == .score ? "score ψ" : "log10 p"))", series: series)
